@@ -1,0 +1,40 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { auth } from "@/lib/auth";
+import { signOutOfApp } from "@/lib/auth/actions";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "UniAuth Next.js starter",
+  description: "Sign in with UniAuth: OpenID Connect, roles from groups, back-channel logout.",
+};
+
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const session = await auth();
+  const user = session?.unavailable ? undefined : session?.user;
+  return (
+    <html lang="en">
+      <body>
+        <header>
+          <Link className="brand" href="/">
+            UniAuth starter
+          </Link>
+          {user ? (
+            <>
+              <Link href="/dashboard">Dashboard</Link>
+              <span>{user.name ?? user.email}</span>
+              <form action={signOutOfApp}>
+                <button className="button secondary" type="submit">
+                  Sign out
+                </button>
+              </form>
+            </>
+          ) : (
+            <Link href="/signin">Sign in</Link>
+          )}
+        </header>
+        <main>{children}</main>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,25 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { auth } from "@/lib/auth";
+import { signInWithUniAuth } from "@/lib/auth/actions";
+import { safeCallbackPath } from "@/lib/auth/redirect";
+
+export const metadata: Metadata = { title: "Sign in · UniAuth starter" };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const callbackUrl = safeCallbackPath((await searchParams).callbackUrl, "/dashboard");
+  const session = await auth();
+  if (session?.user && !session.unavailable) redirect(callbackUrl);
+  return (
+    <section className="card">
+      <h1>Sign in</h1>
+      <p className="lead">You will be sent to UniAuth to sign in, then brought back here.</p>
+      <form action={signInWithUniAuth}>
+        <input type="hidden" name="callbackUrl" value={callbackUrl} />
+        <button className="button" type="submit">
+          Sign in with UniAuth
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,32 @@
+import * as oauth from "oauth4webapi";
+import { env } from "@/lib/env";
+
+const CACHE_MS = 24 * 60 * 60 * 1000;
+
+let cached: { at: number; metadata: Promise<oauth.AuthorizationServer> } | undefined;
+
+/** UniAuth's discovery document, fetched once a day (UniAuth asks clients to cache it). */
+export function discover(): Promise<oauth.AuthorizationServer> {
+  if (!cached || Date.now() - cached.at > CACHE_MS) {
+    const metadata = fetchMetadata();
+    cached = { at: Date.now(), metadata };
+    metadata.catch(() => (cached = undefined));
+  }
+  return cached.metadata;
+}
+
+async function fetchMetadata(): Promise<oauth.AuthorizationServer> {
+  const issuer = new URL(env.UNIAUTH_ISSUER);
+  const response = await oauth.discoveryRequest(issuer, {
+    signal: AbortSignal.timeout(5000),
+    // Plain http is only ever the local stand-in; the real issuer is https.
+    [oauth.allowInsecureRequests]: issuer.protocol === "http:",
+  });
+  return oauth.processDiscoveryResponse(issuer, response);
+}
+
+/** UniAuth documents client_secret_post; use HTTP Basic only when discovery lists it. */
+export async function tokenEndpointAuthMethod(): Promise<"client_secret_basic" | "client_secret_post"> {
+  const { token_endpoint_auth_methods_supported: methods } = await discover();
+  return methods?.includes("client_secret_basic") ? "client_secret_basic" : "client_secret_post";
+}

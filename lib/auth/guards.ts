@@ -1,0 +1,17 @@
+import "server-only";
+import type { Session } from "next-auth";
+import { redirect } from "next/navigation";
+import { auth } from "@/lib/auth";
+import { SIGN_IN_PATH } from "@/lib/auth/config";
+import { AppError } from "@/lib/errors";
+
+/**
+ * The real boundary for every protected page, route handler and server action (middleware is only a
+ * first gate): a session whose row still exists, with the user's current roles from the database.
+ */
+export async function requireUser(): Promise<Session> {
+  const session = await auth();
+  if (session?.unavailable) throw new AppError("service_unavailable");
+  if (!session) redirect(SIGN_IN_PATH);
+  return session;
+}

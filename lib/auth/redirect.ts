@@ -1,0 +1,15 @@
+/**
+ * Where to send the user after signing in: only a same-origin path is honoured, anything else
+ * (absolute URLs, protocol-relative `//host`, `/\host`, `javascript:`, control characters) becomes "/".
+ */
+export function safeCallbackPath(value: unknown, fallback = "/"): string {
+  if (typeof value !== "string" || !value.startsWith("/") || /[\\\u0000-\u001f]/.test(value)) return fallback;
+  const base = "http://app.invalid";
+  try {
+    const url = new URL(value, base);
+    if (url.origin !== base) return fallback;
+    return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    return fallback;
+  }
+}

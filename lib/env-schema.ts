@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+export const UNIAUTH_ISSUER = "https://uniauth.id";
+
+const WHERE = {
+  AUTH_SECRET: "generate one with `openssl rand -base64 33` (npm run dev makes one for you)",
+  AUTH_URL: "the app's public origin, e.g. https://app.example.com (optional on Vercel)",
+  UNIAUTH_ISSUER: `leave unset for ${UNIAUTH_ISSUER}; npm run dev points it at the local stand-in`,
+  UNIAUTH_CLIENT_ID: "UniAuth Developer Console → your application → Credentials",
+  UNIAUTH_CLIENT_SECRET: "UniAuth Developer Console → your application → Credentials (shown once)",
+  DATABASE_URL: "your Postgres provider (Neon, Vercel Postgres, Supabase…); npm run dev starts one when unset",
+} as const;
+
+type Key = keyof typeof WHERE;
+
+// An empty string in a .env file means "not set".
+const text = z.preprocess((value) => (value === "" ? undefined : value), z.string().trim().min(1).optional());
+const required = (message: string) => text.pipe(z.string({ error: message }));
+const url = (protocols: RegExp, message: string) =>
+  z.url({ protocol: protocols, error: message }).transform((value) => value.replace(/\/+$/, ""));
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    AUTH_SECRET: required("is missing").pipe(z.string().min(32, "must be at least 32 characters")),
+    AUTH_URL: text.pipe(url(/^https?$/, "must be an http(s) URL").optional()),
+    UNIAUTH_ISSUER: text.pipe(url(/^https?$/, "must be an http(s) URL")).default(UNIAUTH_ISSUER),
+    UNIAUTH_CLIENT_ID: required("is missing"),
+    UNIAUTH_CLIENT_SECRET: required("is missing"),
+    DATABASE_URL: required("is missing").pipe(url(/^postgres(ql)?$/, "must be a postgresql:// URL")),
+  })
+  .superRefine(
+    (env, ctx) => {
+      if ((env.UNIAUTH_ISSUER ?? UNIAUTH_ISSUER) !== UNIAUTH_ISSUER) return;
+      if (env.UNIAUTH_CLIENT_ID && !/^uni_[A-Za-z0-9]{32}$/.test(env.UNIAUTH_CLIENT_ID)) {
+        ctx.addIssue({ code: "custom", path: ["UNIAUTH_CLIENT_ID"], message: "must be uni_ followed by 32 letters or digits" });
+      }
+      if (env.UNIAUTH_CLIENT_SECRET && !/^unis_[A-Za-z0-9]{64}$/.test(env.UNIAUTH_CLIENT_SECRET)) {
+        ctx.addIssue({ code: "custom", path: ["UNIAUTH_CLIENT_SECRET"], message: "must be unis_ followed by 64 letters or digits" });
+      }
+    },
+    // Check the credential shapes even when other keys are bad, so one run reports everything.
+    { when: () => true },
+  );
+
+export type Env = z.infer<typeof schema>;
+
+/** Parses an environment; throws one error naming every bad key and where to get its value. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = schema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const key = String(issue.path[0]) as Key;
+    const where = WHERE[key] ? `\n      where to get it: ${WHERE[key]}` : "";
+    return `  - ${key} ${issue.message}${where}`;
+  });
+  throw new Error(`Invalid environment (see .env.example):\n${lines.join("\n")}`);
+}
+

@@ -1,0 +1,292 @@
+import { createHmac, randomBytes } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import http from "node:http";
+import path from "node:path";
+import { exportJWK, generateKeyPair, type JWK } from "jose";
+import type { Context } from "koa";
+import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import { messagePage, page, signInPage } from "./pages";
+import { createUserStore, type UserStore } from "./users";
+
+/** Credentials of the one client the stand-in knows, shaped like UniAuth's (`uni_` + 32, `unis_` + 64). */
+export const LOCAL_CLIENT = {
+  id: `uni_${"localstandin".padEnd(32, "0")}`,
+  secret: `unis_${"localstandinsecret".padEnd(64, "0")}`,
+} as const;
+
+export interface UniAuthEvent {
+  at: number;
+  type: "authorize" | "token" | "userinfo" | "end_session" | "backchannel_logout";
+  detail: Record<string, unknown>;
+}
+
+export interface LocalUniAuth {
+  issuer: string;
+  users: UserStore;
+  events: UniAuthEvent[];
+  stop: () => Promise<void>;
+}
+
+interface Options {
+  port: number;
+  /** The app's origin, for the client's redirect and logout URIs. */
+  appUrl: string;
+  /** Where signing keys live between runs, so restarts keep ID tokens and app sessions valid. */
+  stateDir: string;
+}
+
+interface Secrets {
+  jwk: JWK;
+  cookieKeys: string[];
+  pairwiseSalt: string;
+}
+
+const ROUTES = {
+  authorization: "/api/oauth/authorize",
+  token: "/api/oauth/token",
+  userinfo: "/api/oauth/userinfo",
+  jwks: "/.well-known/jwks.json",
+  end_session: "/api/oauth/end-session",
+  revocation: "/api/oauth/revoke",
+  introspection: "/api/oauth/introspect",
+  pushed_authorization_request: "/api/oauth/par",
+  registration: "/api/oauth/register",
+} as const;
+
+/** Starts an OpenID provider that behaves like UniAuth (see shared/uniauth.md) on localhost. */
+export async function startLocalUniAuth({ port, appUrl, stateDir }: Options): Promise<LocalUniAuth> {
+  if (process.env.NODE_ENV === "production") {
+    throw new Error("The local UniAuth stand-in is for development and tests; it refuses to run with NODE_ENV=production.");
+  }
+  const issuer = `http://localhost:${port}`;
+  const secrets = await loadSecrets(stateDir);
+  const users = createUserStore();
+  const events: UniAuthEvent[] = [];
+  const record = (type: UniAuthEvent["type"], detail: Record<string, unknown>) => {
+    events.push({ at: Date.now(), type, detail });
+    if (events.length > 5000) events.shift();
+  };
+
+  const provider = new Provider(issuer, configuration(appUrl, secrets, users));
+  provider.on("backchannel.success", (_ctx, _client, accountId, sid) => record("backchannel_logout", { ok: true, accountId, sid }));
+  provider.on("backchannel.error", (_ctx, error, _client, accountId, sid) =>
+    record("backchannel_logout", { ok: false, accountId, sid, error: error.message }),
+  );
+  provider.use(async (ctx, next) => {
+    const interaction = /^\/interaction\/([\w-]+)(?:\/(login|abort))?$/.exec(ctx.path);
+    if (interaction) return handleInteraction(provider, users, ctx, interaction[1]!, interaction[2]);
+    if (ctx.path.startsWith("/dev/")) return handleDev(users, events, ctx);
+    await next();
+    recordOAuthCall(ctx, record);
+  });
+
+  const server = http.createServer(provider.callback());
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new Error(`Port ${port} for the local UniAuth is busy.`) : error),
+    );
+    server.listen(port, "localhost", resolve);
+  });
+  return {
+    issuer,
+    users,
+    events,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+function configuration(appUrl: string, secrets: Secrets, users: UserStore): Configuration {
+  return {
+    clients: [
+      {
+        client_id: LOCAL_CLIENT.id,
+        client_secret: LOCAL_CLIENT.secret,
+        client_name: "UniAuth Next.js starter (local)",
+        redirect_uris: [`${appUrl}/api/auth/callback/uniauth`],
+        post_logout_redirect_uris: [`${appUrl}/signed-out`, appUrl],
+        backchannel_logout_uri: `${appUrl}/api/auth/backchannel-logout`,
+        backchannel_logout_session_required: true,
+        grant_types: ["authorization_code", "refresh_token"],
+        response_types: ["code"],
+        token_endpoint_auth_method: "client_secret_post",
+        id_token_signed_response_alg: "RS256",
+        subject_type: "pairwise",
+      },
+    ],
+    jwks: { keys: [secrets.jwk] },
+    cookies: { keys: secrets.cookieKeys },
+    routes: ROUTES,
+    clientAuthMethods: ["client_secret_post"],
+    responseTypes: ["code"],
+    enabledJWA: { idTokenSigningAlgValues: ["RS256"] },
+    pkce: { required: () => true },
+    scopes: ["openid"],
+    claims: {
+      openid: ["sub"],
+      email: ["email", "email_verified"],
+      profile: ["name", "preferred_username"],
+      groups: ["groups"],
+    },
+    // UniAuth puts the scope claims (groups, email_verified) in the ID token as well as userinfo.
+    conformIdTokenClaims: false,
+    subjectTypes: ["pairwise"],
+    // UniAuth's pairwise sub: an HMAC of the user and the client_id, 64 hex characters.
+    pairwiseIdentifier: (_ctx, accountId, client) =>
+      createHmac("sha256", secrets.pairwiseSalt).update(`${client.clientId}:${accountId}`).digest("hex"),
+    // UniAuth issues (and rotates) a refresh token without offline_access.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),
+    rotateRefreshToken: true,
+    ttl: {
+      AccessToken: 3600,
+      IdToken: 3600,
+      AuthorizationCode: 600,
+      RefreshToken: 30 * 24 * 3600,
+      Interaction: 3600,
+      Session: 14 * 24 * 3600,
+      Grant: 30 * 24 * 3600,
+    },
+    features: {
+      devInteractions: { enabled: false },
+      backchannelLogout: { enabled: true },
+      revocation: { enabled: true },
+      introspection: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => {
+          ctx.body = page(
+            "Sign out",
+            `<h1>Sign out of UniAuth?</h1><p>This ends your UniAuth session and signs you out of every app that uses it.</p>${form}
+<button class="user" autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
+<button class="link" type="submit" form="op.logoutForm">No, stay signed in</button>`,
+          );
+        },
+        postLogoutSuccessSource: (ctx) => {
+          ctx.body = messagePage("Signed out", "You are signed out of the local UniAuth.");
+        },
+      },
+    },
+    findAccount: (_ctx, id) => {
+      const user = users.get(id);
+      if (!user) return undefined;
+      return {
+        accountId: id,
+        claims: () => ({
+          sub: id,
+          name: user.name,
+          preferred_username: user.id,
+          email: user.email,
+          email_verified: user.email_verified,
+          groups: user.groups,
+        }),
+      };
+    },
+    // A first-party stand-in: the user consents to every scope the client asks for.
+    loadExistingGrant: async (ctx) => {
+      const { Grant } = ctx.oidc.provider;
+      const grant = new Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
+      grant.addOIDCScope([...ctx.oidc.requestParamScopes].join(" "));
+      await grant.save();
+      return grant;
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    renderError: (ctx, out) => {
+      ctx.type = "html";
+      ctx.body = messagePage("UniAuth error", `${out.error}: ${out.error_description ?? ""}`);
+    },
+    // oidc-provider refuses to call loopback addresses; the app's back-channel URI is one, here only.
+    fetch: (url, init) => {
+      const { dispatcher: _ssrfGuard, ...options } = (init ?? {}) as RequestInit & { dispatcher?: unknown };
+      return fetch(url, options);
+    },
+  };
+}
+
+async function handleInteraction(provider: Provider, users: UserStore, ctx: Context, uid: string, action?: string) {
+  const details = await provider.interactionDetails(ctx.req, ctx.res);
+  if (details.uid !== uid) ctx.throw(400, "This sign-in request has expired; start again from the app.");
+  if (ctx.method === "GET" && !action) {
+    const client = await provider.Client.find(String(details.params.client_id));
+    ctx.type = "html";
+    ctx.body = signInPage(uid, client?.clientName ?? "this app", users.all());
+    return;
+  }
+  if (ctx.method !== "POST" || !action) ctx.throw(405);
+  const form = new URLSearchParams(await readBody(ctx.req));
+  const user = users.get(form.get("user") ?? "");
+  if (action === "login" && !user) ctx.throw(400, "Unknown user.");
+  const result =
+    action === "login"
+      ? { login: { accountId: user!.id } }
+      : { error: "access_denied", error_description: "The user cancelled the sign-in." };
+  ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false }));
+  ctx.status = 303;
+}
+
+/** Development hooks: read the OAuth call log, change a user's groups. */
+async function handleDev(users: UserStore, events: UniAuthEvent[], ctx: Context) {
+  if (ctx.method === "GET" && ctx.path === "/dev/events") {
+    ctx.body = events;
+    return;
+  }
+  const groups = /^\/dev\/users\/([\w-]+)\/groups$/.exec(ctx.path);
+  if (ctx.method === "PUT" && groups) {
+    const body: unknown = JSON.parse((await readBody(ctx.req)) || "null");
+    if (!Array.isArray(body) || !body.every((group) => typeof group === "string")) ctx.throw(400, "Send a JSON array of group names.");
+    const user = users.setGroups(groups[1]!, body);
+    if (!user) ctx.throw(404, "No such user.");
+    ctx.body = user;
+    return;
+  }
+  ctx.throw(404);
+}
+
+function recordOAuthCall(ctx: Context & Partial<Pick<KoaContextWithOIDC, "oidc">>, record: (type: UniAuthEvent["type"], detail: Record<string, unknown>) => void) {
+  const params = ctx.oidc?.params ?? {};
+  const status = ctx.status;
+  switch (ctx.path) {
+    case ROUTES.authorization: {
+      const { client_id, redirect_uri, scope, state, nonce, code_challenge, code_challenge_method, response_type } = params;
+      record("authorize", { status, client_id, redirect_uri, scope, state, nonce, code_challenge, code_challenge_method, response_type });
+      break;
+    }
+    case ROUTES.token:
+      record("token", { status, grant_type: params.grant_type });
+      break;
+    case ROUTES.userinfo:
+      record("userinfo", { status });
+      break;
+    case ROUTES.end_session:
+      record("end_session", { status, method: ctx.method });
+      break;
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => {
+      body += chunk;
+      if (body.length > 10_000) req.destroy(new Error("Body too large."));
+    });
+    req.on("end", () => resolve(body));
+    req.on("error", reject);
+  });
+}
+
+async function loadSecrets(stateDir: string): Promise<Secrets> {
+  const file = path.join(stateDir, "secrets.json");
+  try {
+    return JSON.parse(await readFile(file, "utf8")) as Secrets;
+  } catch {
+    const { privateKey } = await generateKeyPair("RS256", { modulusLength: 2048, extractable: true });
+    const secrets: Secrets = {
+      jwk: { ...(await exportJWK(privateKey)), kid: randomBytes(8).toString("hex"), alg: "RS256", use: "sig" },
+      cookieKeys: [randomBytes(32).toString("base64url")],
+      pairwiseSalt: randomBytes(32).toString("base64url"),
+    };
+    await mkdir(stateDir, { recursive: true });
+    await writeFile(file, JSON.stringify(secrets), { mode: 0o600 });
+    return secrets;
+  }
+}
