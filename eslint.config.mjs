@@ -1,8 +1,15 @@
 import nextCoreWebVitals from "eslint-config-next/core-web-vitals";
 import nextTypescript from "eslint-config-next/typescript";
 
-export default [
+const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
-  { ignores: [".next/**", "lib/generated/**", "next-env.d.ts", "playwright-report/**", "test-results/**"] },
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", ignoreRestSiblings: true }],
+    },
+  },
+  { ignores: [".next/**", ".local/**", "lib/generated/**", "next-env.d.ts", "playwright-report/**", "test-results/**"] },
 ];
+
+export default config;

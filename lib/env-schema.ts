@@ -14,7 +14,7 @@ const WHERE = {
 type Key = keyof typeof WHERE;
 
 // An empty string in a .env file means "not set".
-const text = z.preprocess((value) => (value === "" ? undefined : value), z.string().trim().min(1).optional());
+const text = z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), z.string().trim().optional());
 const required = (message: string) => text.pipe(z.string({ error: message }));
 const url = (protocols: RegExp, message: string) =>
   z.url({ protocol: protocols, error: message }).transform((value) => value.replace(/\/+$/, ""));

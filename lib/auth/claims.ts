@@ -11,7 +11,7 @@ export const uniauthClaimsSchema = z.object({
   sub: z.string().min(1),
   email: z.email().transform((email) => email.toLowerCase()),
   // Only boolean true counts: "true", 1 or a missing claim are all unverified.
-  email_verified: z.unknown().transform((value) => value === true),
+  email_verified: z.unknown().optional().transform((value) => value === true),
   name: z.string().optional(),
   picture: z.url().optional(),
   sid: z.string().min(1).optional(),

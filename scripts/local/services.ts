@@ -27,7 +27,7 @@ export interface LocalServices {
 /** Starts what the environment lacks: an embedded Postgres (migrated), the local UniAuth, an AUTH_SECRET. */
 export async function startLocalServices(options: LocalServicesOptions): Promise<LocalServices> {
   const { projectDir, appUrl, env, persistent } = options;
-  const stateDir = persistent ? path.join(projectDir, ".local") : path.join(projectDir, ".local", "test");
+  const stateDir = path.join(projectDir, ".local");
   const started: LocalServices = { env: {}, stop: async () => {} };
   const stops: (() => Promise<void>)[] = [];
   started.stop = async () => {
@@ -47,7 +47,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
       started.env.DATABASE_URL = postgres.url;
     }
     if (!env.UNIAUTH_CLIENT_ID) {
-      const uniauth = await startLocalUniAuth({ port: options.uniauthPort, appUrl, stateDir: path.join(stateDir, "uniauth") });
+      const uniauth = await startLocalUniAuth({ port: options.uniauthPort, appUrl, stateDir: persistent ? path.join(stateDir, "uniauth") : undefined });
       stops.push(uniauth.stop);
       started.uniauth = uniauth;
       Object.assign(started.env, {

@@ -31,8 +31,8 @@ interface Options {
   port: number;
   /** The app's origin, for the client's redirect and logout URIs. */
   appUrl: string;
-  /** Where signing keys live between runs, so restarts keep ID tokens and app sessions valid. */
-  stateDir: string;
+  /** Where signing keys live between runs, so restarts keep ID tokens and app sessions valid; none: fresh keys. */
+  stateDir?: string;
 }
 
 interface Secrets {
@@ -195,7 +195,7 @@ function configuration(appUrl: string, secrets: Secrets, users: UserStore): Conf
     },
     // oidc-provider refuses to call loopback addresses; the app's back-channel URI is one, here only.
     fetch: (url, init) => {
-      const { dispatcher: _ssrfGuard, ...options } = (init ?? {}) as RequestInit & { dispatcher?: unknown };
+      const { dispatcher, ...options } = (init ?? {}) as RequestInit & { dispatcher?: unknown };
       return fetch(url, options);
     },
   };
@@ -274,19 +274,24 @@ function readBody(req: http.IncomingMessage): Promise<string> {
   });
 }
 
-async function loadSecrets(stateDir: string): Promise<Secrets> {
+async function loadSecrets(stateDir?: string): Promise<Secrets> {
+  if (!stateDir) return generateSecrets();
   const file = path.join(stateDir, "secrets.json");
   try {
     return JSON.parse(await readFile(file, "utf8")) as Secrets;
   } catch {
-    const { privateKey } = await generateKeyPair("RS256", { modulusLength: 2048, extractable: true });
-    const secrets: Secrets = {
-      jwk: { ...(await exportJWK(privateKey)), kid: randomBytes(8).toString("hex"), alg: "RS256", use: "sig" },
-      cookieKeys: [randomBytes(32).toString("base64url")],
-      pairwiseSalt: randomBytes(32).toString("base64url"),
-    };
+    const secrets = await generateSecrets();
     await mkdir(stateDir, { recursive: true });
     await writeFile(file, JSON.stringify(secrets), { mode: 0o600 });
     return secrets;
   }
+}
+
+async function generateSecrets(): Promise<Secrets> {
+  const { privateKey } = await generateKeyPair("RS256", { modulusLength: 2048, extractable: true });
+  return {
+    jwk: { ...(await exportJWK(privateKey)), kid: randomBytes(8).toString("hex"), alg: "RS256", use: "sig" },
+    cookieKeys: [randomBytes(32).toString("base64url")],
+    pairwiseSalt: randomBytes(32).toString("base64url"),
+  };
 }

@@ -1,0 +1,73 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { readFile, rm } from "node:fs/promises";
+import { startLocalServices } from "./local/services";
+
+// `npm test` runs everything; `npm test -- unit` or `npm test -- e2e` runs one part.
+const only = process.argv[2] as "unit" | "e2e" | undefined;
+const projectDir = process.cwd();
+const appPort = 3100;
+const appUrl = `http://localhost:${appPort}`;
+
+const services = await startLocalServices({
+  projectDir,
+  appUrl,
+  // Tests never use the developer's .env files: their own database, their own UniAuth.
+  env: {},
+  postgresPort: 55432,
+  uniauthPort: 4100,
+  persistent: false,
+});
+const testEnv = { ...process.env, ...services.env, AUTH_URL: appUrl, E2E_PORT: String(appPort), NEXT_TELEMETRY_DISABLED: "1" };
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [command, ...args], { stdio: "inherit", env: testEnv });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
+  });
+}
+
+const started = Date.now();
+let failed = false;
+await rm(".local/test-results", { recursive: true, force: true });
+try {
+  if (only !== "e2e") {
+    await run("node_modules/vitest/vitest.mjs", ["run", "--reporter=default", "--reporter=json", "--outputFile.json=.local/test-results/vitest.json"]);
+  }
+  if (only !== "unit") {
+    if (!existsSync("/usr/bin/chromium")) await run("node_modules/@playwright/test/cli.js", ["install", "chromium"]);
+    await run("node_modules/next/dist/bin/next", ["build"]);
+    await run("node_modules/@playwright/test/cli.js", ["test"]);
+    await printSignInFigure();
+  }
+} catch (error) {
+  failed = true;
+  console.error(`\n${(error as Error).message}`);
+} finally {
+  await services.stop();
+}
+const counts = await countResults();
+console.log(`\nnpm test ${failed ? "failed" : "passed"} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+process.exit(failed ? 1 : 0);
+
+/** One closing line for both runners, read from their JSON reports (a missing report counts as nothing run). */
+async function countResults() {
+  const read = async (file: string) => JSON.parse(await readFile(file, "utf8").catch(() => "{}"));
+  const vitest = only === "e2e" ? {} : await read(".local/test-results/vitest.json");
+  const playwright = only === "unit" ? {} : await read(".local/test-results/playwright.json");
+  return {
+    passed: (vitest.numPassedTests ?? 0) + (playwright.stats?.expected ?? 0) + (playwright.stats?.flaky ?? 0),
+    failed: (vitest.numFailedTests ?? 0) + (playwright.stats?.unexpected ?? 0),
+    skipped: (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0) + (playwright.stats?.skipped ?? 0),
+  };
+}
+
+async function printSignInFigure() {
+  const times = (await readFile(".local/test-results/sign-in-ms.txt", "utf8").catch(() => ""))
+    .split("\n")
+    .filter(Boolean)
+    .map(Number)
+    .sort((a, b) => a - b);
+  if (times.length) console.log(`Sign-in round trip (click → dashboard), median of ${times.length}: ${times[Math.floor(times.length / 2)]} ms`);
+}

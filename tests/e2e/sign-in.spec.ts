@@ -1,0 +1,68 @@
+import { localUniAuth } from "../support/uniauth";
+import { expect, signInAs, test } from "./fixtures";
+
+test("a member signs in with UniAuth and sees their dashboard", async ({ page, db }) => {
+  const before = Date.now();
+
+  await test.step("sign in from a protected page", async () => {
+    await page.goto("/dashboard");
+    await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fdashboard$/);
+    await signInAs(page, "member");
+    await expect(page).toHaveURL("/dashboard");
+  });
+
+  await test.step("the dashboard shows who is signed in", async () => {
+    const main = page.getByRole("main");
+    await expect(main).toContainText("mia@example.com");
+    await expect(main.getByText("member", { exact: true })).toBeVisible();
+    await expect(page.getByRole("banner")).toContainText("Mia Member");
+  });
+
+  await test.step("a Session row holds UniAuth's sid", async () => {
+    const { rows } = await db.query<{ sid: string | null; refresh: boolean }>(
+      `select s.sid, s."refreshToken" is not null as refresh from "Session" s join "User" u on u.id = s."userId"
+       where u.email = $1 and s."createdAt" >= $2`,
+      ["mia@example.com", new Date(before)],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.sid).toMatch(/^\S{10,}$/);
+    expect(rows[0]!.refresh).toBe(true);
+  });
+
+  await test.step("UniAuth received PKCE S256, state and nonce", async () => {
+    const authorize = (await localUniAuth.events(before)).filter((event) => event.type === "authorize");
+    expect(authorize).toHaveLength(1);
+    expect(authorize[0]!.detail).toMatchObject({
+      response_type: "code",
+      code_challenge_method: "S256",
+      code_challenge: expect.stringMatching(/^[\w-]{43}$/),
+      state: expect.stringMatching(/.{16,}/),
+      nonce: expect.stringMatching(/.{16,}/),
+      scope: "openid profile email groups",
+    });
+  });
+});
+
+test("deleting the Session row signs the browser out on its next request", async ({ page, db }) => {
+  await signInAs(page, "member");
+  const cookies = await page.context().cookies();
+  expect(cookies.some((cookie) => cookie.name.endsWith("authjs.session-token"))).toBe(true);
+
+  const { rowCount } = await db.query(`delete from "Session" where "userId" = (select id from "User" where email = $1)`, [
+    "mia@example.com",
+  ]);
+  expect(rowCount).toBeGreaterThan(0);
+
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/signin/);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByText("mia@example.com")).toHaveCount(0);
+});
+
+test("the home page shows both signed-out and signed-in states", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("link", { name: "Sign in with UniAuth" })).toBeVisible();
+  await signInAs(page, "member");
+  await page.goto("/");
+  await expect(page.getByText("You are signed in as Mia Member")).toBeVisible();
+});

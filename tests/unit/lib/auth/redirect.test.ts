@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { safeCallbackPath } from "@/lib/auth/redirect";
+
+describe("safeCallbackPath", () => {
+  it("keeps same-origin paths with their query and hash", () => {
+    expect(safeCallbackPath("/dashboard")).toBe("/dashboard");
+    expect(safeCallbackPath("/admin/users?page=2#top")).toBe("/admin/users?page=2#top");
+  });
+
+  it.each([
+    "https://evil.example",
+    "//evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "javascript:alert(1)",
+    "/%0A/evil.example".replace("%0A", "\n"),
+    " /dashboard",
+    "",
+    "dashboard",
+  ])("turns %j into the fallback", (value) => {
+    expect(safeCallbackPath(value, "/home")).toBe("/home");
+  });
+
+  it("ignores what is not a string", () => {
+    expect(safeCallbackPath(null)).toBe("/");
+    expect(safeCallbackPath(["/dashboard"])).toBe("/");
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "@/lib/env-schema";
+
+const valid = {
+  AUTH_SECRET: "x".repeat(44),
+  UNIAUTH_CLIENT_ID: `uni_${"a".repeat(32)}`,
+  UNIAUTH_CLIENT_SECRET: `unis_${"b".repeat(64)}`,
+  DATABASE_URL: "postgresql://user:pw@db.example.com:5432/app",
+};
+
+function errorOf(source: Record<string, string | undefined>): string {
+  try {
+    parseEnv(source);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error("parseEnv accepted an invalid environment");
+}
+
+describe("parseEnv", () => {
+  it("accepts a complete environment and defaults the issuer to UniAuth", () => {
+    const env = parseEnv(valid);
+    expect(env.UNIAUTH_ISSUER).toBe("https://uniauth.id");
+    expect(env.AUTH_URL).toBeUndefined();
+  });
+
+  it("lists every missing key, with where to get it, in one error", () => {
+    const message = errorOf({});
+    for (const key of ["AUTH_SECRET", "UNIAUTH_CLIENT_ID", "UNIAUTH_CLIENT_SECRET", "DATABASE_URL"]) {
+      expect(message).toContain(`${key} is missing`);
+    }
+    expect(message).toContain("UniAuth Developer Console");
+    expect(message).toContain("openssl rand");
+  });
+
+  it("treats empty strings as missing", () => {
+    expect(errorOf({ ...valid, AUTH_SECRET: "", DATABASE_URL: "  " })).toMatch(/AUTH_SECRET is missing[\s\S]*DATABASE_URL is missing/);
+  });
+
+  it("checks UniAuth credential shapes, alongside other bad keys", () => {
+    const message = errorOf({ ...valid, AUTH_SECRET: "short", UNIAUTH_CLIENT_ID: "uni_short", UNIAUTH_CLIENT_SECRET: "secret" });
+    expect(message).toContain("AUTH_SECRET must be at least 32 characters");
+    expect(message).toContain("UNIAUTH_CLIENT_ID must be uni_ followed by 32");
+    expect(message).toContain("UNIAUTH_CLIENT_SECRET must be unis_ followed by 64");
+  });
+
+  it("does not apply UniAuth's credential shapes to another issuer (the local stand-in)", () => {
+    const env = parseEnv({ ...valid, UNIAUTH_ISSUER: "http://localhost:4000/", UNIAUTH_CLIENT_ID: "local", UNIAUTH_CLIENT_SECRET: "local" });
+    expect(env.UNIAUTH_ISSUER).toBe("http://localhost:4000");
+  });
+
+  it("rejects URLs of the wrong kind", () => {
+    const message = errorOf({ ...valid, DATABASE_URL: "mysql://db/app", UNIAUTH_ISSUER: "ftp://uniauth.id", AUTH_URL: "not a url" });
+    expect(message).toContain("DATABASE_URL must be a postgresql:// URL");
+    expect(message).toContain("UNIAUTH_ISSUER must be an http(s) URL");
+    expect(message).toContain("AUTH_URL must be an http(s) URL");
+  });
+});
