@@ -5,16 +5,23 @@ import { SIGN_IN_PATH, authConfig } from "@/lib/auth/config";
 const { auth } = NextAuth(authConfig);
 
 /**
- * The first gate only: signed-out visitors to /dashboard are sent to sign in. Every protected page,
- * route and action checks again on the server (lib/auth/guards.ts); this never replaces that.
+ * The first gate only: signed-out visitors are sent to sign in, non-staff get a 403 on /admin. Every
+ * protected page, route and action checks again on the server (lib/auth/guards.ts); this never replaces that.
  */
 export default auth((request) => {
-  if (request.auth?.user) return NextResponse.next();
-  const signIn = new URL(SIGN_IN_PATH, request.nextUrl.origin);
-  signIn.searchParams.set("callbackUrl", `${request.nextUrl.pathname}${request.nextUrl.search}`);
-  return NextResponse.redirect(signIn);
+  const user = request.auth?.user;
+  const { pathname, search, origin } = request.nextUrl;
+  if (!user) {
+    const signIn = new URL(SIGN_IN_PATH, origin);
+    signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
+    return NextResponse.redirect(signIn);
+  }
+  if (pathname.startsWith("/admin") && !user.isStaff) {
+    return NextResponse.rewrite(new URL("/forbidden", origin), { status: 403 });
+  }
+  return NextResponse.next();
 });
 
 export const config = {
-  matcher: ["/dashboard/:path*"],
+  matcher: ["/dashboard/:path*", "/admin/:path*"],
 };

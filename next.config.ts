@@ -4,6 +4,8 @@ import "./lib/env";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // forbidden() answers 403 with app/forbidden.tsx when a signed-in user lacks a role.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

@@ -22,6 +22,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           {user ? (
             <>
               <Link href="/dashboard">Dashboard</Link>
+              {user.isStaff && <Link href="/admin">Admin</Link>}
               <span>{user.name ?? user.email}</span>
               <form action={signOutOfApp}>
                 <button className="button secondary" type="submit">

@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
+import { formatDate } from "@/app/_components/format";
 import { requireUser } from "@/lib/auth/guards";
 
 export const metadata: Metadata = { title: "Dashboard · UniAuth starter" };
 
-const formatDate = (iso: string) =>
-  new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso)) + " UTC";
 
 export default async function DashboardPage() {
   const { user, sessionStartedAt, expires } = await requireUser();

@@ -1,4 +1,5 @@
 import type { NextAuthConfig } from "next-auth";
+import { safeCallbackPath } from "@/lib/auth/redirect";
 import { env } from "@/lib/env";
 import "./types";
 
@@ -17,6 +18,10 @@ export const authConfig = {
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: SIGN_IN_PATH, error: "/auth/error" },
   callbacks: {
+    // Auth.js allows any same-origin URL; this also refuses `//host`, `/\host` and friends.
+    redirect({ url, baseUrl }) {
+      return `${baseUrl}${safeCallbackPath(url.startsWith(baseUrl) ? url.slice(baseUrl.length) : url)}`;
+    },
     session({ session, token }) {
       if (!token.user || !token.sessionId || !token.sessionStartedAt || !token.sessionExpiresAt) return session;
       return {

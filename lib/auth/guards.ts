@@ -1,6 +1,6 @@
 import "server-only";
 import type { Session } from "next-auth";
-import { redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 import { auth } from "@/lib/auth";
 import { SIGN_IN_PATH } from "@/lib/auth/config";
 import { AppError } from "@/lib/errors";
@@ -13,5 +13,19 @@ export async function requireUser(): Promise<Session> {
   const session = await auth();
   if (session?.unavailable) throw new AppError("service_unavailable");
   if (!session) redirect(SIGN_IN_PATH);
+  return session;
+}
+
+/** A signed-in user who is staff now (groups `staff` or `admin` at their latest sign-in); else 403. */
+export async function requireStaff(): Promise<Session> {
+  const session = await requireUser();
+  if (!session.user.isStaff) forbidden();
+  return session;
+}
+
+/** A signed-in superuser (group `admin`); else 403. */
+export async function requireSuperuser(): Promise<Session> {
+  const session = await requireUser();
+  if (!session.user.isSuperuser) forbidden();
   return session;
 }

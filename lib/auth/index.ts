@@ -1,4 +1,4 @@
-import NextAuth from "next-auth";
+import NextAuth, { type Account, type Profile } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import { headers } from "next/headers";
 import { cache } from "react";
@@ -8,6 +8,7 @@ import { tokenEndpointAuthMethod } from "@/lib/auth/discovery";
 import { uniauthProvider } from "@/lib/auth/provider";
 import { type ActiveSession, endSession, findActiveSession } from "@/lib/auth/sessions";
 import { recordSignIn } from "@/lib/auth/sign-in";
+import { fetchUserinfo } from "@/lib/auth/userinfo";
 
 const nextAuth = NextAuth(async (request) => ({
   ...authConfig,
@@ -23,7 +24,7 @@ const nextAuth = NextAuth(async (request) => ({
     },
     async jwt({ token, account, profile, trigger }) {
       if (trigger === "signIn" && account) {
-        const claims = uniauthClaimsSchema.parse(profile);
+        const claims = uniauthClaimsSchema.parse(await withGroups(profile, account));
         const userAgent = (await headers()).get("user-agent");
         return toToken(await recordSignIn({ claims, tokens: account, userAgent }));
       }
@@ -37,6 +38,22 @@ const nextAuth = NextAuth(async (request) => ({
     },
   },
 }));
+
+/**
+ * UniAuth puts `groups` in the ID token; should it ever be missing although the scope was granted, ask
+ * userinfo once. If that fails the user gets no groups (no roles) for this session, never stale ones.
+ */
+async function withGroups(profile: Profile | undefined, account: Account): Promise<Profile | undefined> {
+  const granted = account.scope?.split(" ").includes("groups");
+  if (!profile || "groups" in profile || !granted || !account.access_token || !profile.sub) return profile;
+  try {
+    const { groups } = await fetchUserinfo(account.access_token, profile.sub);
+    return { ...profile, groups };
+  } catch (error) {
+    console.error("UniAuth userinfo failed; signing in without groups:", error instanceof Error ? error.name : "unknown error");
+    return profile;
+  }
+}
 
 function toToken(session: ActiveSession): JWT {
   return {

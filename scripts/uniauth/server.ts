@@ -170,13 +170,13 @@ function configuration(appUrl: string, secrets: Secrets, users: UserStore): Conf
       if (!user) return undefined;
       return {
         accountId: id,
-        claims: () => ({
+        claims: (use: string) => ({
           sub: id,
           name: user.name,
           preferred_username: user.id,
           email: user.email,
           email_verified: user.email_verified,
-          groups: user.groups,
+          ...((use === "userinfo" || users.groupsInIdToken) && { groups: user.groups }),
         }),
       };
     },
@@ -222,10 +222,17 @@ async function handleInteraction(provider: Provider, users: UserStore, ctx: Cont
   ctx.status = 303;
 }
 
-/** Development hooks: read the OAuth call log, change a user's groups. */
+/** Development hooks: read the OAuth call log, change a user's groups, move groups out of the ID token. */
 async function handleDev(users: UserStore, events: UniAuthEvent[], ctx: Context) {
   if (ctx.method === "GET" && ctx.path === "/dev/events") {
     ctx.body = events;
+    return;
+  }
+  if (ctx.method === "PUT" && ctx.path === "/dev/groups-in-id-token") {
+    const body: unknown = JSON.parse((await readBody(ctx.req)) || "null");
+    if (typeof body !== "boolean") ctx.throw(400, "Send true or false.");
+    users.groupsInIdToken = body;
+    ctx.body = body;
     return;
   }
   const groups = /^\/dev\/users\/([\w-]+)\/groups$/.exec(ctx.path);

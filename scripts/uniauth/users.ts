@@ -18,6 +18,8 @@ export const seededUsers: readonly TestUser[] = [
 export function createUserStore() {
   const users = new Map(seededUsers.map((user) => [user.id, { ...user, groups: [...user.groups] }]));
   return {
+    /** Off: `groups` only in userinfo, not the ID token (to exercise the app's userinfo fallback). */
+    groupsInIdToken: true,
     all: () => [...users.values()],
     get: (id: string) => users.get(id),
     setGroups(id: string, groups: string[]) {

@@ -6,11 +6,19 @@ export interface UniAuthEvent {
   detail: Record<string, unknown>;
 }
 
+async function devCall(path: string, init?: RequestInit): Promise<unknown> {
+  const response = await fetch(`${testEnv("UNIAUTH_ISSUER")}/dev/${path}`, init);
+  if (!response.ok) throw new Error(`local UniAuth /dev/${path}: ${response.status}`);
+  return response.json();
+}
+
+const put = (body: unknown): RequestInit => ({ method: "PUT", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+
 /** The local UniAuth stand-in's development hooks, as a test sees them. */
 export const localUniAuth = {
   async events(since = 0): Promise<UniAuthEvent[]> {
-    const response = await fetch(`${testEnv("UNIAUTH_ISSUER")}/dev/events`);
-    const events = (await response.json()) as UniAuthEvent[];
-    return events.filter((event) => event.at >= since);
+    return ((await devCall("events")) as UniAuthEvent[]).filter((event) => event.at >= since);
   },
+  setGroups: (user: string, groups: string[]) => devCall(`users/${user}/groups`, put(groups)),
+  setGroupsInIdToken: (enabled: boolean) => devCall("groups-in-id-token", put(enabled)),
 };

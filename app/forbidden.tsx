@@ -1,0 +1,3 @@
+import { AccessDenied } from "@/app/_components/access-denied";
+
+export default AccessDenied;

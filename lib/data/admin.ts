@@ -1,0 +1,38 @@
+import "server-only";
+import { requireStaff, requireSuperuser } from "@/lib/auth/guards";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+
+const PAGE_SIZE = 200;
+
+/** Staff only: every user with their roles and how many live sessions they have. */
+export async function listUsers() {
+  await requireStaff();
+  const now = new Date();
+  const users = await db.user.findMany({
+    orderBy: { email: "asc" },
+    take: PAGE_SIZE,
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      groups: true,
+      isStaff: true,
+      isSuperuser: true,
+      lastSignInAt: true,
+      _count: { select: { sessions: { where: { expiresAt: { gt: now } } } } },
+    },
+  });
+  return users.map(({ _count, ...user }) => ({ ...user, activeSessions: _count.sessions }));
+}
+
+/** Superusers only: the state of the session registry and which UniAuth the app trusts. */
+export async function getRegistryOverview() {
+  await requireSuperuser();
+  const now = new Date();
+  const [activeSessions, expiredSessions] = await Promise.all([
+    db.session.count({ where: { expiresAt: { gt: now } } }),
+    db.session.count({ where: { expiresAt: { lte: now } } }),
+  ]);
+  return { issuer: env.UNIAUTH_ISSUER, clientId: env.UNIAUTH_CLIENT_ID, activeSessions, expiredSessions };
+}
