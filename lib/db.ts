@@ -7,4 +7,4 @@ const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
 /** The one Prisma client. Kept on globalThis in development so hot reloads reuse its pool. */
 export const db = globalForPrisma.prisma ?? new PrismaClient({ adapter: new PrismaPg({ connectionString: env.DATABASE_URL }) });
 
-if (env.NODE_ENV !== "production") globalForPrisma.prisma = db;
+if (env.NODE_ENV === "development") globalForPrisma.prisma = db;

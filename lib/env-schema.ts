@@ -9,6 +9,7 @@ const WHERE = {
   UNIAUTH_CLIENT_ID: "UniAuth Developer Console → your application → Credentials",
   UNIAUTH_CLIENT_SECRET: "UniAuth Developer Console → your application → Credentials (shown once)",
   DATABASE_URL: "your Postgres provider (Neon, Vercel Postgres, Supabase…); npm run dev starts one when unset",
+  UNIAUTH_LOGOUT_TOKEN_OPTIONAL: "leave unset (strict); only if UniAuth's logout tokens lack `jti` or `exp`, name that one claim",
 } as const;
 
 type Key = keyof typeof WHERE;
@@ -28,6 +29,7 @@ const schema = z
     UNIAUTH_CLIENT_ID: required("is missing"),
     UNIAUTH_CLIENT_SECRET: required("is missing"),
     DATABASE_URL: required("is missing").pipe(url(/^postgres(ql)?$/, "must be a postgresql:// URL")),
+    UNIAUTH_LOGOUT_TOKEN_OPTIONAL: text.pipe(z.enum(["jti", "exp"], { error: "must be jti or exp (or unset)" }).optional()),
   })
   .superRefine(
     (env, ctx) => {

@@ -1,6 +1,7 @@
-/** The errors the app reports to people, each with its HTTP status and a message safe to show. */
+/** The errors the app reports, each with its HTTP status and a default message safe to show. */
 const ERRORS = {
-  service_unavailable: { status: 503, message: "The app cannot reach its database right now. Please try again in a minute." },
+  invalid_request: { status: 400, message: "The request is invalid." },
+  service_unavailable: { status: 503, message: "A service the app depends on is unreachable. Please try again in a minute." },
 } as const;
 
 export type AppErrorCode = keyof typeof ERRORS;
@@ -8,8 +9,12 @@ export type AppErrorCode = keyof typeof ERRORS;
 export class AppError extends Error {
   readonly status: number;
 
-  constructor(readonly code: AppErrorCode) {
-    super(ERRORS[code].message);
+  /** `description` must be safe to return to the caller: never a token, a secret or a stack. */
+  constructor(
+    readonly code: AppErrorCode,
+    description?: string,
+  ) {
+    super(description ?? ERRORS[code].message);
     this.name = "AppError";
     this.status = ERRORS[code].status;
   }

@@ -18,7 +18,15 @@ const services = await startLocalServices({
   uniauthPort: 4100,
   persistent: false,
 });
-const testEnv = { ...process.env, ...services.env, AUTH_URL: appUrl, E2E_PORT: String(appPort), NEXT_TELEMETRY_DISABLED: "1" };
+const testEnv = {
+  ...process.env,
+  ...services.env,
+  AUTH_URL: appUrl,
+  E2E_PORT: String(appPort),
+  NEXT_TELEMETRY_DISABLED: "1",
+  // Tests mint their own logout tokens with the stand-in's keys.
+  UNIAUTH_TEST_KEYS: JSON.stringify(services.uniauth?.keys),
+};
 
 function run(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {

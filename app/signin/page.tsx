@@ -7,12 +7,16 @@ import { safeCallbackPath } from "@/lib/auth/redirect";
 export const metadata: Metadata = { title: "Sign in · UniAuth starter" };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const callbackUrl = safeCallbackPath((await searchParams).callbackUrl, "/dashboard");
+  const params = await searchParams;
+  const callbackUrl = safeCallbackPath(params.callbackUrl, "/dashboard");
   const session = await auth();
   if (session?.user && !session.unavailable) redirect(callbackUrl);
   return (
     <section className="card">
       <h1>Sign in</h1>
+      {params.reason === "session-ended" && (
+        <p role="status">Your session has ended: you signed out elsewhere, or it expired. Sign in again to continue.</p>
+      )}
       <p className="lead">You will be sent to UniAuth to sign in, then brought back here.</p>
       <form action={signInWithUniAuth}>
         <input type="hidden" name="callbackUrl" value={callbackUrl} />

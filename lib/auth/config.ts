@@ -7,6 +7,7 @@ import "./types";
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 
 export const SIGN_IN_PATH = "/signin";
+export const SESSION_ENDED_PATH = "/api/auth/session-ended";
 
 /**
  * The edge-safe half of the Auth.js config: no database, no provider. Edge middleware uses it to read the

@@ -1,8 +1,10 @@
 import "server-only";
 import type { Session } from "next-auth";
+import { cookies } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { auth } from "@/lib/auth";
-import { SIGN_IN_PATH } from "@/lib/auth/config";
+import { SESSION_ENDED_PATH, SIGN_IN_PATH } from "@/lib/auth/config";
+import { sessionCookieNames } from "@/lib/auth/session-cookie";
 import { AppError } from "@/lib/errors";
 
 /**
@@ -11,8 +13,9 @@ import { AppError } from "@/lib/errors";
  */
 export async function requireUser(): Promise<Session> {
   const session = await auth();
-  if (session?.unavailable) throw new AppError("service_unavailable");
-  if (!session) redirect(SIGN_IN_PATH);
+  if (session?.unavailable) throw new AppError("service_unavailable", "The app cannot reach its database right now.");
+  // A cookie without a live session row: the session was ended on the server; clear the cookie too.
+  if (!session) redirect(sessionCookieNames(await cookies()).length ? SESSION_ENDED_PATH : SIGN_IN_PATH);
   return session;
 }
 

@@ -38,3 +38,12 @@ export function signInPage(uid: string, clientName: string, users: TestUser[]): 
 export function messagePage(title: string, message: string): string {
   return page(title, `<h1>${escape(title)}</h1><p>${escape(message)}</p>`);
 }
+
+export function homePage(endSessionPath: string): string {
+  return page(
+    "Home",
+    `<h1>Local UniAuth</h1><p>Signing out here ends your UniAuth session and sends a back-channel logout token to
+every app you signed in to, as the real UniAuth does: watch the app sign you out on your next click.</p>
+<p><a class="user" href="${escape(endSessionPath)}">Sign out of UniAuth</a></p>`,
+  );
+}

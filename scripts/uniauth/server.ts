@@ -5,7 +5,7 @@ import path from "node:path";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 import type { Context } from "koa";
 import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
-import { messagePage, page, signInPage } from "./pages";
+import { homePage, messagePage, page, signInPage } from "./pages";
 import { createUserStore, type UserStore } from "./users";
 
 /** Credentials of the one client the stand-in knows, shaped like UniAuth's (`uni_` + 32, `unis_` + 64). */
@@ -16,12 +16,14 @@ export const LOCAL_CLIENT = {
 
 export interface UniAuthEvent {
   at: number;
-  type: "authorize" | "token" | "userinfo" | "end_session" | "backchannel_logout";
+  type: "authorize" | "token" | "userinfo" | "jwks" | "end_session" | "backchannel_logout";
   detail: Record<string, unknown>;
 }
 
 export interface LocalUniAuth {
   issuer: string;
+  /** The private signing keys, for tests that mint their own tokens (a logout token, say). */
+  keys: { rsa: JWK; ec: JWK };
   users: UserStore;
   events: UniAuthEvent[];
   stop: () => Promise<void>;
@@ -37,6 +39,8 @@ interface Options {
 
 interface Secrets {
   jwk: JWK;
+  /** Published but never used to sign: a token signed with it must still be refused (algorithm pinning). */
+  ecJwk: JWK;
   cookieKeys: string[];
   pairwiseSalt: string;
 }
@@ -76,6 +80,11 @@ export async function startLocalUniAuth({ port, appUrl, stateDir }: Options): Pr
     const interaction = /^\/interaction\/([\w-]+)(?:\/(login|abort))?$/.exec(ctx.path);
     if (interaction) return handleInteraction(provider, users, ctx, interaction[1]!, interaction[2]);
     if (ctx.path.startsWith("/dev/")) return handleDev(users, events, ctx);
+    if (ctx.method === "GET" && ctx.path === "/") {
+      ctx.type = "html";
+      ctx.body = homePage(ROUTES.end_session);
+      return;
+    }
     await next();
     recordOAuthCall(ctx, record);
   });
@@ -89,6 +98,7 @@ export async function startLocalUniAuth({ port, appUrl, stateDir }: Options): Pr
   });
   return {
     issuer,
+    keys: { rsa: secrets.jwk, ec: secrets.ecJwk },
     users,
     events,
     stop: () => new Promise((resolve) => server.close(() => resolve())),
@@ -113,7 +123,7 @@ function configuration(appUrl: string, secrets: Secrets, users: UserStore): Conf
         subject_type: "pairwise",
       },
     ],
-    jwks: { keys: [secrets.jwk] },
+    jwks: { keys: [secrets.jwk, secrets.ecJwk] },
     cookies: { keys: secrets.cookieKeys },
     routes: ROUTES,
     clientAuthMethods: ["client_secret_post"],
@@ -262,6 +272,9 @@ function recordOAuthCall(ctx: Context & Partial<Pick<KoaContextWithOIDC, "oidc">
     case ROUTES.userinfo:
       record("userinfo", { status });
       break;
+    case ROUTES.jwks:
+      record("jwks", { status });
+      break;
     case ROUTES.end_session:
       record("end_session", { status, method: ctx.method });
       break;
@@ -295,9 +308,11 @@ async function loadSecrets(stateDir?: string): Promise<Secrets> {
 }
 
 async function generateSecrets(): Promise<Secrets> {
-  const { privateKey } = await generateKeyPair("RS256", { modulusLength: 2048, extractable: true });
+  const rsa = await generateKeyPair("RS256", { modulusLength: 2048, extractable: true });
+  const ec = await generateKeyPair("ES256", { extractable: true });
   return {
-    jwk: { ...(await exportJWK(privateKey)), kid: randomBytes(8).toString("hex"), alg: "RS256", use: "sig" },
+    jwk: { ...(await exportJWK(rsa.privateKey)), kid: randomBytes(8).toString("hex"), alg: "RS256", use: "sig" },
+    ecJwk: { ...(await exportJWK(ec.privateKey)), kid: randomBytes(8).toString("hex"), alg: "ES256", use: "sig" },
     cookieKeys: [randomBytes(32).toString("base64url")],
     pairwiseSalt: randomBytes(32).toString("base64url"),
   };

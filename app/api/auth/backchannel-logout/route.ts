@@ -1,0 +1,28 @@
+import { endSessionsForLogout } from "@/lib/auth/backchannel-logout";
+import { verifyLogoutToken } from "@/lib/auth/logout-token";
+import { readForm } from "@/lib/http/read-form";
+import { AppError } from "@/lib/errors";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+const NO_STORE = { "Cache-Control": "no-store" };
+
+/**
+ * OpenID Connect Back-Channel Logout receiver: UniAuth POSTs `logout_token` here when a user signs out of
+ * UniAuth; the matching sessions are deleted, so the user's browser is signed out on its next request.
+ * Register <origin>/api/auth/backchannel-logout as the client's back-channel logout URI.
+ */
+export async function POST(request: Request): Promise<Response> {
+  try {
+    const form = await readForm(request);
+    const tokens = form.getAll("logout_token");
+    if (tokens.length !== 1 || !tokens[0]) throw new AppError("invalid_request", "exactly one logout_token is required");
+    await endSessionsForLogout(await verifyLogoutToken(tokens[0]));
+    return new Response(null, { status: 200, headers: NO_STORE });
+  } catch (error) {
+    const known = error instanceof AppError ? error : new AppError("service_unavailable");
+    if (!(error instanceof AppError)) console.error("Back-channel logout failed:", error instanceof Error ? error.name : "unknown error");
+    return Response.json({ error: known.code, error_description: known.message }, { status: known.status, headers: NO_STORE });
+  }
+}

@@ -1,0 +1,38 @@
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { LogoutClaims } from "@/lib/auth/logout-token";
+import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+
+/**
+ * Applies a verified logout token: records its `jti` and deletes the matching sessions in one transaction,
+ * so a replay (on any instance) is refused and touches nothing. Only sessions created at or before the
+ * token's `iat` go, so a late or replayed token cannot end a newer sign-in. Returns how many ended.
+ */
+export async function endSessionsForLogout(claims: LogoutClaims): Promise<number> {
+  const account = claims.sub
+    ? { accounts: { some: { provider: UNIAUTH_PROVIDER_ID, issuer: claims.issuer, providerAccountId: claims.sub } } }
+    : undefined;
+  // `iat` has one-second precision: a session created during that second predates the token.
+  const createdBy = new Date(claims.issuedAt.getTime() + 999);
+
+  try {
+    return await db.$transaction(async (tx) => {
+      await tx.logoutTokenJti.create({ data: { issuer: claims.issuer, jti: claims.replayKey, expiresAt: claims.rememberUntil } });
+      const { count } = await tx.session.deleteMany({
+        where: {
+          issuer: claims.issuer,
+          createdAt: { lte: createdBy },
+          ...(claims.sid !== undefined && { sid: claims.sid }),
+          ...(account && { user: account }),
+        },
+      });
+      return count;
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      throw new AppError("invalid_request", "this logout token (jti) was already used");
+    }
+    throw new AppError("service_unavailable", "the session store is unreachable");
+  }
+}
