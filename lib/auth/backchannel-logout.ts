@@ -17,18 +17,18 @@ export async function endSessionsForLogout(claims: LogoutClaims): Promise<number
   const createdBy = new Date(claims.issuedAt.getTime() + 999);
 
   try {
-    return await db.$transaction(async (tx) => {
-      await tx.logoutTokenJti.create({ data: { issuer: claims.issuer, jti: claims.replayKey, expiresAt: claims.rememberUntil } });
-      const { count } = await tx.session.deleteMany({
+    const [, { count }] = await db.$transaction([
+      db.logoutTokenJti.create({ data: { issuer: claims.issuer, jti: claims.replayKey, expiresAt: claims.rememberUntil }, select: { jti: true } }),
+      db.session.deleteMany({
         where: {
           issuer: claims.issuer,
           createdAt: { lte: createdBy },
           ...(claims.sid !== undefined && { sid: claims.sid }),
           ...(account && { user: account }),
         },
-      });
-      return count;
-    });
+      }),
+    ]);
+    return count;
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       throw new AppError("invalid_request", "this logout token (jti) was already used");
