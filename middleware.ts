@@ -17,7 +17,9 @@ export default auth((request) => {
     return NextResponse.redirect(signIn);
   }
   if (pathname.startsWith("/admin") && !user.isStaff) {
-    return NextResponse.rewrite(new URL("/forbidden", origin), { status: 403 });
+    const forbidden = new URL("/forbidden", origin);
+    forbidden.searchParams.set("from", `${pathname}${search}`);
+    return NextResponse.rewrite(forbidden, { status: 403 });
   }
   return NextResponse.next();
 });

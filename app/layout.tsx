@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { auth } from "@/lib/auth";
-import { signOutOfApp } from "@/lib/auth/actions";
+import { signOutEverywhere } from "@/lib/auth/actions";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -24,7 +24,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               <Link href="/dashboard">Dashboard</Link>
               {user.isStaff && <Link href="/admin">Admin</Link>}
               <span>{user.name ?? user.email}</span>
-              <form action={signOutOfApp}>
+              <form action={signOutEverywhere}>
                 <button className="button secondary" type="submit">
                   Sign out
                 </button>

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { startLocalServices } from "./local/services";
@@ -24,6 +25,7 @@ const testEnv = {
   AUTH_URL: appUrl,
   E2E_PORT: String(appPort),
   NEXT_TELEMETRY_DISABLED: "1",
+  CRON_SECRET: randomBytes(24).toString("hex"),
   // Tests mint their own logout tokens with the stand-in's keys.
   UNIAUTH_TEST_KEYS: JSON.stringify(services.uniauth?.keys),
 };

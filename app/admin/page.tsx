@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { formatDate } from "@/app/_components/format";
 import { requireStaff } from "@/lib/auth/guards";
 import { getRegistryOverview, listUsers } from "@/lib/data/admin";
+import { endAllSessionsAction } from "./actions";
 
 export const metadata: Metadata = { title: "Administration · UniAuth starter" };
 
@@ -21,6 +22,7 @@ export default async function AdminPage() {
               <th>Roles</th>
               <th>Last sign-in</th>
               <th>Active sessions</th>
+              {user.isSuperuser && <th />}
             </tr>
           </thead>
           <tbody>
@@ -31,6 +33,18 @@ export default async function AdminPage() {
                 <td>{[row.isSuperuser && "superuser", row.isStaff && "staff"].filter(Boolean).join(", ") || "member"}</td>
                 <td>{row.lastSignInAt ? formatDate(row.lastSignInAt) : "never"}</td>
                 <td>{row.activeSessions}</td>
+                {user.isSuperuser && (
+                  <td>
+                    {row.activeSessions > 0 && (
+                      <form action={endAllSessionsAction}>
+                        <input type="hidden" name="userId" value={row.id} />
+                        <button className="button secondary" type="submit" aria-label={`End all sessions of ${row.email}`}>
+                          End all sessions
+                        </button>
+                      </form>
+                    )}
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>

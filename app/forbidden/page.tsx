@@ -1,7 +1,29 @@
 import type { Metadata } from "next";
 import { AccessDenied } from "@/app/_components/access-denied";
+import { auth } from "@/lib/auth";
+import { continueWithCurrentRoles } from "@/lib/auth/actions";
+import { safeCallbackPath } from "@/lib/auth/redirect";
 
 export const metadata: Metadata = { title: "No access · UniAuth starter" };
 
-/** Where middleware rewrites (with status 403) a signed-in visitor who lacks the role for a page. */
-export default AccessDenied;
+/**
+ * Where middleware rewrites (with status 403) a signed-in visitor whose cookie lacks the role for a page.
+ * If the database says they have it now (granted at UniAuth since the cookie was issued), offer to continue.
+ */
+export default async function ForbiddenPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const from = safeCallbackPath((await searchParams).from, "/dashboard");
+  const session = await auth();
+  if (!session?.user.isStaff || session.unavailable) return <AccessDenied />;
+  return (
+    <section className="card" role="status">
+      <h1>Your access has changed</h1>
+      <p>UniAuth has given you staff access since you signed in.</p>
+      <form action={continueWithCurrentRoles}>
+        <input type="hidden" name="from" value={from} />
+        <button className="button" type="submit">
+          Continue
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,13 +1,49 @@
 "use server";
 
-import { signIn, signOut } from "@/lib/auth";
+import { randomBytes } from "node:crypto";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { auth, reissueSessionCookie, signIn, signOut } from "@/lib/auth";
+import { LOGOUT_STATE_COOKIE, POST_LOGOUT_PATH, endSessionUrl, revokeRefreshToken } from "@/lib/auth/end-session";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
 import { safeCallbackPath } from "@/lib/auth/redirect";
+import { sessionTokens } from "@/lib/auth/sessions";
+import { appOrigin } from "@/lib/http/origin";
 
 export async function signInWithUniAuth(formData: FormData): Promise<void> {
   await signIn(UNIAUTH_PROVIDER_ID, { redirectTo: safeCallbackPath(formData.get("callbackUrl"), "/dashboard") });
 }
 
-export async function signOutOfApp(): Promise<void> {
-  await signOut({ redirectTo: "/" });
+/**
+ * Signs out of the app and of UniAuth: deletes this session's row and cookie, revokes its refresh token,
+ * then sends the browser to UniAuth's end-session endpoint, which comes back to /signed-out with `state`.
+ * (A server action: Next.js checks the Origin header, so another site cannot trigger it.)
+ */
+export async function signOutEverywhere(): Promise<void> {
+  const session = await auth();
+  const tokens = session?.sessionId ? await sessionTokens(session.sessionId) : null;
+  await signOut({ redirect: false });
+  if (tokens?.refreshToken) await revokeRefreshToken(tokens.refreshToken);
+
+  const origin = await appOrigin();
+  const state = randomBytes(24).toString("base64url");
+  const target = await endSessionUrl({ idToken: tokens?.idToken, origin, state }).catch(() => null);
+  if (!target) redirect(`${POST_LOGOUT_PATH}?uniauth=unavailable`);
+  (await cookies()).set(LOGOUT_STATE_COOKIE, state, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: origin.startsWith("https:"),
+    path: POST_LOGOUT_PATH,
+    maxAge: 600,
+  });
+  redirect(target.href);
+}
+
+/**
+ * The cookie middleware reads carries the roles of its last issue; the database has the current ones.
+ * When UniAuth granted a role since (seen at a token refresh), this re-issues the cookie, then goes on.
+ */
+export async function continueWithCurrentRoles(formData: FormData): Promise<void> {
+  await reissueSessionCookie({});
+  redirect(safeCallbackPath(formData.get("from"), "/dashboard"));
 }

@@ -1,4 +1,4 @@
-import NextAuth, { type Account, type Profile } from "next-auth";
+import NextAuth from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import { headers } from "next/headers";
 import { cache } from "react";
@@ -6,9 +6,11 @@ import { uniauthClaimsSchema } from "@/lib/auth/claims";
 import { authConfig } from "@/lib/auth/config";
 import { tokenEndpointAuthMethod } from "@/lib/auth/discovery";
 import { uniauthProvider } from "@/lib/auth/provider";
-import { type ActiveSession, endSession, findActiveSession } from "@/lib/auth/sessions";
+import { refreshSession, needsRefresh } from "@/lib/auth/refresh";
+import { type ActiveSession, endSession, findActiveSession, touchSession } from "@/lib/auth/sessions";
+import { pruneExpired } from "@/lib/auth/housekeeping";
 import { recordSignIn } from "@/lib/auth/sign-in";
-import { fetchUserinfo } from "@/lib/auth/userinfo";
+import { withGroups } from "@/lib/auth/userinfo";
 
 const nextAuth = NextAuth(async (request) => ({
   ...authConfig,
@@ -24,9 +26,13 @@ const nextAuth = NextAuth(async (request) => ({
     },
     async jwt({ token, account, profile, trigger }) {
       if (trigger === "signIn" && account) {
-        const claims = uniauthClaimsSchema.parse(await withGroups(profile, account));
+        const granted = account.scope?.split(" ").includes("groups");
+        const claims = uniauthClaimsSchema.parse(granted ? await withGroups(profile ?? {}, account.access_token) : profile);
         const userAgent = (await headers()).get("user-agent");
-        return toToken(await recordSignIn({ claims, tokens: account, userAgent }));
+        const session = await recordSignIn({ claims, tokens: account, userAgent });
+        // Sign-ins are rare (UniAuth rate-limits them), so each one also sweeps expired rows.
+        await pruneExpired().catch(() => undefined);
+        return toToken(session);
       }
       return checkSession(token);
     },
@@ -39,22 +45,6 @@ const nextAuth = NextAuth(async (request) => ({
   },
 }));
 
-/**
- * UniAuth puts `groups` in the ID token; should it ever be missing although the scope was granted, ask
- * userinfo once. If that fails the user gets no groups (no roles) for this session, never stale ones.
- */
-async function withGroups(profile: Profile | undefined, account: Account): Promise<Profile | undefined> {
-  const granted = account.scope?.split(" ").includes("groups");
-  if (!profile || "groups" in profile || !granted || !account.access_token || !profile.sub) return profile;
-  try {
-    const { groups } = await fetchUserinfo(account.access_token, profile.sub);
-    return { ...profile, groups };
-  } catch (error) {
-    console.error("UniAuth userinfo failed; signing in without groups:", error instanceof Error ? error.name : "unknown error");
-    return profile;
-  }
-}
-
 function toToken(session: ActiveSession): JWT {
   return {
     sub: session.user.id,
@@ -65,12 +55,21 @@ function toToken(session: ActiveSession): JWT {
   };
 }
 
-/** Every server-side read of the session checks its row: no row (or an expired one), no session. */
+/**
+ * Every server-side read of the session checks its row: no row (or an expired one), no session. A session
+ * whose access token has expired is refreshed here, on the server; never in middleware.
+ */
 async function checkSession(token: JWT): Promise<JWT | null> {
   if (!token.sessionId) return null;
-  let session: ActiveSession | null;
+  let session: Awaited<ReturnType<typeof findActiveSession>>;
   try {
     session = await findActiveSession(token.sessionId);
+    if (session && needsRefresh(session)) {
+      const outcome = await refreshSession(session);
+      if (outcome === "ended") return null;
+      if (outcome === "refreshed") session = await findActiveSession(token.sessionId);
+    }
+    if (session) await touchSession(session);
   } catch (error) {
     // Auth.js would clear the cookie on a thrown error: a database outage must not sign everyone out.
     console.error("Session check failed (database unreachable?):", error instanceof Error ? error.name : "unknown error");
@@ -79,7 +78,7 @@ async function checkSession(token: JWT): Promise<JWT | null> {
   return session ? toToken(session) : null;
 }
 
-export const { handlers, signIn, signOut } = nextAuth;
+export const { handlers, signIn, signOut, unstable_update: reissueSessionCookie } = nextAuth;
 
 /** The current session, checked against the database once per request. */
 export const auth = cache(() => nextAuth.auth());

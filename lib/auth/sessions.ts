@@ -18,12 +18,44 @@ export interface ActiveSession {
   user: SessionUser;
 }
 
+/** How often `lastSeenAt` is written: a page view is not worth a write. */
+const LAST_SEEN_EVERY_MS = 5 * 60_000;
+
 /** The session registry's answer to "is this browser still signed in?", with the user's current roles. */
-export function findActiveSession(id: string): Promise<ActiveSession | null> {
+export function findActiveSession(id: string) {
   return db.session.findFirst({
     where: { id, expiresAt: { gt: new Date() } },
-    select: { id: true, createdAt: true, expiresAt: true, user: { select: sessionUserSelect } },
+    select: {
+      id: true,
+      userId: true,
+      createdAt: true,
+      expiresAt: true,
+      lastSeenAt: true,
+      refreshToken: true,
+      accessTokenExpiresAt: true,
+      tokensRefreshedAt: true,
+      refreshLeaseUntil: true,
+      user: { select: sessionUserSelect },
+    },
   });
+}
+
+/** Records that the session was used, at most every few minutes. */
+export async function touchSession(session: { id: string; lastSeenAt: Date }): Promise<void> {
+  const now = Date.now();
+  if (now - session.lastSeenAt.getTime() < LAST_SEEN_EVERY_MS) return;
+  await db.session.updateMany({ where: { id: session.id, lastSeenAt: { lt: new Date(now - LAST_SEEN_EVERY_MS) } }, data: { lastSeenAt: new Date(now) } });
+}
+
+/** The tokens a session holds, for signing out at UniAuth. Server-side only. */
+export function sessionTokens(id: string) {
+  return db.session.findUnique({ where: { id }, select: { idToken: true, refreshToken: true } });
+}
+
+/** Ends every session UniAuth knows by this OP session id (front-channel logout). */
+export async function endSessionsBySid(issuer: string, sid: string): Promise<number> {
+  const { count } = await db.session.deleteMany({ where: { issuer, sid } });
+  return count;
 }
 
 /** Ends one session. Deleting a row that is already gone is not an error. */

@@ -1,14 +1,24 @@
 import * as oauth from "oauth4webapi";
-import { discover } from "@/lib/auth/discovery";
-import { env } from "@/lib/env";
+import { uniauthClient } from "@/lib/auth/uniauth-client";
 
-/** UniAuth's userinfo for this access token, checked to belong to `sub` (one call, at sign-in only). */
-export async function fetchUserinfo(accessToken: string, sub: string): Promise<oauth.UserInfoResponse> {
-  const server = await discover();
-  const client = { client_id: env.UNIAUTH_CLIENT_ID };
-  const response = await oauth.userInfoRequest(server, client, accessToken, {
-    signal: AbortSignal.timeout(5000),
-    [oauth.allowInsecureRequests]: new URL(server.issuer).protocol === "http:",
-  });
+/** UniAuth's userinfo for this access token, checked to belong to `sub` (when given). */
+export async function fetchUserinfo(accessToken: string, sub: string | typeof oauth.skipSubjectCheck): Promise<oauth.UserInfoResponse> {
+  const { server, client, options } = await uniauthClient();
+  const response = await oauth.userInfoRequest(server, client, accessToken, options());
   return oauth.processUserInfoResponse(server, client, sub, response);
+}
+
+/**
+ * UniAuth puts `groups` in the ID token; should it ever be missing, ask userinfo once. If that fails the
+ * user gets no groups (no roles) until the next sign-in or refresh: never stale ones.
+ */
+export async function withGroups<T extends { sub?: unknown }>(claims: T, accessToken: string | undefined): Promise<T & { groups?: unknown }> {
+  if ("groups" in claims || !accessToken || typeof claims.sub !== "string") return claims;
+  try {
+    const { groups } = await fetchUserinfo(accessToken, claims.sub);
+    return { ...claims, groups };
+  } catch (error) {
+    console.error("UniAuth userinfo failed; continuing without groups:", error instanceof Error ? error.name : "unknown error");
+    return claims;
+  }
 }

@@ -77,6 +77,12 @@ export async function startLocalUniAuth({ port, appUrl, stateDir }: Options): Pr
     record("backchannel_logout", { ok: false, accountId, sid, error: error.message }),
   );
   provider.use(async (ctx, next) => {
+    if (ctx.path === ROUTES.token && users.tokenEndpointStatus) {
+      record("token", { status: users.tokenEndpointStatus, simulatedFailure: true });
+      ctx.status = users.tokenEndpointStatus;
+      ctx.body = { error: "temporarily_unavailable", error_description: "Simulated outage (local stand-in)." };
+      return;
+    }
     const interaction = /^\/interaction\/([\w-]+)(?:\/(login|abort))?$/.exec(ctx.path);
     if (interaction) return handleInteraction(provider, users, ctx, interaction[1]!, interaction[2]);
     if (ctx.path.startsWith("/dev/")) return handleDev(users, events, ctx);
@@ -163,11 +169,15 @@ function configuration(appUrl: string, secrets: Secrets, users: UserStore): Conf
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: (ctx, form) => {
+          // An app's sign-out (with id_token_hint) goes straight through, as at UniAuth; a bare visit asks first.
+          const confirmed = ctx.oidc.params?.id_token_hint
+            ? `<script>const f=document.getElementById("op.logoutForm");f.insertAdjacentHTML("beforeend",'<input type="hidden" name="logout" value="yes">');f.submit()</script>`
+            : "";
           ctx.body = page(
             "Sign out",
             `<h1>Sign out of UniAuth?</h1><p>This ends your UniAuth session and signs you out of every app that uses it.</p>${form}
 <button class="user" autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
-<button class="link" type="submit" form="op.logoutForm">No, stay signed in</button>`,
+<button class="link" type="submit" form="op.logoutForm">No, stay signed in</button>${confirmed}`,
           );
         },
         postLogoutSuccessSource: (ctx) => {
@@ -232,17 +242,24 @@ async function handleInteraction(provider: Provider, users: UserStore, ctx: Cont
   ctx.status = 303;
 }
 
-/** Development hooks: read the OAuth call log, change a user's groups, move groups out of the ID token. */
+/** Development hooks: read the OAuth call log, change a user's groups, move groups out of the ID token, fail the token endpoint. */
 async function handleDev(users: UserStore, events: UniAuthEvent[], ctx: Context) {
   if (ctx.method === "GET" && ctx.path === "/dev/events") {
     ctx.body = events;
+    return;
+  }
+  if (ctx.method === "PUT" && ctx.path === "/dev/token-endpoint-status") {
+    const body: unknown = JSON.parse((await readBody(ctx.req)) || "null");
+    if (body !== null && (typeof body !== "number" || body < 400 || body > 599)) ctx.throw(400, "Send an HTTP error status, or null.");
+    users.tokenEndpointStatus = body;
+    ctx.body = { tokenEndpointStatus: body };
     return;
   }
   if (ctx.method === "PUT" && ctx.path === "/dev/groups-in-id-token") {
     const body: unknown = JSON.parse((await readBody(ctx.req)) || "null");
     if (typeof body !== "boolean") ctx.throw(400, "Send true or false.");
     users.groupsInIdToken = body;
-    ctx.body = body;
+    ctx.body = { groupsInIdToken: body };
     return;
   }
   const groups = /^\/dev\/users\/([\w-]+)\/groups$/.exec(ctx.path);

@@ -20,6 +20,8 @@ export function createUserStore() {
   return {
     /** Off: `groups` only in userinfo, not the ID token (to exercise the app's userinfo fallback). */
     groupsInIdToken: true,
+    /** Set: the token endpoint answers with this status (an outage, a rate limit) instead of working. */
+    tokenEndpointStatus: null as number | null,
     all: () => [...users.values()],
     get: (id: string) => users.get(id),
     setGroups(id: string, groups: string[]) {

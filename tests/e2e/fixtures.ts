@@ -46,3 +46,26 @@ export const test = base.extend<object, { db: pg.Pool }>({
     { scope: "worker" },
   ],
 });
+
+export interface SessionRow {
+  id: string;
+  sid: string | null;
+  refreshToken: string | null;
+  accessTokenExpiresAt: Date | null;
+  refreshLeaseUntil: Date | null;
+}
+
+/** The Session rows of a seeded user, straight from the database. */
+export async function sessionsOf(db: pg.Pool, email: string): Promise<SessionRow[]> {
+  const { rows } = await db.query<SessionRow>(
+    `select s.id, s.sid, s."refreshToken", s."accessTokenExpiresAt", s."refreshLeaseUntil"
+     from "Session" s join "User" u on u.id = s."userId" where u.email = $1 order by s."createdAt"`,
+    [email],
+  );
+  return rows;
+}
+
+/** Starts from no sessions for that user, so counts in a test are its own. */
+export async function endAllSessions(db: pg.Pool, email: string): Promise<void> {
+  await db.query(`delete from "Session" where "userId" in (select id from "User" where email = $1)`, [email]);
+}

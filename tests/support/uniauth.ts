@@ -2,7 +2,7 @@ import { testEnv } from "./env";
 
 export interface UniAuthEvent {
   at: number;
-  type: "authorize" | "token" | "userinfo" | "end_session" | "backchannel_logout";
+  type: "authorize" | "token" | "userinfo" | "jwks" | "end_session" | "backchannel_logout";
   detail: Record<string, unknown>;
 }
 
@@ -21,4 +21,15 @@ export const localUniAuth = {
   },
   setGroups: (user: string, groups: string[]) => devCall(`users/${user}/groups`, put(groups)),
   setGroupsInIdToken: (enabled: boolean) => devCall("groups-in-id-token", put(enabled)),
+  setTokenEndpointStatus: (status: number | null) => devCall("token-endpoint-status", put(status)),
+
+  /** Calls UniAuth's token or revocation endpoint as the app's client would, with a refresh token. */
+  async useRefreshToken(endpoint: "token" | "revoke", refreshToken: string): Promise<Response> {
+    const body = new URLSearchParams({
+      client_id: testEnv("UNIAUTH_CLIENT_ID"),
+      client_secret: testEnv("UNIAUTH_CLIENT_SECRET"),
+      ...(endpoint === "token" ? { grant_type: "refresh_token", refresh_token: refreshToken } : { token: refreshToken }),
+    });
+    return fetch(`${testEnv("UNIAUTH_ISSUER")}/api/oauth/${endpoint}`, { method: "POST", body });
+  },
 };

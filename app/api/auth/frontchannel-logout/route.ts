@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { endSessionsBySid } from "@/lib/auth/sessions";
+import { env } from "@/lib/env";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+const query = z.object({ iss: z.string().min(1), sid: z.string().min(1).max(256) });
+
+/**
+ * OpenID Connect Front-Channel Logout: UniAuth loads this in a hidden iframe with `iss` and `sid` when the
+ * user signs out there. Only UniAuth's origin may frame it. Register <origin>/api/auth/frontchannel-logout.
+ */
+export async function GET(request: Request): Promise<Response> {
+  const headers = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": `frame-ancestors ${new URL(env.UNIAUTH_ISSUER).origin}`,
+    "Content-Type": "text/plain; charset=utf-8",
+  };
+  const params = query.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!params.success || params.data.iss !== env.UNIAUTH_ISSUER) {
+    return new Response("iss must be UniAuth's issuer and sid is required", { status: 400, headers });
+  }
+  try {
+    await endSessionsBySid(params.data.iss, params.data.sid);
+  } catch {
+    return new Response("the session store is unreachable", { status: 503, headers });
+  }
+  return new Response("signed out", { status: 200, headers });
+}

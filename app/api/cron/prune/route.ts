@@ -1,0 +1,25 @@
+import { timingSafeEqual } from "node:crypto";
+import { pruneExpired } from "@/lib/auth/housekeeping";
+import { env } from "@/lib/env";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** Deletes expired sessions and logout-token ids. Called by Vercel Cron (vercel.json) with CRON_SECRET. */
+export async function GET(request: Request): Promise<Response> {
+  const headers = { "Cache-Control": "no-store" };
+  if (!env.CRON_SECRET || !bearerMatches(request.headers.get("authorization"), env.CRON_SECRET)) {
+    return Response.json({ error: "unauthorized" }, { status: 401, headers });
+  }
+  try {
+    return Response.json({ pruned: await pruneExpired() }, { headers });
+  } catch {
+    return Response.json({ error: "service_unavailable" }, { status: 503, headers });
+  }
+}
+
+function bearerMatches(header: string | null, secret: string): boolean {
+  const given = Buffer.from(header ?? "");
+  const expected = Buffer.from(`Bearer ${secret}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}

@@ -1,0 +1,58 @@
+"use client";
+
+import { useActionState } from "react";
+import { formatDate } from "@/app/_components/format";
+import type { SessionSummary } from "@/lib/data/sessions";
+import { type ActionResult, endOtherSessionsAction, endSessionAction } from "./actions";
+
+/** The user's sessions, with sign-out buttons. Receives only what it shows: never a token. */
+export function SessionList({ sessions }: { sessions: SessionSummary[] }) {
+  const [ended, endOne, endingOne] = useActionState<ActionResult | null, FormData>(endSessionAction, null);
+  const [endedOthers, endOthers, endingOthers] = useActionState<ActionResult | null>(endOtherSessionsAction, null);
+  const result = ended ?? endedOthers;
+  return (
+    <section className="card" aria-labelledby="sessions-heading">
+      <h2 id="sessions-heading">Your sessions</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>Device</th>
+            <th>Started</th>
+            <th>Last seen</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {sessions.map((session) => (
+            <tr key={session.id}>
+              <td>
+                {session.device}
+                {session.current && <span className="tag">this device</span>}
+              </td>
+              <td>{formatDate(session.createdAt)}</td>
+              <td>{formatDate(session.lastSeenAt)}</td>
+              <td>
+                {!session.current && (
+                  <form action={endOne}>
+                    <input type="hidden" name="sessionId" value={session.id} />
+                    <button className="button secondary" type="submit" disabled={endingOne}>
+                      Sign out this session
+                    </button>
+                  </form>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {sessions.length > 1 && (
+        <form action={endOthers}>
+          <button className="button secondary" type="submit" disabled={endingOthers}>
+            Sign out all other sessions
+          </button>
+        </form>
+      )}
+      {result && <p role="status">{result.message}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,33 @@
+import * as oauth from "oauth4webapi";
+import { uniauthClient } from "@/lib/auth/uniauth-client";
+import { env } from "@/lib/env";
+
+export const POST_LOGOUT_PATH = "/signed-out";
+export const LOGOUT_STATE_COOKIE = "uniauth-logout-state";
+
+/**
+ * Where to send the browser to end the UniAuth session too (RP-initiated logout), or null when UniAuth's
+ * discovery lists no end-session endpoint (then only the app's session ends).
+ */
+export async function endSessionUrl({ idToken, origin, state }: { idToken?: string | null; origin: string; state: string }): Promise<URL | null> {
+  const { server } = await uniauthClient();
+  if (!server.end_session_endpoint) return null;
+  const url = new URL(server.end_session_endpoint);
+  if (idToken) url.searchParams.set("id_token_hint", idToken);
+  url.searchParams.set("client_id", env.UNIAUTH_CLIENT_ID);
+  url.searchParams.set("post_logout_redirect_uri", `${origin}${POST_LOGOUT_PATH}`);
+  url.searchParams.set("state", state);
+  return url;
+}
+
+/** Revokes a refresh token at UniAuth, best effort: a failure never blocks the sign-out. */
+export async function revokeRefreshToken(refreshToken: string): Promise<void> {
+  try {
+    const { server, client, clientAuth, options } = await uniauthClient();
+    if (!server.revocation_endpoint) return;
+    const response = await oauth.revocationRequest(server, client, clientAuth, refreshToken, { ...options(), additionalParameters: { token_type_hint: "refresh_token" } });
+    await oauth.processRevocationResponse(response);
+  } catch (error) {
+    console.error("Refresh token revocation failed (signing out anyway):", error instanceof Error ? error.name : "unknown error");
+  }
+}
