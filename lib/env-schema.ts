@@ -12,6 +12,7 @@ const WHERE = {
   UNIAUTH_LOGOUT_TOKEN_OPTIONAL: "leave unset (strict); only if UniAuth's logout tokens lack `jti` or `exp`, name that one claim",
   SESSION_REVALIDATE_SECONDS: "leave unset to revalidate when the access token expires (1 h at UniAuth); at least 60",
   CRON_SECRET: "any random string of 16+ characters (`openssl rand -hex 32`); Vercel Cron sends it as a bearer token",
+  UNIAUTH_FRONTCHANNEL_LOGOUT: "true to accept front-channel logout (an unauthenticated GET); leave unset for back-channel only",
 } as const;
 
 type Key = keyof typeof WHERE;
@@ -34,10 +35,18 @@ const schema = z
     UNIAUTH_LOGOUT_TOKEN_OPTIONAL: text.pipe(z.enum(["jti", "exp"], { error: "must be jti or exp (or unset)" }).optional()),
     SESSION_REVALIDATE_SECONDS: text.pipe(z.coerce.number<string | undefined>({ error: "must be a number of seconds" }).int().min(60, "must be at least 60").optional()),
     CRON_SECRET: text.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+    UNIAUTH_FRONTCHANNEL_LOGOUT: text.pipe(z.stringbool({ error: "must be true or false" }).default(false)),
   })
   .superRefine(
     (env, ctx) => {
-      if ((env.UNIAUTH_ISSUER ?? UNIAUTH_ISSUER) !== UNIAUTH_ISSUER) return;
+      // This runs even when UNIAUTH_ISSUER itself is invalid (reported by its own check): skip it then.
+      if (!URL.canParse(env.UNIAUTH_ISSUER ?? UNIAUTH_ISSUER)) return;
+      const issuer = new URL(env.UNIAUTH_ISSUER ?? UNIAUTH_ISSUER);
+      const local = ["localhost", "127.0.0.1", "[::1]"].includes(issuer.hostname);
+      if (env.NODE_ENV === "production" && issuer.protocol === "http:" && !local) {
+        ctx.addIssue({ code: "custom", path: ["UNIAUTH_ISSUER"], message: "must be https in production" });
+      }
+      if (issuer.href.replace(/\/+$/, "") !== UNIAUTH_ISSUER) return;
       if (env.UNIAUTH_CLIENT_ID && !/^uni_[A-Za-z0-9]{32}$/.test(env.UNIAUTH_CLIENT_ID)) {
         ctx.addIssue({ code: "custom", path: ["UNIAUTH_CLIENT_ID"], message: "must be uni_ followed by 32 letters or digits" });
       }

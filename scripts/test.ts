@@ -4,8 +4,10 @@ import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { startLocalServices } from "./local/services";
 
-// `npm test` runs everything; `npm test -- unit` or `npm test -- e2e` runs one part.
+// `npm test` runs everything; `npm test -- unit` or `npm test -- e2e` runs one part, and any further
+// arguments go to its runner (e.g. `npm test -- e2e sign-in.spec.ts`).
 const only = process.argv[2] as "unit" | "e2e" | undefined;
+const runnerArgs = process.argv.slice(3);
 const projectDir = process.cwd();
 const appPort = 3100;
 const appUrl = `http://localhost:${appPort}`;
@@ -26,6 +28,7 @@ const testEnv = {
   E2E_PORT: String(appPort),
   NEXT_TELEMETRY_DISABLED: "1",
   CRON_SECRET: randomBytes(24).toString("hex"),
+  UNIAUTH_FRONTCHANNEL_LOGOUT: "true",
   // Tests mint their own logout tokens with the stand-in's keys.
   UNIAUTH_TEST_KEYS: JSON.stringify(services.uniauth?.keys),
 };
@@ -42,12 +45,12 @@ let failed = false;
 await rm(".local/test-results", { recursive: true, force: true });
 try {
   if (only !== "e2e") {
-    await run("node_modules/vitest/vitest.mjs", ["run", "--reporter=default", "--reporter=json", "--outputFile.json=.local/test-results/vitest.json"]);
+    await run("node_modules/vitest/vitest.mjs", ["run", "--reporter=default", "--reporter=json", "--outputFile.json=.local/test-results/vitest.json", ...runnerArgs]);
   }
   if (only !== "unit") {
     if (!existsSync("/usr/bin/chromium")) await run("node_modules/@playwright/test/cli.js", ["install", "chromium"]);
     await run("node_modules/next/dist/bin/next", ["build"]);
-    await run("node_modules/@playwright/test/cli.js", ["test"]);
+    await run("node_modules/@playwright/test/cli.js", ["test", ...runnerArgs]);
     await printSignInFigure();
   }
 } catch (error) {

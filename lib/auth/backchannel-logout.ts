@@ -1,8 +1,9 @@
-import { Prisma } from "@/lib/generated/prisma/client";
-import type { LogoutClaims } from "@/lib/auth/logout-token";
+import "server-only";
+import { CLOCK_SKEW_SECONDS, type LogoutClaims } from "@/lib/auth/logout-token";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 /**
  * Applies a verified logout token: records its `jti` and deletes the matching sessions in one transaction,
@@ -13,8 +14,11 @@ export async function endSessionsForLogout(claims: LogoutClaims): Promise<number
   const account = claims.sub
     ? { accounts: { some: { provider: UNIAUTH_PROVIDER_ID, issuer: claims.issuer, providerAccountId: claims.sub } } }
     : undefined;
-  // `iat` has one-second precision: a session created during that second predates the token.
-  const createdBy = new Date(claims.issuedAt.getTime() + 999);
+  // `iat` has one-second precision: a session created during that second predates the token. A `sid` names
+  // one UniAuth session, so allow for UniAuth's clock running behind; a `sub`-only token gets no such slack,
+  // so that it cannot end a sign-in that followed it.
+  const slack = claims.sid !== undefined ? CLOCK_SKEW_SECONDS * 1000 : 0;
+  const createdBy = new Date(claims.issuedAt.getTime() + 999 + slack);
 
   try {
     const [, { count }] = await db.$transaction([

@@ -1,3 +1,4 @@
+import "server-only";
 import * as oauth from "oauth4webapi";
 import { env } from "@/lib/env";
 
@@ -15,13 +16,23 @@ export function discover(): Promise<oauth.AuthorizationServer> {
   return cached.metadata;
 }
 
+/** The issuer exactly as UniAuth's discovery names it: the one stored on accounts and sessions. */
+export async function discoveredIssuer(): Promise<string> {
+  return (await discover()).issuer;
+}
+
+/** Options for every oauth4webapi call to UniAuth: a timeout, and plain http only for a local issuer. */
+export function requestOptions(issuer: string) {
+  return {
+    signal: AbortSignal.timeout(5000),
+    // Plain http is only ever the local stand-in (lib/env.ts refuses it otherwise in production).
+    [oauth.allowInsecureRequests]: new URL(issuer).protocol === "http:",
+  };
+}
+
 async function fetchMetadata(): Promise<oauth.AuthorizationServer> {
   const issuer = new URL(env.UNIAUTH_ISSUER);
-  const response = await oauth.discoveryRequest(issuer, {
-    signal: AbortSignal.timeout(5000),
-    // Plain http is only ever the local stand-in; the real issuer is https.
-    [oauth.allowInsecureRequests]: issuer.protocol === "http:",
-  });
+  const response = await oauth.discoveryRequest(issuer, requestOptions(env.UNIAUTH_ISSUER));
   return oauth.processDiscoveryResponse(issuer, response);
 }
 

@@ -1,5 +1,6 @@
+import "server-only";
 import * as oauth from "oauth4webapi";
-import { uniauthClient } from "@/lib/auth/uniauth-client";
+import { describeFailure, uniauthClient } from "@/lib/auth/uniauth-client";
 import { env } from "@/lib/env";
 
 export const POST_LOGOUT_PATH = "/signed-out";
@@ -28,6 +29,6 @@ export async function revokeRefreshToken(refreshToken: string): Promise<void> {
     const response = await oauth.revocationRequest(server, client, clientAuth, refreshToken, { ...options(), additionalParameters: { token_type_hint: "refresh_token" } });
     await oauth.processRevocationResponse(response);
   } catch (error) {
-    console.error("Refresh token revocation failed (signing out anyway):", error instanceof Error ? error.name : "unknown error");
+    console.error("Refresh token revocation failed (signing out anyway):", describeFailure(error));
   }
 }

@@ -19,7 +19,7 @@ export async function requireUser(): Promise<Session> {
   return session;
 }
 
-/** A signed-in user who is staff now (groups `staff` or `admin` at their latest sign-in); else 403. */
+/** A signed-in user who is staff now (groups `staff` or `admin`, as last read from UniAuth); else 403. */
 export async function requireStaff(): Promise<Session> {
   const session = await requireUser();
   if (!session.user.isStaff) forbidden();

@@ -7,7 +7,8 @@ export function safeCallbackPath(value: unknown, fallback = "/"): string {
   const base = "http://app.invalid";
   try {
     const url = new URL(value, base);
-    if (url.origin !== base) return fallback;
+    // Dot segments collapse while parsing: "/.//evil.example" has the path "//evil.example".
+    if (url.origin !== base || /^\/[/\\]/.test(url.pathname)) return fallback;
     return `${url.pathname}${url.search}${url.hash}`;
   } catch {
     return fallback;

@@ -1,6 +1,9 @@
+import "server-only";
 import * as oauth from "oauth4webapi";
 import { rolesFromGroups, uniauthClaimsSchema } from "@/lib/auth/claims";
-import { uniauthClient } from "@/lib/auth/uniauth-client";
+import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
+import { DEFAULT_ACCESS_TOKEN_SECONDS } from "@/lib/auth/sign-in";
+import { describeFailure, uniauthClient } from "@/lib/auth/uniauth-client";
 import { fetchUserinfo, withGroups } from "@/lib/auth/userinfo";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -24,54 +27,68 @@ export interface RefreshableSession {
 /** True when the access token has expired (or the revalidation interval passed) and nobody is refreshing. */
 export function needsRefresh(session: RefreshableSession, now = Date.now()): boolean {
   if (!session.refreshToken || (session.refreshLeaseUntil && session.refreshLeaseUntil.getTime() > now)) return false;
-  const expired = !session.accessTokenExpiresAt || session.accessTokenExpiresAt.getTime() - EXPIRY_MARGIN_MS <= now;
+  const expiresAt = session.accessTokenExpiresAt?.getTime() ?? session.tokensRefreshedAt.getTime() + DEFAULT_ACCESS_TOKEN_SECONDS * 1000;
   const interval = env.SESSION_REVALIDATE_SECONDS;
-  return expired || (interval !== undefined && now - session.tokensRefreshedAt.getTime() >= interval * 1000);
+  return expiresAt - EXPIRY_MARGIN_MS <= now || (interval !== undefined && now - session.tokensRefreshedAt.getTime() >= interval * 1000);
 }
 
 /**
  * Refreshes a session's tokens at UniAuth and re-syncs the user's groups and roles. UniAuth rotates refresh
  * tokens and revokes the whole family when a used one comes back, so exactly one request, on any instance,
- * may refresh a session: it wins a lease by compare-and-swap on the row (still holding the same refresh
- * token, no live lease). The others carry on with the session as it is.
+ * may refresh a session: it wins a lease by compare-and-swap on the row (same refresh token, no live lease),
+ * and every later write is fenced by that lease. The other requests carry on with the session as it is.
  *
  * Returns "ended" when UniAuth ended the grant (`invalid_grant`): the session row is deleted.
  */
 export async function refreshSession(session: RefreshableSession): Promise<"refreshed" | "ended" | "skipped"> {
-  const { refreshToken } = session;
-  if (!refreshToken) return "skipped";
+  if (!session.refreshToken) return "skipped";
   const now = Date.now();
-  const lease = await db.session.updateMany({
-    where: { id: session.id, refreshToken, OR: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { lt: new Date(now) } }] },
-    data: { refreshLeaseUntil: new Date(now + LEASE_MS) },
+  const lease = new Date(now + LEASE_MS);
+  const claimed = await db.session.updateMany({
+    where: { id: session.id, refreshToken: session.refreshToken, OR: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { lt: new Date(now) } }] },
+    data: { refreshLeaseUntil: lease },
   });
-  if (lease.count === 0) return "skipped";
+  if (claimed.count === 0) return "skipped";
+  // Only while this request holds the lease; a logout that deleted the row meanwhile matches nothing.
+  const mine = { id: session.id, refreshLeaseUntil: lease };
+  const backOff = async (error: unknown) => {
+    await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: new Date(now + BACKOFF_MS) } });
+    console.error("Token refresh failed; keeping the session and retrying later:", describeFailure(error));
+    return "skipped" as const;
+  };
+
+  const { server, client, clientAuth, options } = await uniauthClient();
+  let response: Response;
+  try {
+    response = await oauth.refreshTokenGrantRequest(server, client, clientAuth, session.refreshToken, options());
+  } catch (error) {
+    return backOff(error);
+  }
+  // Keep the rotated refresh token before anything else can fail: the old one is spent from now on.
+  const rotated = response.ok ? ((await response.clone().json().catch(() => null)) as { refresh_token?: unknown } | null) : null;
+  if (typeof rotated?.refresh_token === "string") {
+    const kept = await db.session.updateMany({ where: mine, data: { refreshToken: rotated.refresh_token } });
+    if (kept.count === 0) return "skipped";
+  }
 
   let tokens: oauth.TokenEndpointResponse;
   try {
-    const { server, client, clientAuth, options } = await uniauthClient();
-    const response = await oauth.refreshTokenGrantRequest(server, client, clientAuth, refreshToken, options());
     tokens = await oauth.processRefreshTokenResponse(server, client, response);
   } catch (error) {
     if (error instanceof oauth.ResponseBodyError && error.error === "invalid_grant") {
       await db.session.deleteMany({ where: { id: session.id } });
       return "ended";
     }
-    // The lease doubles as the back-off, so a UniAuth outage is not hammered by every page view.
-    await db.session.updateMany({ where: { id: session.id }, data: { refreshLeaseUntil: new Date(now + BACKOFF_MS) } });
-    console.error("Token refresh failed; keeping the session and retrying later:", error instanceof Error ? error.name : "unknown error");
-    return "skipped";
+    return backOff(error);
   }
 
-  const claims = uniauthClaimsSchema.safeParse(await freshClaims(tokens));
+  const claims = uniauthClaimsSchema.safeParse(await freshClaims(tokens, session.userId, server.issuer));
   await db.$transaction(async (tx) => {
-    // Update, never upsert: a logout that deleted the row meanwhile must not be undone.
     const stored = await tx.session.updateMany({
-      where: { id: session.id, refreshToken },
+      where: mine,
       data: {
         accessToken: tokens.access_token,
-        accessTokenExpiresAt: tokens.expires_in ? new Date(Date.now() + tokens.expires_in * 1000) : null,
-        refreshToken: tokens.refresh_token ?? refreshToken,
+        accessTokenExpiresAt: new Date(Date.now() + (tokens.expires_in ?? DEFAULT_ACCESS_TOKEN_SECONDS) * 1000),
         ...(tokens.id_token && { idToken: tokens.id_token }),
         tokensRefreshedAt: new Date(),
         refreshLeaseUntil: null,
@@ -85,9 +102,17 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
   return "refreshed";
 }
 
-/** The user's claims as of this refresh: the new ID token's, else userinfo's; nothing if UniAuth says neither. */
-async function freshClaims(tokens: oauth.TokenEndpointResponse): Promise<unknown> {
+/**
+ * The user's claims as of this refresh: the new ID token's (or userinfo's when there is none), only if they
+ * are about the same subject the user signed in as. Nothing, and the roles stay, if UniAuth says neither.
+ */
+async function freshClaims(tokens: oauth.TokenEndpointResponse, userId: string, issuer: string): Promise<unknown> {
+  const account = await db.account.findFirst({
+    where: { userId, provider: UNIAUTH_PROVIDER_ID, issuer, clientId: env.UNIAUTH_CLIENT_ID },
+    select: { providerAccountId: true },
+  });
+  if (!account) return undefined;
   const idTokenClaims = oauth.getValidatedIdTokenClaims(tokens);
-  if (idTokenClaims) return withGroups(idTokenClaims, tokens.access_token);
-  return fetchUserinfo(tokens.access_token, oauth.skipSubjectCheck).catch(() => undefined);
+  if (idTokenClaims) return idTokenClaims.sub === account.providerAccountId ? withGroups(idTokenClaims, tokens.access_token) : undefined;
+  return fetchUserinfo(tokens.access_token, account.providerAccountId).catch(() => undefined);
 }

@@ -1,7 +1,8 @@
+import "server-only";
 import type { SessionUser } from "@/lib/auth/types";
 import { db } from "@/lib/db";
 
-const sessionUserSelect = {
+export const sessionUserSelect = {
   id: true,
   name: true,
   email: true,
@@ -62,5 +63,3 @@ export async function endSessionsBySid(issuer: string, sid: string): Promise<num
 export async function endSession(id: string): Promise<void> {
   await db.session.deleteMany({ where: { id } });
 }
-
-export { sessionUserSelect };

@@ -1,6 +1,8 @@
+import "server-only";
 import type { Account } from "next-auth";
 import { type UniAuthClaims, rolesFromGroups } from "@/lib/auth/claims";
 import { SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
+import { discoveredIssuer } from "@/lib/auth/discovery";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
 import { type ActiveSession, sessionUserSelect } from "@/lib/auth/sessions";
 import { db } from "@/lib/db";
@@ -12,13 +14,38 @@ interface SignIn {
   userAgent: string | null;
 }
 
+/** UniAuth's access tokens live an hour; assume that when a token response omits `expires_in`. */
+export const DEFAULT_ACCESS_TOKEN_SECONDS = 3600;
+
+const accountOf = (issuer: string, sub: string) => ({
+  provider: UNIAUTH_PROVIDER_ID,
+  issuer,
+  clientId: env.UNIAUTH_CLIENT_ID,
+  providerAccountId: sub,
+});
+
+/**
+ * True when the email already belongs to a user linked to another `sub` at this client. Pairwise subs are
+ * stable per client, so that is another person (say, a recycled address): never join them by email.
+ */
+export async function emailBelongsToAnotherSubject(claims: Pick<UniAuthClaims, "email" | "sub">): Promise<boolean> {
+  const issuer = await discoveredIssuer();
+  const existing = await db.user.findUnique({
+    where: { email: claims.email },
+    select: { accounts: { where: { provider: UNIAUTH_PROVIDER_ID, issuer, clientId: env.UNIAUTH_CLIENT_ID }, select: { providerAccountId: true } } },
+  });
+  return !!existing?.accounts.length && !existing.accounts.some((account) => account.providerAccountId === claims.sub);
+}
+
 /**
  * Records a successful sign-in in one transaction: the user (roles re-derived from `groups` every time,
- * which Auth.js does not do), the link to the (issuer, pairwise sub) account, and a new Session row
+ * which Auth.js does not do), the link to the (issuer, client, pairwise sub) account, and a new Session row
  * holding this grant's tokens server-side.
  */
-export function recordSignIn({ claims, tokens, userAgent }: SignIn): Promise<ActiveSession> {
+export async function recordSignIn({ claims, tokens, userAgent }: SignIn): Promise<ActiveSession> {
   const now = new Date();
+  const issuer = await discoveredIssuer();
+  const account = accountOf(issuer, claims.sub);
   const profile = {
     email: claims.email,
     emailVerified: claims.email_verified,
@@ -28,15 +55,14 @@ export function recordSignIn({ claims, tokens, userAgent }: SignIn): Promise<Act
     ...rolesFromGroups(claims.groups),
     lastSignInAt: now,
   };
-  const account = { provider: UNIAUTH_PROVIDER_ID, issuer: env.UNIAUTH_ISSUER, providerAccountId: claims.sub };
 
   return db.$transaction(async (tx) => {
     const linked = await tx.account.findUnique({
-      where: { provider_issuer_providerAccountId: account },
+      where: { provider_issuer_providerAccountId: { provider: account.provider, issuer, providerAccountId: claims.sub } },
       select: { userId: true },
     });
-    // A verified email is a safe join key: the same person signing in through another UniAuth client
-    // (pairwise subs differ per client) joins their existing user instead of failing on the unique email.
+    // A verified email is a safe join key across clients (dev, staging, production have different pairwise
+    // subs); the signIn callback has already refused an email held by another sub at this client.
     const user = linked
       ? await tx.user.update({ where: { id: linked.userId }, data: profile, select: sessionUserSelect })
       : await tx.user.upsert({
@@ -48,13 +74,13 @@ export function recordSignIn({ claims, tokens, userAgent }: SignIn): Promise<Act
     const session = await tx.session.create({
       data: {
         userId: user.id,
-        issuer: env.UNIAUTH_ISSUER,
+        issuer,
         sid: claims.sid ?? null,
         expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000),
         userAgent: userAgent?.slice(0, 512) ?? null,
         idToken: tokens.id_token ?? null,
         accessToken: tokens.access_token ?? null,
-        accessTokenExpiresAt: tokens.expires_at ? new Date(tokens.expires_at * 1000) : null,
+        accessTokenExpiresAt: new Date(tokens.expires_at ? tokens.expires_at * 1000 : now.getTime() + DEFAULT_ACCESS_TOKEN_SECONDS * 1000),
         refreshToken: tokens.refresh_token ?? null,
       },
       select: { id: true, createdAt: true, expiresAt: true },

@@ -1,19 +1,23 @@
+import "server-only";
 import * as oauth from "oauth4webapi";
-import { discover, tokenEndpointAuthMethod } from "@/lib/auth/discovery";
+import { discover, requestOptions, tokenEndpointAuthMethod } from "@/lib/auth/discovery";
+import { ID_TOKEN_ALGORITHM } from "@/lib/auth/provider";
 import { env } from "@/lib/env";
 
 /** Everything oauth4webapi needs to call UniAuth as this client: metadata, client, authentication, options. */
 export async function uniauthClient() {
   const server = await discover();
-  const client: oauth.Client = { client_id: env.UNIAUTH_CLIENT_ID, id_token_signed_response_alg: "RS256" };
+  const client: oauth.Client = { client_id: env.UNIAUTH_CLIENT_ID, id_token_signed_response_alg: ID_TOKEN_ALGORITHM };
   const clientAuth =
     (await tokenEndpointAuthMethod()) === "client_secret_basic"
       ? oauth.ClientSecretBasic(env.UNIAUTH_CLIENT_SECRET)
       : oauth.ClientSecretPost(env.UNIAUTH_CLIENT_SECRET);
-  const options = () => ({
-    signal: AbortSignal.timeout(5000),
-    // Plain http is only ever the local stand-in; the real issuer is https.
-    [oauth.allowInsecureRequests]: new URL(server.issuer).protocol === "http:",
-  });
-  return { server, client, clientAuth, options };
+  return { server, client, clientAuth, options: () => requestOptions(server.issuer) };
+}
+
+/** What to log about a failed call to UniAuth: the OAuth error code or the error's kind, never a token. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof oauth.ResponseBodyError) return `${error.status} ${error.error}`;
+  if (error instanceof Error) return "code" in error ? String(error.code) : error.name;
+  return "unknown error";
 }

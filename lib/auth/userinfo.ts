@@ -1,5 +1,6 @@
+import "server-only";
 import * as oauth from "oauth4webapi";
-import { uniauthClient } from "@/lib/auth/uniauth-client";
+import { describeFailure, uniauthClient } from "@/lib/auth/uniauth-client";
 
 /** UniAuth's userinfo for this access token, checked to belong to `sub` (when given). */
 export async function fetchUserinfo(accessToken: string, sub: string | typeof oauth.skipSubjectCheck): Promise<oauth.UserInfoResponse> {
@@ -18,7 +19,7 @@ export async function withGroups<T extends { sub?: unknown }>(claims: T, accessT
     const { groups } = await fetchUserinfo(accessToken, claims.sub);
     return { ...claims, groups };
   } catch (error) {
-    console.error("UniAuth userinfo failed; continuing without groups:", error instanceof Error ? error.name : "unknown error");
+    console.error("UniAuth userinfo failed; continuing without groups:", describeFailure(error));
     return claims;
   }
 }

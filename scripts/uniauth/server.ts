@@ -77,6 +77,7 @@ export async function startLocalUniAuth({ port, appUrl, stateDir }: Options): Pr
     record("backchannel_logout", { ok: false, accountId, sid, error: error.message }),
   );
   provider.use(async (ctx, next) => {
+    if (ctx.path === ROUTES.token && users.tokenEndpointDelayMs) await new Promise((done) => setTimeout(done, users.tokenEndpointDelayMs));
     if (ctx.path === ROUTES.token && users.tokenEndpointStatus) {
       record("token", { status: users.tokenEndpointStatus, simulatedFailure: true });
       ctx.status = users.tokenEndpointStatus;
@@ -253,6 +254,13 @@ async function handleDev(users: UserStore, events: UniAuthEvent[], ctx: Context)
     if (body !== null && (typeof body !== "number" || body < 400 || body > 599)) ctx.throw(400, "Send an HTTP error status, or null.");
     users.tokenEndpointStatus = body;
     ctx.body = { tokenEndpointStatus: body };
+    return;
+  }
+  if (ctx.method === "PUT" && ctx.path === "/dev/token-endpoint-delay") {
+    const body: unknown = JSON.parse((await readBody(ctx.req)) || "null");
+    if (typeof body !== "number" || body < 0 || body > 10_000) ctx.throw(400, "Send milliseconds, 0 to 10000.");
+    users.tokenEndpointDelayMs = body;
+    ctx.body = { tokenEndpointDelayMs: body };
     return;
   }
   if (ctx.method === "PUT" && ctx.path === "/dev/groups-in-id-token") {

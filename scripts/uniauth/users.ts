@@ -22,6 +22,8 @@ export function createUserStore() {
     groupsInIdToken: true,
     /** Set: the token endpoint answers with this status (an outage, a rate limit) instead of working. */
     tokenEndpointStatus: null as number | null,
+    /** Milliseconds the token endpoint waits before answering: room for a test to act mid-refresh. */
+    tokenEndpointDelayMs: 0,
     all: () => [...users.values()],
     get: (id: string) => users.get(id),
     setGroups(id: string, groups: string[]) {

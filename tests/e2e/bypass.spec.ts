@@ -59,15 +59,36 @@ test("a member's requests never get /admin content", async ({ page }) => {
   expect(await (await page.request.get("/dashboard")).text()).toContain(DASHBOARD);
 });
 
-test("a server action id posted to / with no session reveals nothing", async ({ playwright, baseURL }) => {
-  const request = await playwright.request.newContext({ baseURL });
-  const response = await request.post("/", {
-    headers: { "next-action": "0".repeat(42), "content-type": "text/plain;charset=UTF-8" },
-    data: "[]",
-    maxRedirects: 0,
-  });
-  const body = await response.text();
-  expect(body).not.toContain(DASHBOARD);
-  expect(body).not.toContain(ADMIN);
-  await request.dispose();
+test("the superuser-only server action does nothing for anonymous or member callers, posted to / or /admin", async ({ page, playwright, baseURL, db }) => {
+  const staff = await page.context().browser()!.newPage();
+  await signInAs(staff, "staff");
+  const target = await db.query<{ id: string }>(`select id from "User" where email = 'sam@example.com'`);
+  const sessionsOfStaff = async () => Number((await db.query(`select count(*) from "Session" where "userId" = $1`, [target.rows[0]!.id])).rows[0].count);
+  const before = await sessionsOfStaff();
+  expect(before).toBeGreaterThan(0);
+
+  await signInAs(page, "admin");
+  const html = await (await page.request.get("/admin")).text();
+  // The "End all sessions" form is the one with a userId field (the header's Sign out form has none).
+  const form = html.split("<form").find((chunk) => chunk.split("</form>")[0]!.includes('name="userId"'));
+  const actionField = /name="(\$ACTION_ID_[0-9a-f]+)"/.exec(form ?? "")?.[1];
+  expect(actionField).toBeDefined();
+  const post = (request: APIRequestContext, path: string) =>
+    request.post(path, { multipart: { [actionField!]: "", userId: target.rows[0]!.id }, headers: { origin: baseURL! }, maxRedirects: 0 });
+
+  const anonymous = await playwright.request.newContext({ baseURL });
+  const member = await page.context().browser()!.newPage();
+  await signInAs(member, "member");
+  for (const path of ["/", "/admin"]) {
+    await post(anonymous, path);
+    await post(member.request, path);
+  }
+  expect(await sessionsOfStaff()).toBe(before);
+
+  // Control: the same post from the superuser does end them, so the probes above could have failed.
+  await post(page.request, "/admin");
+  expect(await sessionsOfStaff()).toBe(0);
+  await anonymous.dispose();
+  await staff.close();
+  await member.close();
 });

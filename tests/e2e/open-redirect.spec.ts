@@ -23,6 +23,14 @@ for (const payload of PAYLOADS) {
   });
 }
 
+test("a signed-in visitor to /signin is redirected on this origin only", async ({ page, baseURL }) => {
+  await signInAs(page, "member");
+  for (const payload of ["/.//evil.example", "/%2e//evil.example", "//evil.example", "https://evil.example"]) {
+    await page.goto(`/signin?callbackUrl=${encodeURIComponent(payload)}`);
+    expect(new URL(page.url()).origin).toBe(baseURL);
+  }
+});
+
 test("a same-origin callbackUrl is honoured", async ({ page }) => {
   await page.goto(`/signin?callbackUrl=${encodeURIComponent("/dashboard?tab=sessions")}`);
   await signInAs(page, "member");

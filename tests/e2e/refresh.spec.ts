@@ -72,6 +72,24 @@ test("UniAuth answering 503 keeps the session, and backs off instead of retrying
   expect(after!.refreshLeaseUntil!.getTime()).toBeGreaterThan(Date.now());
 });
 
+test("a session deleted while its refresh is under way stays deleted", async ({ page, db }) => {
+  const session = await signedInMember(page, db);
+  await expireAccessToken(db, session.id);
+  await localUniAuth.setTokenEndpointDelay(1500);
+  try {
+    const pageView = page.request.get("/dashboard", { maxRedirects: 0 });
+    // The lease is taken just before the (delayed) call to UniAuth: the refresh is under way.
+    await expect.poll(async () => (await sessionsOf(db, EMAIL))[0]?.refreshLeaseUntil ?? null).not.toBeNull();
+    await db.query(`delete from "Session" where id = $1`, [session.id]);
+    const response = await pageView;
+    expect(await response.text()).not.toContain("Session started");
+  } finally {
+    await localUniAuth.setTokenEndpointDelay(0);
+  }
+  await expect.poll(async () => (await localUniAuth.events()).some((event) => event.type === "token" && event.detail.grant_type === "refresh_token")).toBe(true);
+  expect(await sessionsOf(db, EMAIL)).toEqual([]);
+});
+
 test("a refresh re-syncs roles from the fresh claims", async ({ page, db }) => {
   const session = await signedInMember(page, db);
   await expect(page.getByRole("banner").getByRole("link", { name: "Admin" })).toHaveCount(0);

@@ -4,6 +4,7 @@ import { SEEDED, endAllSessions, expect, sessionsOf, signInAs, test } from "./fi
 test("sign out ends the app session and the UniAuth session, then comes back to /signed-out", async ({ page, db }) => {
   await endAllSessions(db, "mia@example.com");
   await signInAs(page, "member");
+  const [session] = await sessionsOf(db, "mia@example.com");
   const since = Date.now();
 
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -13,6 +14,8 @@ test("sign out ends the app session and the UniAuth session, then comes back to 
 
   const calls = await localUniAuth.events(since);
   expect(calls.filter((event) => event.type === "end_session").length).toBeGreaterThan(0);
+  const refused = await localUniAuth.useRefreshToken("token", session!.refreshToken!);
+  expect((await refused.json()).error).toBe("invalid_grant");
 
   await test.step("signing in again asks UniAuth who you are: its session really ended", async () => {
     await page.goto("/signin");

@@ -1,10 +1,11 @@
 import { createPublicKey, randomBytes } from "node:crypto";
 import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair } from "jose";
-import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/auth/backchannel-logout/route";
 import { recordSignIn } from "@/lib/auth/sign-in";
 import { db } from "@/lib/db";
 import { testEnv } from "../support/env";
+import { importWithEnv, unreachableDatabaseUrl } from "../support/fresh-import";
 import { BACKCHANNEL_LOGOUT_EVENT, logoutClaims, mintLogoutToken, uniauthKeys } from "../support/logout-token";
 
 const URL_PATH = "http://localhost/api/auth/backchannel-logout";
@@ -39,6 +40,7 @@ async function signedInPerson(sessions: number): Promise<Person> {
 }
 
 const allSessionIds = async () => (await db.session.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((s) => s.id);
+const rememberedTokenIds = () => db.logoutTokenJti.count();
 
 async function expectRejected(response: Response, description?: RegExp) {
   expect(response.status).toBe(400);
@@ -122,9 +124,10 @@ describe("back-channel logout: invalid requests are refused with 400 and touch n
   it("has at least 30 invalid cases", () => expect(cases.length).toBeGreaterThanOrEqual(30));
 
   it.each(cases)("refuses %s", async (_name, send, description) => {
-    const before = await allSessionIds();
+    const [sessions, tokenIds] = [await allSessionIds(), await rememberedTokenIds()];
     await expectRejected(await send(), description);
-    expect(await allSessionIds()).toEqual(before);
+    expect(await allSessionIds()).toEqual(sessions);
+    expect(await rememberedTokenIds()).toBe(tokenIds);
   });
 
   it("refuses a replayed jti, whatever the first use did", async () => {
@@ -201,17 +204,8 @@ describe("back-channel logout: valid tokens end exactly the matching sessions", 
 });
 
 describe("back-channel logout: when a dependency is down the answer is 503, so UniAuth may retry", () => {
-  // Fresh modules read a changed environment: the same code, pointed at a port where nothing listens.
-  async function routeWith(overrides: Record<string, string>) {
-    vi.resetModules();
-    const saved = { ...process.env };
-    Object.assign(process.env, overrides);
-    try {
-      return (await import("@/app/api/auth/backchannel-logout/route")).POST;
-    } finally {
-      process.env = saved;
-    }
-  }
+  const routeWith = async (overrides: Record<string, string>) =>
+    (await importWithEnv(() => import("@/app/api/auth/backchannel-logout/route"), overrides)).POST;
 
   it("UniAuth unreachable (discovery and keys)", async () => {
     const post503 = await routeWith({ UNIAUTH_ISSUER: "http://localhost:9" });
@@ -223,9 +217,7 @@ describe("back-channel logout: when a dependency is down the answer is 503, so U
   });
 
   it("the database unreachable", async () => {
-    const url = new URL(testEnv("DATABASE_URL"));
-    url.port = "9";
-    const post503 = await routeWith({ DATABASE_URL: url.href });
+    const post503 = await routeWith({ DATABASE_URL: unreachableDatabaseUrl(testEnv("DATABASE_URL")) });
     const token = await mintLogoutToken(logoutClaims({ sub: alice.sub }));
     const response = await post503(new Request(URL_PATH, { method: "POST", body: `logout_token=${token}`, headers: { "content-type": FORM } }));
     expect(response.status).toBe(503);

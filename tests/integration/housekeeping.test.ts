@@ -5,6 +5,7 @@ import { GET as prune } from "@/app/api/cron/prune/route";
 import { recordSignIn } from "@/lib/auth/sign-in";
 import { db } from "@/lib/db";
 import { testEnv } from "../support/env";
+import { importWithEnv } from "../support/fresh-import";
 
 afterAll(() => db.$disconnect());
 
@@ -27,6 +28,14 @@ describe("front-channel logout", () => {
     expect(response.headers.get("content-security-policy")).toBe(`frame-ancestors ${new URL(testEnv("UNIAUTH_ISSUER")).origin}`);
     expect(await exists(session.id)).toBe(false);
     expect(await exists(other.id)).toBe(true);
+  });
+
+  it("is off (404, nothing deleted) unless UNIAUTH_FRONTCHANNEL_LOGOUT=true", async () => {
+    const session = await sessionWithSid("fc-sid-off");
+    const { GET } = await importWithEnv(() => import("@/app/api/auth/frontchannel-logout/route"), { UNIAUTH_FRONTCHANNEL_LOGOUT: "false" });
+    const response = await GET(new Request(`http://localhost/api/auth/frontchannel-logout?iss=${testEnv("UNIAUTH_ISSUER")}&sid=fc-sid-off`));
+    expect(response.status).toBe(404);
+    expect(await exists(session.id)).toBe(true);
   });
 
   it.each([

@@ -2,8 +2,9 @@ import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import type { UniAuthClaims } from "@/lib/auth/claims";
 import { endSession, findActiveSession } from "@/lib/auth/sessions";
-import { recordSignIn } from "@/lib/auth/sign-in";
+import { emailBelongsToAnotherSubject, recordSignIn } from "@/lib/auth/sign-in";
 import { db } from "@/lib/db";
+import { testEnv } from "../support/env";
 
 const tokens = { id_token: "id.token.jwt", access_token: "access", refresh_token: "refresh", expires_at: Math.floor(Date.now() / 1000) + 3600 };
 
@@ -23,7 +24,9 @@ describe("recordSignIn", () => {
     expect(session.expiresAt.getTime() - session.createdAt.getTime()).toBeCloseTo(30 * 24 * 3600 * 1000, -4);
     const row = await db.session.findUniqueOrThrow({ where: { id: session.id }, include: { user: { include: { accounts: true } } } });
     expect(row).toMatchObject({ sid: signedIn.sid, userAgent: "Mozilla/5.0 Test", idToken: "id.token.jwt", refreshToken: "refresh" });
-    expect(row.user.accounts).toEqual([expect.objectContaining({ provider: "uniauth", providerAccountId: signedIn.sub })]);
+    expect(row.user.accounts).toEqual([
+      expect.objectContaining({ provider: "uniauth", issuer: testEnv("UNIAUTH_ISSUER"), clientId: testEnv("UNIAUTH_CLIENT_ID"), providerAccountId: signedIn.sub }),
+    ]);
     expect(row.user.lastSignInAt).toBeInstanceOf(Date);
   });
 
@@ -45,6 +48,20 @@ describe("recordSignIn", () => {
     const b = await recordSignIn({ claims: { ...first, sub: randomBytes(32).toString("hex") }, tokens, userAgent: null });
     expect(b.user.id).toBe(a.user.id);
     expect(await db.account.count({ where: { userId: a.user.id } })).toBe(2);
+  });
+});
+
+describe("emailBelongsToAnotherSubject", () => {
+  it("is true only when the email's user is linked to another sub at this client", async () => {
+    const signedIn = claims();
+    expect(await emailBelongsToAnotherSubject(signedIn)).toBe(false);
+    const { user } = await recordSignIn({ claims: signedIn, tokens, userAgent: null });
+    expect(await emailBelongsToAnotherSubject(signedIn)).toBe(false);
+    expect(await emailBelongsToAnotherSubject({ ...signedIn, sub: "another-person" })).toBe(true);
+
+    // The same person through another client (another pairwise sub) may join by verified email.
+    await db.account.updateMany({ where: { userId: user.id }, data: { clientId: "uni_another_client" } });
+    expect(await emailBelongsToAnotherSubject({ ...signedIn, sub: "another-person" })).toBe(false);
   });
 });
 

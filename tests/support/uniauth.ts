@@ -22,6 +22,7 @@ export const localUniAuth = {
   setGroups: (user: string, groups: string[]) => devCall(`users/${user}/groups`, put(groups)),
   setGroupsInIdToken: (enabled: boolean) => devCall("groups-in-id-token", put(enabled)),
   setTokenEndpointStatus: (status: number | null) => devCall("token-endpoint-status", put(status)),
+  setTokenEndpointDelay: (ms: number) => devCall("token-endpoint-delay", put(ms)),
 
   /** Calls UniAuth's token or revocation endpoint as the app's client would, with a refresh token. */
   async useRefreshToken(endpoint: "token" | "revoke", refreshToken: string): Promise<Response> {

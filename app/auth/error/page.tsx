@@ -13,6 +13,11 @@ const MESSAGES: Record<string, { title: string; detail: string }> = {
     title: "UniAuth did not send what this app needs",
     detail: "Your UniAuth account did not share an email address with this app. Allow the email permission when UniAuth asks, then sign in again.",
   },
+  AccountConflict: {
+    title: "This email address belongs to another account",
+    detail:
+      "A different UniAuth account already signed in here with this email address, so this one cannot be joined to it. If the address is yours, contact the site's operator.",
+  },
   AccessDenied: { title: "Access denied", detail: "You cancelled the sign-in, or you are not allowed to sign in to this app." },
   Configuration: {
     title: "Sign-in is not available right now",

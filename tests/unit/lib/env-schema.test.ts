@@ -49,6 +49,27 @@ describe("parseEnv", () => {
     expect(env.UNIAUTH_ISSUER).toBe("http://localhost:4000");
   });
 
+  it("refuses a plain-http issuer in production, except on this machine", () => {
+    const production = { ...valid, NODE_ENV: "production", UNIAUTH_CLIENT_ID: "local", UNIAUTH_CLIENT_SECRET: "local" };
+    expect(errorOf({ ...production, UNIAUTH_ISSUER: "http://id.example.com" })).toContain("UNIAUTH_ISSUER must be https in production");
+    expect(parseEnv({ ...production, UNIAUTH_ISSUER: "http://localhost:4100" }).UNIAUTH_ISSUER).toBe("http://localhost:4100");
+    expect(parseEnv({ ...valid, UNIAUTH_ISSUER: "http://id.example.com", UNIAUTH_CLIENT_ID: "x", UNIAUTH_CLIENT_SECRET: "y" }).NODE_ENV).toBe("development");
+  });
+
+  it("parses the optional switches", () => {
+    expect(parseEnv(valid).UNIAUTH_FRONTCHANNEL_LOGOUT).toBe(false);
+    expect(parseEnv(valid).SESSION_REVALIDATE_SECONDS).toBeUndefined();
+    expect(parseEnv({ ...valid, UNIAUTH_FRONTCHANNEL_LOGOUT: "true", SESSION_REVALIDATE_SECONDS: "900" })).toMatchObject({
+      UNIAUTH_FRONTCHANNEL_LOGOUT: true,
+      SESSION_REVALIDATE_SECONDS: 900,
+    });
+    const message = errorOf({ ...valid, UNIAUTH_FRONTCHANNEL_LOGOUT: "yes please", SESSION_REVALIDATE_SECONDS: "10", CRON_SECRET: "short", UNIAUTH_LOGOUT_TOKEN_OPTIONAL: "iat" });
+    expect(message).toContain("UNIAUTH_FRONTCHANNEL_LOGOUT must be true or false");
+    expect(message).toContain("SESSION_REVALIDATE_SECONDS must be at least 60");
+    expect(message).toContain("CRON_SECRET must be at least 16 characters");
+    expect(message).toContain("UNIAUTH_LOGOUT_TOKEN_OPTIONAL must be jti or exp");
+  });
+
   it("rejects URLs of the wrong kind", () => {
     const message = errorOf({ ...valid, DATABASE_URL: "mysql://db/app", UNIAUTH_ISSUER: "ftp://uniauth.id", AUTH_URL: "not a url" });
     expect(message).toContain("DATABASE_URL must be a postgresql:// URL");

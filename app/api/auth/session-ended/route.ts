@@ -12,7 +12,9 @@ export const dynamic = "force-dynamic";
  */
 export async function GET(request: NextRequest): Promise<NextResponse> {
   const session = await auth();
-  if (session?.user && !session.unavailable) return NextResponse.redirect(new URL("/dashboard", request.url));
+  // The database is down: the session may well be alive, so keep the cookie.
+  if (session?.unavailable) return new NextResponse("The app cannot reach its database right now.", { status: 503 });
+  if (session?.user) return NextResponse.redirect(new URL("/dashboard", request.url));
   const response = NextResponse.redirect(new URL(`${SIGN_IN_PATH}?reason=session-ended`, request.url));
   clearSessionCookies(sessionCookieNames(request.cookies), response.cookies);
   response.headers.set("Cache-Control", "no-store");

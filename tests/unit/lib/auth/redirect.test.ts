@@ -17,6 +17,10 @@ describe("safeCallbackPath", () => {
     " /dashboard",
     "",
     "dashboard",
+    "/.//evil.example",
+    "/%2e//evil.example",
+    "/./%2F/evil.example".replace("%2F", "/"),
+    "/a/..//evil.example",
   ])("turns %j into the fallback", (value) => {
     expect(safeCallbackPath(value, "/home")).toBe("/home");
   });

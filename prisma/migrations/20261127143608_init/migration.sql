@@ -21,6 +21,7 @@ CREATE TABLE "Account" (
     "userId" TEXT NOT NULL,
     "provider" TEXT NOT NULL,
     "issuer" TEXT NOT NULL,
+    "clientId" TEXT NOT NULL,
     "providerAccountId" TEXT NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
@@ -41,8 +42,19 @@ CREATE TABLE "Session" (
     "accessToken" TEXT,
     "accessTokenExpiresAt" TIMESTAMP(3),
     "refreshToken" TEXT,
+    "tokensRefreshedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "refreshLeaseUntil" TIMESTAMP(3),
 
     CONSTRAINT "Session_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "LogoutTokenJti" (
+    "issuer" TEXT NOT NULL,
+    "jti" TEXT NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "LogoutTokenJti_pkey" PRIMARY KEY ("issuer","jti")
 );
 
 -- CreateIndex
@@ -62,6 +74,9 @@ CREATE INDEX "Session_userId_idx" ON "Session"("userId");
 
 -- CreateIndex
 CREATE INDEX "Session_expiresAt_idx" ON "Session"("expiresAt");
+
+-- CreateIndex
+CREATE INDEX "LogoutTokenJti_expiresAt_idx" ON "LogoutTokenJti"("expiresAt");
 
 -- AddForeignKey
 ALTER TABLE "Account" ADD CONSTRAINT "Account_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
