@@ -6,7 +6,6 @@ import { SessionList } from "./sessions";
 
 export const metadata: Metadata = { title: "Dashboard · UniAuth starter" };
 
-
 export default async function DashboardPage() {
   const { user, sessionStartedAt, expires } = await requireUser();
   const sessions = await listMySessions();

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth";
 import { signInWithUniAuth } from "@/lib/auth/actions";
 import { safeCallbackPath } from "@/lib/auth/redirect";
+import { RefreshLayout } from "./refresh-layout";
 
 export const metadata: Metadata = { title: "Sign in · UniAuth starter" };
 
@@ -15,7 +16,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <section className="card">
       <h1>Sign in</h1>
       {params.reason === "session-ended" && (
-        <p role="status">Your session has ended: you signed out elsewhere, or it expired. Sign in again to continue.</p>
+        <>
+          <p role="status">Your session has ended: you signed out elsewhere, or it expired. Sign in again to continue.</p>
+          <RefreshLayout />
+        </>
       )}
       <p className="lead">You will be sent to UniAuth to sign in, then brought back here.</p>
       <form action={signInWithUniAuth}>

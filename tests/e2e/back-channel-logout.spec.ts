@@ -30,6 +30,8 @@ test("signing out at UniAuth ends the app session: the next click lands on sign-
     await page.getByRole("banner").getByRole("link", { name: "Admin" }).click();
     await expect(page).toHaveURL(/\/signin\?reason=session-ended/);
     await expect(page.getByRole("status")).toContainText("Your session has ended");
+    await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+    await expect(page.getByRole("banner")).not.toContainText("Sam Staff");
     const cookies = await context.cookies();
     expect(cookies.filter((cookie) => cookie.name.includes("authjs.session-token"))).toEqual([]);
   });
