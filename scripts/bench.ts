@@ -72,7 +72,13 @@ try {
   const sub = "b".repeat(64);
   const userId = randomUUID();
   await db.query(`insert into "User" (id, email, "emailVerified", "updatedAt") values ($1, 'bench@example.com', true, now())`, [userId]);
-  await db.query(`insert into "Account" (id, "userId", provider, issuer, "providerAccountId") values ($1, $2, 'uniauth', $3, $4)`, [randomUUID(), userId, issuer, sub]);
+  await db.query(`insert into "Account" (id, "userId", provider, issuer, "clientId", "providerAccountId") values ($1, $2, 'uniauth', $3, $4, $5)`, [
+    randomUUID(),
+    userId,
+    issuer,
+    clientId,
+    sub,
+  ]);
   await db.query(
     `insert into "Session" (id, "userId", issuer, sid, "expiresAt", "createdAt")
      select gen_random_uuid()::text, $1, $2, 'sid-' || i, now() + interval '1 day', now() - interval '1 minute'
