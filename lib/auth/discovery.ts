@@ -4,16 +4,21 @@ import { env } from "@/lib/env";
 
 const CACHE_MS = 24 * 60 * 60 * 1000;
 
-let cached: { at: number; metadata: Promise<oauth.AuthorizationServer> } | undefined;
+let cached: { at: number; metadata: Promise<oauth.AuthorizationServer>; value?: oauth.AuthorizationServer } | undefined;
 
 /** UniAuth's discovery document, fetched once a day (UniAuth asks clients to cache it). */
 export function discover(): Promise<oauth.AuthorizationServer> {
   if (!cached || Date.now() - cached.at > CACHE_MS) {
-    const metadata = fetchMetadata();
-    cached = { at: Date.now(), metadata };
-    metadata.catch(() => (cached = undefined));
+    const entry: NonNullable<typeof cached> = { at: Date.now(), metadata: fetchMetadata() };
+    entry.metadata.then((value) => (entry.value = value), () => cached === entry && (cached = undefined));
+    cached = entry;
   }
   return cached.metadata;
+}
+
+/** The discovery document if it is already at hand, without waiting on UniAuth. */
+export function discoveredAlready(): oauth.AuthorizationServer | null {
+  return cached?.value ?? null;
 }
 
 /** The issuer exactly as UniAuth's discovery names it: the one stored on accounts and sessions. */
@@ -34,10 +39,4 @@ async function fetchMetadata(): Promise<oauth.AuthorizationServer> {
   const issuer = new URL(env.UNIAUTH_ISSUER);
   const response = await oauth.discoveryRequest(issuer, requestOptions(env.UNIAUTH_ISSUER));
   return oauth.processDiscoveryResponse(issuer, response);
-}
-
-/** UniAuth documents client_secret_post; use HTTP Basic only when discovery lists it. */
-export async function tokenEndpointAuthMethod(): Promise<"client_secret_basic" | "client_secret_post"> {
-  const { token_endpoint_auth_methods_supported: methods } = await discover();
-  return methods?.includes("client_secret_basic") ? "client_secret_basic" : "client_secret_post";
 }

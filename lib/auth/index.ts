@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import { cache } from "react";
 import { uniauthClaimsSchema } from "@/lib/auth/claims";
 import { authConfig } from "@/lib/auth/config";
-import { tokenEndpointAuthMethod } from "@/lib/auth/discovery";
+import { discover, discoveredAlready } from "@/lib/auth/discovery";
 import { pruneExpired } from "@/lib/auth/housekeeping";
 import { uniauthProvider } from "@/lib/auth/provider";
 import { checkSession, toToken } from "@/lib/auth/session-check";
@@ -13,8 +13,9 @@ import { withGroups } from "@/lib/auth/userinfo";
 
 const nextAuth = NextAuth(async (request) => ({
   ...authConfig,
-  // Only Auth.js's own routes (which receive a request) need discovery to choose the token endpoint auth.
-  providers: [uniauthProvider(request ? await tokenEndpointAuthMethod().catch(() => "client_secret_post" as const) : "client_secret_post")],
+  // Auth.js's own routes (which receive a request) talk to UniAuth, so they wait for discovery; anything else
+  // (reading a session) must not wait on UniAuth and takes the cached copy if there is one.
+  providers: [uniauthProvider(request ? await discover().catch(() => null) : discoveredAlready())],
   callbacks: {
     ...authConfig.callbacks,
     async signIn({ profile }) {

@@ -1,7 +1,7 @@
 import "server-only";
 import * as oauth from "oauth4webapi";
-import { discover, requestOptions, tokenEndpointAuthMethod } from "@/lib/auth/discovery";
-import { ID_TOKEN_ALGORITHM } from "@/lib/auth/provider";
+import { discover, requestOptions } from "@/lib/auth/discovery";
+import { ID_TOKEN_ALGORITHM, uniauthProvider } from "@/lib/auth/provider";
 import { env } from "@/lib/env";
 
 /** Everything oauth4webapi needs to call UniAuth as this client: metadata, client, authentication, options. */
@@ -9,7 +9,7 @@ export async function uniauthClient() {
   const server = await discover();
   const client: oauth.Client = { client_id: env.UNIAUTH_CLIENT_ID, id_token_signed_response_alg: ID_TOKEN_ALGORITHM };
   const clientAuth =
-    (await tokenEndpointAuthMethod()) === "client_secret_basic"
+    uniauthProvider(server).client?.token_endpoint_auth_method === "client_secret_basic"
       ? oauth.ClientSecretBasic(env.UNIAUTH_CLIENT_SECRET)
       : oauth.ClientSecretPost(env.UNIAUTH_CLIENT_SECRET);
   return { server, client, clientAuth, options: () => requestOptions(server.issuer) };

@@ -16,7 +16,7 @@ export const LOCAL_CLIENT = {
 
 export interface UniAuthEvent {
   at: number;
-  type: "authorize" | "token" | "userinfo" | "jwks" | "end_session" | "backchannel_logout";
+  type: "discovery" | "authorize" | "token" | "userinfo" | "jwks" | "end_session" | "backchannel_logout";
   detail: Record<string, unknown>;
 }
 
@@ -299,6 +299,9 @@ function recordOAuthCall(ctx: Context & Partial<Pick<KoaContextWithOIDC, "oidc">
       break;
     case ROUTES.jwks:
       record("jwks", { status });
+      break;
+    case "/.well-known/openid-configuration":
+      record("discovery", { status });
       break;
     case ROUTES.end_session:
       record("end_session", { status, method: ctx.method });

@@ -43,6 +43,18 @@ test("a member signs in with UniAuth and sees their dashboard", async ({ page, d
   });
 });
 
+test("the session the browser can read holds the user's profile and roles, never a token", async ({ page }) => {
+  await signInAs(page, "admin");
+  const session = await (await page.request.get("/api/auth/session")).json();
+  expect(Object.keys(session).sort()).toEqual(["expires", "sessionId", "sessionStartedAt", "user"]);
+  expect(Object.keys(session.user).sort()).toEqual(["email", "groups", "id", "image", "isStaff", "isSuperuser", "name"]);
+  expect(session.user).toMatchObject({ email: "ada@example.com", groups: ["admin", "engineering"], isStaff: true, isSuperuser: true });
+  // No JWT (ID or access token) and no opaque refresh token anywhere in it.
+  expect(JSON.stringify(session)).not.toMatch(/eyJ[\w-]+\.[\w-]+|refresh|access_token|id_token/i);
+  const cookie = (await page.context().cookies()).find((c) => c.name.endsWith("authjs.session-token"))!;
+  expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+});
+
 test("deleting the Session row signs the browser out on its next request", async ({ page, db }) => {
   await signInAs(page, "member");
   const cookies = await page.context().cookies();

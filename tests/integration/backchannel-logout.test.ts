@@ -130,6 +130,17 @@ describe("back-channel logout: invalid requests are refused with 400 and touch n
     expect(await rememberedTokenIds()).toBe(tokenIds);
   });
 
+  it("a flood of unknown kids makes the app re-fetch UniAuth's keys at most once", async () => {
+    const since = Date.now();
+    for (let i = 0; i < 20; i++) {
+      const token = await mintLogoutToken(logoutClaims(sid()), { key: await otherKey(`unknown-${i}`) });
+      await expectRejected(await postToken(token));
+    }
+    const response = await fetch(`${testEnv("UNIAUTH_ISSUER")}/dev/events`);
+    const fetches = ((await response.json()) as { at: number; type: string }[]).filter((event) => event.at >= since && event.type === "jwks");
+    expect(fetches.length).toBeLessThanOrEqual(1);
+  });
+
   it("refuses a replayed jti, whatever the first use did", async () => {
     const token = await mintLogoutToken(logoutClaims({ sid: "no-such-session" }));
     expect((await postToken(token)).status).toBe(200);

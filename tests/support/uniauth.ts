@@ -2,7 +2,7 @@ import { testEnv } from "./env";
 
 export interface UniAuthEvent {
   at: number;
-  type: "authorize" | "token" | "userinfo" | "jwks" | "end_session" | "backchannel_logout";
+  type: "discovery" | "authorize" | "token" | "userinfo" | "jwks" | "end_session" | "backchannel_logout";
   detail: Record<string, unknown>;
 }
 

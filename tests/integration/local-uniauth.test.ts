@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { startLocalUniAuth } from "../../scripts/uniauth/server";
+
+describe("the local UniAuth stand-in", () => {
+  it("refuses to start in production", async () => {
+    const saved = process.env.NODE_ENV;
+    Object.assign(process.env, { NODE_ENV: "production" });
+    try {
+      await expect(startLocalUniAuth({ port: 4199, appUrl: "http://localhost:3199" })).rejects.toThrow(/refuses to run with NODE_ENV=production/);
+    } finally {
+      Object.assign(process.env, { NODE_ENV: saved });
+    }
+  });
+
+  it("publishes UniAuth's discovery: its paths, RS256 only, PKCE S256, pairwise subjects, client_secret_post", async () => {
+    const uniauth = await startLocalUniAuth({ port: 4199, appUrl: "http://localhost:3199" });
+    try {
+      const discovery = await (await fetch(`${uniauth.issuer}/.well-known/openid-configuration`)).json();
+      expect(discovery).toMatchObject({
+        issuer: "http://localhost:4199",
+        authorization_endpoint: "http://localhost:4199/api/oauth/authorize",
+        token_endpoint: "http://localhost:4199/api/oauth/token",
+        userinfo_endpoint: "http://localhost:4199/api/oauth/userinfo",
+        jwks_uri: "http://localhost:4199/.well-known/jwks.json",
+        end_session_endpoint: "http://localhost:4199/api/oauth/end-session",
+        revocation_endpoint: "http://localhost:4199/api/oauth/revoke",
+        id_token_signing_alg_values_supported: ["RS256"],
+        code_challenge_methods_supported: ["S256"],
+        subject_types_supported: ["pairwise"],
+        token_endpoint_auth_methods_supported: ["client_secret_post"],
+        backchannel_logout_supported: true,
+        backchannel_logout_session_supported: true,
+      });
+      expect(discovery.scopes_supported).toEqual(expect.arrayContaining(["openid", "profile", "email", "groups"]));
+    } finally {
+      await uniauth.stop();
+    }
+  });
+});
