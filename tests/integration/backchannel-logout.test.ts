@@ -214,6 +214,32 @@ describe("back-channel logout: valid tokens end exactly the matching sessions", 
   });
 });
 
+describe("back-channel logout: UNIAUTH_LOGOUT_TOKEN_OPTIONAL relaxes one claim, and only that one", () => {
+  const routeWith = async (optional: string) =>
+    (await importWithEnv(() => import("@/app/api/auth/backchannel-logout/route"), { UNIAUTH_LOGOUT_TOKEN_OPTIONAL: optional })).POST;
+  const send = (route: typeof POST, token: string) =>
+    route(new Request(URL_PATH, { method: "POST", body: `logout_token=${token}`, headers: { "content-type": FORM } }));
+
+  it("jti: a token without one is accepted once, and its replay is still refused (by its digest)", async () => {
+    const route = await routeWith("jti");
+    const token = await mintLogoutToken(logoutClaims({ sid: alice.sessions[0]!.sid, jti: undefined }));
+    expect((await send(route, token)).status).toBe(200);
+    expect((await send(route, token)).status).toBe(400);
+    const noExp = await mintLogoutToken(logoutClaims({ sid: alice.sessions[1]!.sid, jti: undefined, exp: undefined }));
+    expect((await send(route, noExp)).status).toBe(400);
+    expect(await db.session.count({ where: { userId: alice.userId } })).toBe(2);
+  });
+
+  it("exp: a token without one is accepted while young, and refused once older than the age bound", async () => {
+    const route = await routeWith("exp");
+    const now = Math.floor(Date.now() / 1000);
+    expect((await send(route, await mintLogoutToken(logoutClaims({ sid: alice.sessions[0]!.sid, exp: undefined })))).status).toBe(200);
+    const old = await mintLogoutToken(logoutClaims({ sid: alice.sessions[1]!.sid, exp: undefined, iat: now - 3600 }));
+    expect((await send(route, old)).status).toBe(400);
+    expect(await db.session.count({ where: { userId: alice.userId } })).toBe(2);
+  });
+});
+
 describe("back-channel logout: when a dependency is down the answer is 503, so UniAuth may retry", () => {
   const routeWith = async (overrides: Record<string, string>) =>
     (await importWithEnv(() => import("@/app/api/auth/backchannel-logout/route"), overrides)).POST;
