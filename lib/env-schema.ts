@@ -10,7 +10,7 @@ const WHERE = {
   UNIAUTH_CLIENT_SECRET: "UniAuth Developer Console → your application → Credentials (shown once)",
   DATABASE_URL: "your Postgres provider (Neon, Vercel Postgres, Supabase…); npm run dev starts one when unset",
   UNIAUTH_LOGOUT_TOKEN_OPTIONAL: "leave unset (strict); only if UniAuth's logout tokens lack `jti` or `exp`, name that one claim",
-  SESSION_REVALIDATE_SECONDS: "leave unset to revalidate when the access token expires (1 h at UniAuth); at least 60",
+  SESSION_REVALIDATE_SECONDS: "leave unset to revalidate when the access token expires (1 h at UniAuth); at least 300",
   CRON_SECRET: "any random string of 16+ characters (`openssl rand -hex 32`); Vercel Cron sends it as a bearer token",
   UNIAUTH_FRONTCHANNEL_LOGOUT: "true to accept front-channel logout (an unauthenticated GET); leave unset for back-channel only",
 } as const;
@@ -33,7 +33,7 @@ const schema = z
     UNIAUTH_CLIENT_SECRET: required("is missing"),
     DATABASE_URL: required("is missing").pipe(url(/^postgres(ql)?$/, "must be a postgresql:// URL")),
     UNIAUTH_LOGOUT_TOKEN_OPTIONAL: text.pipe(z.enum(["jti", "exp"], { error: "must be jti or exp (or unset)" }).optional()),
-    SESSION_REVALIDATE_SECONDS: text.pipe(z.coerce.number<string | undefined>({ error: "must be a number of seconds" }).int().min(60, "must be at least 60").optional()),
+    SESSION_REVALIDATE_SECONDS: text.pipe(z.coerce.number<string | undefined>({ error: "must be a number of seconds" }).int().min(300, "must be at least 300").optional()),
     CRON_SECRET: text.pipe(z.string().min(16, "must be at least 16 characters").optional()),
     UNIAUTH_FRONTCHANNEL_LOGOUT: text.pipe(z.stringbool({ error: "must be true or false" }).default(false)),
   })

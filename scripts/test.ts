@@ -8,6 +8,10 @@ import { startLocalServices } from "./local/services";
 // arguments go to its runner (e.g. `npm test -- e2e sign-in.spec.ts`).
 const only = process.argv[2] as "unit" | "e2e" | undefined;
 const runnerArgs = process.argv.slice(3);
+if (only !== undefined && only !== "unit" && only !== "e2e") {
+  console.error(`Unknown test part "${only}": use \`npm test\`, \`npm test -- unit [args]\` or \`npm test -- e2e [args]\`.`);
+  process.exit(2);
+}
 const projectDir = process.cwd();
 const appPort = 3100;
 const appUrl = `http://localhost:${appPort}`;

@@ -2,23 +2,45 @@ import "server-only";
 import * as oauth from "oauth4webapi";
 import { env } from "@/lib/env";
 
+/** UniAuth asks clients to cache discovery for about a day. */
 const CACHE_MS = 24 * 60 * 60 * 1000;
+/** After a failed fetch, wait this long before asking UniAuth again. */
+const RETRY_MS = 60 * 1000;
 
-let cached: { at: number; metadata: Promise<oauth.AuthorizationServer>; value?: oauth.AuthorizationServer } | undefined;
+let lastGood: { metadata: oauth.AuthorizationServer; at: number } | undefined;
+let lastFailure: { error: unknown; at: number } | undefined;
+let inFlight: Promise<oauth.AuthorizationServer> | undefined;
 
-/** UniAuth's discovery document, fetched once a day (UniAuth asks clients to cache it). */
+/**
+ * UniAuth's discovery document, fetched at most once a day. When a re-fetch fails the last good copy is
+ * kept (UniAuth down must not take the app down with it), and UniAuth is asked again a minute later.
+ */
 export function discover(): Promise<oauth.AuthorizationServer> {
-  if (!cached || Date.now() - cached.at > CACHE_MS) {
-    const entry: NonNullable<typeof cached> = { at: Date.now(), metadata: fetchMetadata() };
-    entry.metadata.then((value) => (entry.value = value), () => cached === entry && (cached = undefined));
-    cached = entry;
+  const now = Date.now();
+  if (lastGood && now - lastGood.at < CACHE_MS) return Promise.resolve(lastGood.metadata);
+  if (lastFailure && now - lastFailure.at < RETRY_MS) {
+    return lastGood ? Promise.resolve(lastGood.metadata) : Promise.reject(lastFailure.error);
   }
-  return cached.metadata;
+  inFlight ??= fetchMetadata()
+    .then(
+      (metadata) => {
+        lastGood = { metadata, at: Date.now() };
+        lastFailure = undefined;
+        return metadata;
+      },
+      (error: unknown) => {
+        lastFailure = { error, at: Date.now() };
+        if (lastGood) return lastGood.metadata;
+        throw error;
+      },
+    )
+    .finally(() => (inFlight = undefined));
+  return inFlight;
 }
 
 /** The discovery document if it is already at hand, without waiting on UniAuth. */
 export function discoveredAlready(): oauth.AuthorizationServer | null {
-  return cached?.value ?? null;
+  return lastGood?.metadata ?? null;
 }
 
 /** The issuer exactly as UniAuth's discovery names it: the one stored on accounts and sessions. */
@@ -27,9 +49,9 @@ export async function discoveredIssuer(): Promise<string> {
 }
 
 /** Options for every oauth4webapi call to UniAuth: a timeout, and plain http only for a local issuer. */
-export function requestOptions(issuer: string) {
+export function requestOptions(issuer: string, timeoutMs = 5000) {
   return {
-    signal: AbortSignal.timeout(5000),
+    signal: AbortSignal.timeout(timeoutMs),
     // Plain http is only ever the local stand-in (lib/env.ts refuses it otherwise in production).
     [oauth.allowInsecureRequests]: new URL(issuer).protocol === "http:",
   };

@@ -1,6 +1,7 @@
 import "server-only";
 import * as oauth from "oauth4webapi";
-import { rolesFromGroups, uniauthClaimsSchema } from "@/lib/auth/claims";
+import { z } from "zod";
+import { groupsSchema, rolesFromGroups } from "@/lib/auth/claims";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
 import { DEFAULT_ACCESS_TOKEN_SECONDS } from "@/lib/auth/sign-in";
 import { describeFailure, uniauthClient } from "@/lib/auth/uniauth-client";
@@ -10,10 +11,21 @@ import { env } from "@/lib/env";
 
 /** How long one request may hold the right to refresh a session before another may try. */
 const LEASE_MS = 30_000;
-/** After UniAuth failed (429, 5xx, network), how long before the next attempt: the session stays. */
+/** The token call must finish well inside the lease, or a second request could refresh the same token. */
+const TOKEN_CALL_TIMEOUT_MS = 20_000;
+/** After a failed refresh the session stays, and waits this long (doubling each time, up to an hour). */
 const BACKOFF_MS = 60_000;
+const MAX_BACKOFF_MS = 60 * 60_000;
+/** When UniAuth says 429 without a Retry-After, this instance stops refreshing for this long. */
+const RATE_LIMIT_PAUSE_MS = 5 * 60_000;
 /** Refresh a little before the access token expires. */
 const EXPIRY_MARGIN_MS = 60_000;
+
+/** UniAuth rate-limits token calls per client IP for the whole app: after a 429 every session waits. */
+let rateLimitedUntil = 0;
+
+// At a refresh only the subject and groups matter; a refreshed ID token may carry no profile claims.
+const refreshedClaimsSchema = z.object({ sub: z.string(), groups: groupsSchema });
 
 export interface RefreshableSession {
   id: string;
@@ -22,11 +34,13 @@ export interface RefreshableSession {
   accessTokenExpiresAt: Date | null;
   tokensRefreshedAt: Date;
   refreshLeaseUntil: Date | null;
+  refreshFailures: number;
 }
 
 /** True when the access token has expired (or the revalidation interval passed) and nobody is refreshing. */
 export function needsRefresh(session: RefreshableSession, now = Date.now()): boolean {
-  if (!session.refreshToken || (session.refreshLeaseUntil && session.refreshLeaseUntil.getTime() > now)) return false;
+  if (!session.refreshToken || now < rateLimitedUntil) return false;
+  if (session.refreshLeaseUntil && session.refreshLeaseUntil.getTime() > now) return false;
   const expiresAt = session.accessTokenExpiresAt?.getTime() ?? session.tokensRefreshedAt.getTime() + DEFAULT_ACCESS_TOKEN_SECONDS * 1000;
   const interval = env.SESSION_REVALIDATE_SECONDS;
   return expiresAt - EXPIRY_MARGIN_MS <= now || (interval !== undefined && now - session.tokensRefreshedAt.getTime() >= interval * 1000);
@@ -38,51 +52,61 @@ export function needsRefresh(session: RefreshableSession, now = Date.now()): boo
  * may refresh a session: it wins a lease by compare-and-swap on the row (same refresh token, no live lease),
  * and every later write is fenced by that lease. The other requests carry on with the session as it is.
  *
- * Returns "ended" when UniAuth ended the grant (`invalid_grant`): the session row is deleted.
+ * Returns "ended" when the session can no longer be refreshed (UniAuth said `invalid_grant`, or the new
+ * tokens could not be read or are for another subject): the session row is deleted.
  */
 export async function refreshSession(session: RefreshableSession): Promise<"refreshed" | "ended" | "skipped"> {
-  if (!session.refreshToken) return "skipped";
+  const { refreshToken } = session;
+  if (!refreshToken) return "skipped";
   const now = Date.now();
   const lease = new Date(now + LEASE_MS);
   const claimed = await db.session.updateMany({
-    where: { id: session.id, refreshToken: session.refreshToken, OR: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { lt: new Date(now) } }] },
+    where: { id: session.id, refreshToken, OR: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { lt: new Date(now) } }] },
     data: { refreshLeaseUntil: lease },
   });
   if (claimed.count === 0) return "skipped";
   // Only while this request holds the lease; a logout that deleted the row meanwhile matches nothing.
   const mine = { id: session.id, refreshLeaseUntil: lease };
-  const backOff = async (error: unknown) => {
-    await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: new Date(now + BACKOFF_MS) } });
+  const end = async () => {
+    await db.session.deleteMany({ where: { id: session.id } });
+    return "ended" as const;
+  };
+  const backOff = async (error: unknown, delayMs = Math.min(BACKOFF_MS * 2 ** session.refreshFailures, MAX_BACKOFF_MS)) => {
+    await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: new Date(Date.now() + delayMs), refreshFailures: { increment: 1 } } });
     console.error("Token refresh failed; keeping the session and retrying later:", describeFailure(error));
     return "skipped" as const;
   };
 
-  const { server, client, clientAuth, options } = await uniauthClient();
+  let uniauth: Awaited<ReturnType<typeof uniauthClient>>;
   let response: Response;
   try {
-    response = await oauth.refreshTokenGrantRequest(server, client, clientAuth, session.refreshToken, options());
+    uniauth = await uniauthClient();
+    response = await oauth.refreshTokenGrantRequest(uniauth.server, uniauth.client, uniauth.clientAuth, refreshToken, uniauth.options(TOKEN_CALL_TIMEOUT_MS));
   } catch (error) {
     return backOff(error);
   }
-  // Keep the rotated refresh token before anything else can fail: the old one is spent from now on.
-  const rotated = response.ok ? ((await response.clone().json().catch(() => null)) as { refresh_token?: unknown } | null) : null;
-  if (typeof rotated?.refresh_token === "string") {
-    const kept = await db.session.updateMany({ where: mine, data: { refreshToken: rotated.refresh_token } });
-    if (kept.count === 0) return "skipped";
+  if (response.status === 429) {
+    const pause = retryAfterMs(response.headers.get("retry-after")) ?? RATE_LIMIT_PAUSE_MS;
+    rateLimitedUntil = Date.now() + pause;
+    return backOff(new Error("429 rate limited"), pause);
+  }
+  if (response.ok) {
+    // The old refresh token is spent from here on: keep the rotated one before anything else can fail.
+    const body = (await response.clone().json().catch(() => undefined)) as { refresh_token?: unknown } | undefined;
+    if (!body) return end();
+    if (typeof body.refresh_token === "string" && !(await keepRotatedToken(mine, body.refresh_token))) return "skipped";
   }
 
   let tokens: oauth.TokenEndpointResponse;
   try {
-    tokens = await oauth.processRefreshTokenResponse(server, client, response);
+    tokens = await oauth.processRefreshTokenResponse(uniauth.server, uniauth.client, response);
   } catch (error) {
-    if (error instanceof oauth.ResponseBodyError && error.error === "invalid_grant") {
-      await db.session.deleteMany({ where: { id: session.id } });
-      return "ended";
-    }
+    if (error instanceof oauth.ResponseBodyError && error.error === "invalid_grant") return end();
     return backOff(error);
   }
 
-  const claims = uniauthClaimsSchema.safeParse(await freshClaims(tokens, session.userId, server.issuer));
+  const claims = await freshClaims(tokens, session.userId, uniauth.server.issuer);
+  if (claims === "another subject") return end();
   await db.$transaction(async (tx) => {
     const stored = await tx.session.updateMany({
       where: mine,
@@ -92,27 +116,50 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
         ...(tokens.id_token && { idToken: tokens.id_token }),
         tokensRefreshedAt: new Date(),
         refreshLeaseUntil: null,
+        refreshFailures: 0,
       },
     });
-    if (stored.count === 1 && claims.success) {
-      const { groups } = claims.data;
-      await tx.user.update({ where: { id: session.userId }, data: { groups, ...rolesFromGroups(groups) } });
+    if (stored.count === 1 && claims) {
+      await tx.user.update({ where: { id: session.userId }, data: { groups: claims.groups, ...rolesFromGroups(claims.groups) } });
     }
   });
   return "refreshed";
 }
 
+/** Stores the rotated refresh token, retrying a failed write: losing it would log the user out later. */
+async function keepRotatedToken(mine: { id: string; refreshLeaseUntil: Date }, refreshToken: string): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await db.session.updateMany({ where: mine, data: { refreshToken } })).count === 1;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
 /**
- * The user's claims as of this refresh: the new ID token's (or userinfo's when there is none), only if they
- * are about the same subject the user signed in as. Nothing, and the roles stay, if UniAuth says neither.
+ * The user's subject and groups as of this refresh: from the new ID token (or userinfo when there is none).
+ * Null when UniAuth says neither (the roles stay); "another subject" when the tokens are not this user's.
  */
-async function freshClaims(tokens: oauth.TokenEndpointResponse, userId: string, issuer: string): Promise<unknown> {
+async function freshClaims(tokens: oauth.TokenEndpointResponse, userId: string, issuer: string) {
   const account = await db.account.findFirst({
     where: { userId, provider: UNIAUTH_PROVIDER_ID, issuer, clientId: env.UNIAUTH_CLIENT_ID },
     select: { providerAccountId: true },
   });
-  if (!account) return undefined;
+  if (!account) return null;
   const idTokenClaims = oauth.getValidatedIdTokenClaims(tokens);
-  if (idTokenClaims) return idTokenClaims.sub === account.providerAccountId ? withGroups(idTokenClaims, tokens.access_token) : undefined;
-  return fetchUserinfo(tokens.access_token, account.providerAccountId).catch(() => undefined);
+  if (idTokenClaims && idTokenClaims.sub !== account.providerAccountId) return "another subject" as const;
+  const source = idTokenClaims
+    ? await withGroups(idTokenClaims, tokens.access_token)
+    : await fetchUserinfo(tokens.access_token, account.providerAccountId).catch(() => null);
+  const claims = refreshedClaimsSchema.safeParse(source);
+  return claims.success ? claims.data : null;
+}
+
+/** Retry-After as seconds or an HTTP date, in milliseconds from now. */
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const ms = /^\d+$/.test(header) ? Number(header) * 1000 : Date.parse(header) - Date.now();
+  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_BACKOFF_MS) : undefined;
 }

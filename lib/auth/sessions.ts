@@ -36,6 +36,7 @@ export function findActiveSession(id: string) {
       accessTokenExpiresAt: true,
       tokensRefreshedAt: true,
       refreshLeaseUntil: true,
+      refreshFailures: true,
       user: { select: sessionUserSelect },
     },
   });

@@ -12,7 +12,7 @@ export async function uniauthClient() {
     uniauthProvider(server).client?.token_endpoint_auth_method === "client_secret_basic"
       ? oauth.ClientSecretBasic(env.UNIAUTH_CLIENT_SECRET)
       : oauth.ClientSecretPost(env.UNIAUTH_CLIENT_SECRET);
-  return { server, client, clientAuth, options: () => requestOptions(server.issuer) };
+  return { server, client, clientAuth, options: (timeoutMs?: number) => requestOptions(server.issuer, timeoutMs) };
 }
 
 /** What to log about a failed call to UniAuth: the OAuth error code or the error's kind, never a token. */

@@ -81,6 +81,7 @@ export async function startLocalUniAuth({ port, appUrl, stateDir }: Options): Pr
     if (ctx.path === ROUTES.token && users.tokenEndpointStatus) {
       record("token", { status: users.tokenEndpointStatus, simulatedFailure: true });
       ctx.status = users.tokenEndpointStatus;
+      if (ctx.status === 429) ctx.set("Retry-After", "2");
       ctx.body = { error: "temporarily_unavailable", error_description: "Simulated outage (local stand-in)." };
       return;
     }

@@ -90,6 +90,39 @@ test("a session deleted while its refresh is under way stays deleted", async ({ 
   expect(await sessionsOf(db, EMAIL)).toEqual([]);
 });
 
+test("after a 429 no session refreshes until Retry-After has passed; then refreshing resumes", async ({ page, browser, db }) => {
+  await endAllSessions(db, "sam@example.com");
+  const member = await signedInMember(page, db);
+  const staffPage = await browser.newPage();
+  await signInAs(staffPage, "staff");
+  const [staff] = await sessionsOf(db, "sam@example.com");
+  await expireAccessToken(db, member.id);
+  await expireAccessToken(db, staff!.id);
+
+  await localUniAuth.setTokenEndpointStatus(429);
+  const since = Date.now();
+  try {
+    await page.goto("/dashboard");
+    await staffPage.goto("/dashboard");
+    await expect(staffPage.getByRole("heading", { name: "Welcome, Sam Staff" })).toBeVisible();
+  } finally {
+    await localUniAuth.setTokenEndpointStatus(null);
+  }
+  // One call got the 429; the other session did not even try.
+  expect((await localUniAuth.events(since)).filter((event) => event.type === "token")).toHaveLength(1);
+
+  await expect
+    .poll(
+      async () => {
+        await staffPage.goto("/dashboard");
+        return (await sessionsOf(db, "sam@example.com"))[0]!.accessTokenExpiresAt!.getTime() > Date.now();
+      },
+      { timeout: 10_000, intervals: [1000] },
+    )
+    .toBe(true);
+  await staffPage.close();
+});
+
 test("a refresh re-syncs roles from the fresh claims", async ({ page, db }) => {
   const session = await signedInMember(page, db);
   await expect(page.getByRole("banner").getByRole("link", { name: "Admin" })).toHaveCount(0);

@@ -9,7 +9,7 @@ import { importWithEnv, unreachableDatabaseUrl } from "../support/fresh-import";
 afterAll(() => db.$disconnect());
 
 const minute = 60_000;
-const base = { id: "s", userId: "u", refreshToken: "r", tokensRefreshedAt: new Date(Date.now() - 10 * minute), refreshLeaseUntil: null };
+const base = { id: "s", userId: "u", refreshToken: "r", tokensRefreshedAt: new Date(Date.now() - 10 * minute), refreshLeaseUntil: null, refreshFailures: 0 };
 
 describe("needsRefresh", () => {
   const now = Date.now();

@@ -65,7 +65,7 @@ describe("parseEnv", () => {
     });
     const message = errorOf({ ...valid, UNIAUTH_FRONTCHANNEL_LOGOUT: "yes please", SESSION_REVALIDATE_SECONDS: "10", CRON_SECRET: "short", UNIAUTH_LOGOUT_TOKEN_OPTIONAL: "iat" });
     expect(message).toContain("UNIAUTH_FRONTCHANNEL_LOGOUT must be true or false");
-    expect(message).toContain("SESSION_REVALIDATE_SECONDS must be at least 60");
+    expect(message).toContain("SESSION_REVALIDATE_SECONDS must be at least 300");
     expect(message).toContain("CRON_SECRET must be at least 16 characters");
     expect(message).toContain("UNIAUTH_LOGOUT_TOKEN_OPTIONAL must be jti or exp");
   });

@@ -44,6 +44,7 @@ CREATE TABLE "Session" (
     "refreshToken" TEXT,
     "tokensRefreshedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "refreshLeaseUntil" TIMESTAMP(3),
+    "refreshFailures" INTEGER NOT NULL DEFAULT 0,
 
     CONSTRAINT "Session_pkey" PRIMARY KEY ("id")
 );
