@@ -5,6 +5,7 @@ import path from "node:path";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 import type { Context } from "koa";
 import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import { z } from "zod";
 import { homePage, messagePage, page, signInPage } from "./pages";
 import { createUserStore, type UserStore } from "./users";
 
@@ -37,6 +38,16 @@ interface Options {
   stateDir?: string;
 }
 
+/** Switches, flipped through /dev/, that make the stand-in behave like UniAuth on a bad day. */
+interface Behaviour {
+  /** Off: `groups` only in userinfo, not the ID token (to exercise the app's userinfo fallback). */
+  groupsInIdToken: boolean;
+  /** Set: the token endpoint answers with this status (an outage, a rate limit) instead of working. */
+  tokenEndpointStatus: number | null;
+  /** Milliseconds the token endpoint waits before answering: room for a test to act mid-refresh. */
+  tokenEndpointDelayMs: number;
+}
+
 interface Secrets {
   jwk: JWK;
   /** Published but never used to sign: a token signed with it must still be refused (algorithm pinning). */
@@ -65,29 +76,30 @@ export async function startLocalUniAuth({ port, appUrl, stateDir }: Options): Pr
   const issuer = `http://localhost:${port}`;
   const secrets = await loadSecrets(stateDir);
   const users = createUserStore();
+  const behaviour: Behaviour = { groupsInIdToken: true, tokenEndpointStatus: null, tokenEndpointDelayMs: 0 };
   const events: UniAuthEvent[] = [];
   const record = (type: UniAuthEvent["type"], detail: Record<string, unknown>) => {
     events.push({ at: Date.now(), type, detail });
     if (events.length > 5000) events.shift();
   };
 
-  const provider = new Provider(issuer, configuration(appUrl, secrets, users));
+  const provider = new Provider(issuer, configuration(appUrl, secrets, users, behaviour));
   provider.on("backchannel.success", (_ctx, _client, accountId, sid) => record("backchannel_logout", { ok: true, accountId, sid }));
   provider.on("backchannel.error", (_ctx, error, _client, accountId, sid) =>
     record("backchannel_logout", { ok: false, accountId, sid, error: error.message }),
   );
   provider.use(async (ctx, next) => {
-    if (ctx.path === ROUTES.token && users.tokenEndpointDelayMs) await new Promise((done) => setTimeout(done, users.tokenEndpointDelayMs));
-    if (ctx.path === ROUTES.token && users.tokenEndpointStatus) {
-      record("token", { status: users.tokenEndpointStatus, simulatedFailure: true });
-      ctx.status = users.tokenEndpointStatus;
+    if (ctx.path === ROUTES.token && behaviour.tokenEndpointDelayMs) await new Promise((done) => setTimeout(done, behaviour.tokenEndpointDelayMs));
+    if (ctx.path === ROUTES.token && behaviour.tokenEndpointStatus) {
+      record("token", { status: behaviour.tokenEndpointStatus, simulatedFailure: true });
+      ctx.status = behaviour.tokenEndpointStatus;
       if (ctx.status === 429) ctx.set("Retry-After", "2");
       ctx.body = { error: "temporarily_unavailable", error_description: "Simulated outage (local stand-in)." };
       return;
     }
     const interaction = /^\/interaction\/([\w-]+)(?:\/(login|abort))?$/.exec(ctx.path);
     if (interaction) return handleInteraction(provider, users, ctx, interaction[1]!, interaction[2]);
-    if (ctx.path.startsWith("/dev/")) return handleDev(users, events, ctx);
+    if (ctx.path.startsWith("/dev/")) return handleDev(users, behaviour, events, ctx);
     if (ctx.method === "GET" && ctx.path === "/") {
       ctx.type = "html";
       ctx.body = homePage(ROUTES.end_session);
@@ -113,7 +125,7 @@ export async function startLocalUniAuth({ port, appUrl, stateDir }: Options): Pr
   };
 }
 
-function configuration(appUrl: string, secrets: Secrets, users: UserStore): Configuration {
+function configuration(appUrl: string, secrets: Secrets, users: UserStore, behaviour: Behaviour): Configuration {
   return {
     clients: [
       {
@@ -198,7 +210,7 @@ function configuration(appUrl: string, secrets: Secrets, users: UserStore): Conf
           preferred_username: user.id,
           email: user.email,
           email_verified: user.email_verified,
-          ...((use === "userinfo" || users.groupsInIdToken) && { groups: user.groups }),
+          ...((use === "userinfo" || behaviour.groupsInIdToken) && { groups: user.groups }),
         }),
       };
     },
@@ -244,43 +256,35 @@ async function handleInteraction(provider: Provider, users: UserStore, ctx: Cont
   ctx.status = 303;
 }
 
-/** Development hooks: read the OAuth call log, change a user's groups, move groups out of the ID token, fail the token endpoint. */
-async function handleDev(users: UserStore, events: UniAuthEvent[], ctx: Context) {
+/** Development hooks: read the OAuth call log, change a user's groups, flip the Behaviour switches. */
+async function handleDev(users: UserStore, behaviour: Behaviour, events: UniAuthEvent[], ctx: Context) {
   if (ctx.method === "GET" && ctx.path === "/dev/events") {
     ctx.body = events;
     return;
   }
-  if (ctx.method === "PUT" && ctx.path === "/dev/token-endpoint-status") {
-    const body: unknown = JSON.parse((await readBody(ctx.req)) || "null");
-    if (body !== null && (typeof body !== "number" || body < 400 || body > 599)) ctx.throw(400, "Send an HTTP error status, or null.");
-    users.tokenEndpointStatus = body;
-    ctx.body = { tokenEndpointStatus: body };
-    return;
-  }
-  if (ctx.method === "PUT" && ctx.path === "/dev/token-endpoint-delay") {
-    const body: unknown = JSON.parse((await readBody(ctx.req)) || "null");
-    if (typeof body !== "number" || body < 0 || body > 10_000) ctx.throw(400, "Send milliseconds, 0 to 10000.");
-    users.tokenEndpointDelayMs = body;
-    ctx.body = { tokenEndpointDelayMs: body };
-    return;
-  }
-  if (ctx.method === "PUT" && ctx.path === "/dev/groups-in-id-token") {
-    const body: unknown = JSON.parse((await readBody(ctx.req)) || "null");
-    if (typeof body !== "boolean") ctx.throw(400, "Send true or false.");
-    users.groupsInIdToken = body;
-    ctx.body = { groupsInIdToken: body };
-    return;
-  }
+  if (ctx.method !== "PUT") ctx.throw(404);
+  const body = await readJson(ctx.req);
+  const apply = <T>(schema: z.ZodType<T>, set: (value: T) => void) => {
+    const parsed = schema.safeParse(body);
+    if (parsed.success) set(parsed.data);
+    return parsed.success;
+  };
+  const switches: Record<string, () => boolean> = {
+    "/dev/token-endpoint-status": () => apply(z.number().int().min(400).max(599).nullable(), (value) => (behaviour.tokenEndpointStatus = value)),
+    "/dev/token-endpoint-delay": () => apply(z.number().int().min(0).max(10_000), (value) => (behaviour.tokenEndpointDelayMs = value)),
+    "/dev/groups-in-id-token": () => apply(z.boolean(), (value) => (behaviour.groupsInIdToken = value)),
+  };
   const groups = /^\/dev\/users\/([\w-]+)\/groups$/.exec(ctx.path);
-  if (ctx.method === "PUT" && groups) {
-    const body: unknown = JSON.parse((await readBody(ctx.req)) || "null");
-    if (!Array.isArray(body) || !body.every((group) => typeof group === "string")) ctx.throw(400, "Send a JSON array of group names.");
-    const user = users.setGroups(groups[1]!, body);
-    if (!user) ctx.throw(404, "No such user.");
+  if (groups) {
+    const user = apply(z.array(z.string()), (value) => users.setGroups(groups[1]!, value)) && users.get(groups[1]!);
+    if (!user) ctx.throw(400, "Send a JSON array of group names for a seeded user.");
     ctx.body = user;
     return;
   }
-  ctx.throw(404);
+  const flip = switches[ctx.path];
+  if (!flip) ctx.throw(404);
+  if (!flip()) ctx.throw(400, "That value does not fit this switch.");
+  ctx.body = behaviour;
 }
 
 function recordOAuthCall(ctx: Context & Partial<Pick<KoaContextWithOIDC, "oidc">>, record: (type: UniAuthEvent["type"], detail: Record<string, unknown>) => void) {
@@ -307,6 +311,14 @@ function recordOAuthCall(ctx: Context & Partial<Pick<KoaContextWithOIDC, "oidc">
     case ROUTES.end_session:
       record("end_session", { status, method: ctx.method });
       break;
+  }
+}
+
+async function readJson(req: http.IncomingMessage): Promise<unknown> {
+  try {
+    return JSON.parse(await readBody(req));
+  } catch {
+    return undefined;
   }
 }
 

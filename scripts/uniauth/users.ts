@@ -18,12 +18,6 @@ export const seededUsers: readonly TestUser[] = [
 export function createUserStore() {
   const users = new Map(seededUsers.map((user) => [user.id, { ...user, groups: [...user.groups] }]));
   return {
-    /** Off: `groups` only in userinfo, not the ID token (to exercise the app's userinfo fallback). */
-    groupsInIdToken: true,
-    /** Set: the token endpoint answers with this status (an outage, a rate limit) instead of working. */
-    tokenEndpointStatus: null as number | null,
-    /** Milliseconds the token endpoint waits before answering: room for a test to act mid-refresh. */
-    tokenEndpointDelayMs: 0,
     all: () => [...users.values()],
     get: (id: string) => users.get(id),
     setGroups(id: string, groups: string[]) {
