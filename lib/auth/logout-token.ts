@@ -9,7 +9,7 @@ import { AppError } from "@/lib/errors";
 
 const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 /** How old a logout token may be, by its `iat`, whatever its `exp` says. */
-export const LOGOUT_TOKEN_MAX_AGE_SECONDS = 300;
+const LOGOUT_TOKEN_MAX_AGE_SECONDS = 300;
 /** How far UniAuth's clock may be from ours. */
 export const CLOCK_SKEW_SECONDS = 30;
 

@@ -1,7 +1,7 @@
 import { AppError } from "@/lib/errors";
 
 /** Large enough for any logout token UniAuth sends (about 1 KB), small enough to refuse abuse. */
-export const MAX_FORM_BYTES = 16 * 1024;
+const MAX_FORM_BYTES = 16 * 1024;
 
 /**
  * Reads an `application/x-www-form-urlencoded` body of at most `maxBytes`, counting the bytes as they

@@ -60,7 +60,7 @@ export async function startEmbeddedPostgres({ dataDir, port, database }: Options
   };
 }
 
-export function assertPortFree(port: number): Promise<void> {
+function assertPortFree(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once("error", () =>

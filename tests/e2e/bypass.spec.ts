@@ -59,8 +59,8 @@ test("a member's requests never get /admin content", async ({ page }) => {
   expect(await (await page.request.get("/dashboard")).text()).toContain(DASHBOARD);
 });
 
-test("the superuser-only server action does nothing for anonymous or member callers, posted to / or /admin", async ({ page, playwright, baseURL, db }) => {
-  const staff = await page.context().browser()!.newPage();
+test("the superuser-only server action does nothing for anonymous or member callers, posted to / or /admin", async ({ page, newBrowser, playwright, baseURL, db }) => {
+  const staff = await newBrowser();
   await signInAs(staff, "staff");
   const target = await db.query<{ id: string }>(`select id from "User" where email = 'sam@example.com'`);
   const sessionsOfStaff = async () => Number((await db.query(`select count(*) from "Session" where "userId" = $1`, [target.rows[0]!.id])).rows[0].count);
@@ -77,7 +77,7 @@ test("the superuser-only server action does nothing for anonymous or member call
     request.post(path, { multipart: { [actionField!]: "", userId: target.rows[0]!.id }, headers: { origin: baseURL! }, maxRedirects: 0 });
 
   const anonymous = await playwright.request.newContext({ baseURL });
-  const member = await page.context().browser()!.newPage();
+  const member = await newBrowser();
   await signInAs(member, "member");
   for (const path of ["/", "/admin"]) {
     await post(anonymous, path);
@@ -89,6 +89,4 @@ test("the superuser-only server action does nothing for anonymous or member call
   await post(page.request, "/admin");
   expect(await sessionsOfStaff()).toBe(0);
   await anonymous.dispose();
-  await staff.close();
-  await member.close();
 });

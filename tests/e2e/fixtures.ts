@@ -1,5 +1,5 @@
 import { appendFile, mkdir } from "node:fs/promises";
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type BrowserContextOptions, type Page } from "@playwright/test";
 import pg from "pg";
 import { testEnv } from "../support/env";
 
@@ -36,7 +36,17 @@ async function recordSignInTime(ms: number) {
   await appendFile(".local/test-results/sign-in-ms.txt", `${ms}\n`);
 }
 
-export const test = base.extend<object, { db: pg.Pool }>({
+export const test = base.extend<{ newBrowser: (options?: BrowserContextOptions) => Promise<Page> }, { db: pg.Pool }>({
+  /** Another browser (its own cookies and UniAuth session) per call, closed when the test ends. */
+  newBrowser: async ({ browser }, use) => {
+    const pages: Page[] = [];
+    await use(async (options) => {
+      const page = await browser.newPage(options);
+      pages.push(page);
+      return page;
+    });
+    for (const page of pages) await page.context().close();
+  },
   db: [
     async ({}, use) => {
       const pool = new pg.Pool({ connectionString: testEnv("DATABASE_URL"), max: 2 });

@@ -90,10 +90,10 @@ test("a session deleted while its refresh is under way stays deleted", async ({ 
   expect(await sessionsOf(db, EMAIL)).toEqual([]);
 });
 
-test("after a 429 no session refreshes until Retry-After has passed; then refreshing resumes", async ({ page, browser, db }) => {
+test("after a 429 no session refreshes until Retry-After has passed; then refreshing resumes", async ({ page, newBrowser, db }) => {
   await endAllSessions(db, "sam@example.com");
   const member = await signedInMember(page, db);
-  const staffPage = await browser.newPage();
+  const staffPage = await newBrowser();
   await signInAs(staffPage, "staff");
   const [staff] = await sessionsOf(db, "sam@example.com");
   await expireAccessToken(db, member.id);
@@ -120,7 +120,6 @@ test("after a 429 no session refreshes until Retry-After has passed; then refres
       { timeout: 10_000, intervals: [1000] },
     )
     .toBe(true);
-  await staffPage.close();
 });
 
 test("a refresh re-syncs roles from the fresh claims", async ({ page, db }) => {

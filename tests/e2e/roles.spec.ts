@@ -1,10 +1,10 @@
 import { localUniAuth } from "../support/uniauth";
 import { expect, signInAs, test } from "./fixtures";
 
-test("roles follow the groups at UniAuth on the next sign-in", async ({ browser }) => {
-  // Two browsers (contexts): the first signs in as staff, the second after the demotion.
-  const first = await browser.newPage();
-  const second = await browser.newPage();
+test("roles follow the groups at UniAuth on the next sign-in", async ({ newBrowser }) => {
+  // Two browsers: the first signs in as staff, the second after the demotion.
+  const first = await newBrowser();
+  const second = await newBrowser();
   try {
     await localUniAuth.setGroups("member", ["staff"]);
     await signInAs(first, "member");
@@ -18,8 +18,6 @@ test("roles follow the groups at UniAuth on the next sign-in", async ({ browser 
     expect((await first.goto("/admin"))?.status()).toBe(403);
   } finally {
     await localUniAuth.setGroups("member", []);
-    await first.close();
-    await second.close();
   }
 });
 
