@@ -1,29 +1,54 @@
-import NextAuth from "next-auth";
-import { NextResponse } from "next/server";
-import { SIGN_IN_PATH, authConfig } from "@/lib/auth/config";
+import { type NextRequest, NextResponse } from "next/server";
+import { FORBIDDEN_PATH, SIGN_IN_PATH } from "@/lib/auth/paths";
+import { readSessionCookie, usesSecureCookie } from "@/lib/auth/session-cookie";
+import { edgeEnv } from "@/lib/edge-env";
+import { contentSecurityPolicy, newNonce } from "@/lib/http/security-headers";
 
-const { auth } = NextAuth(authConfig);
+const uniauthOrigin = new URL(edgeEnv.UNIAUTH_ISSUER).origin;
 
 /**
- * The first gate only: signed-out visitors are sent to sign in, non-staff get a 403 on /admin. Every
- * protected page, route and action checks again on the server (lib/auth/guards.ts); this never replaces that.
+ * Runs before every page and RSC request: gives it a Content-Security-Policy with a fresh nonce (Next.js reads the
+ * nonce from the request's CSP header and puts it on its scripts), and is the first gate for /dashboard and
+ * /admin: signed-out visitors are sent to sign in, non-staff get a 403 on /admin. It only reads the session cookie
+ * (no database, no re-issued cookie); every protected page, route and action checks again on the server with
+ * the database (lib/auth/guards.ts). This never replaces that.
  */
-export default auth((request) => {
-  const user = request.auth?.user;
+export async function middleware(request: NextRequest): Promise<NextResponse> {
+  const policy = contentSecurityPolicy({ nonce: newNonce(), uniauthOrigin, development: edgeEnv.development });
+  const response = await gate(request, policy);
+  response.headers.set("Content-Security-Policy", policy);
+  return response;
+}
+
+async function gate(request: NextRequest, policy: string): Promise<NextResponse> {
   const { pathname, search, origin } = request.nextUrl;
-  if (!user) {
-    const signIn = new URL(SIGN_IN_PATH, origin);
-    signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
-    return NextResponse.redirect(signIn);
+  const area = /^\/(dashboard|admin)(?=$|[/.])/.exec(pathname)?.[1];
+  if (area) {
+    const secure = usesSecureCookie(edgeEnv.AUTH_URL, request.headers.get("x-forwarded-proto"), request.nextUrl.protocol);
+    const user = (await readSessionCookie(request.cookies, secure, edgeEnv.AUTH_SECRET))?.user;
+    if (!user) {
+      const signIn = new URL(SIGN_IN_PATH, origin);
+      signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
+      return NextResponse.redirect(signIn);
+    }
+    if (area === "admin" && !user.isStaff) {
+      const forbidden = new URL(FORBIDDEN_PATH, origin);
+      forbidden.searchParams.set("from", `${pathname}${search}`);
+      return NextResponse.rewrite(forbidden, { status: 403, request: { headers: withPolicy(request.headers, policy) } });
+    }
   }
-  if (pathname.startsWith("/admin") && !user.isStaff) {
-    const forbidden = new URL("/forbidden", origin);
-    forbidden.searchParams.set("from", `${pathname}${search}`);
-    return NextResponse.rewrite(forbidden, { status: 403 });
-  }
-  return NextResponse.next();
-});
+  return NextResponse.next({ request: { headers: withPolicy(request.headers, policy) } });
+}
+
+/** The request's headers with our policy in place of anything the client sent under that name. */
+function withPolicy(incoming: Headers, policy: string): Headers {
+  const headers = new Headers(incoming);
+  headers.set("Content-Security-Policy", policy);
+  return headers;
+}
 
 export const config = {
-  matcher: ["/dashboard/:path*", "/admin/:path*"],
+  // Every page and RSC request (prefetches included, so their answers carry the policy too); not route handlers,
+  // static files or Next's build output.
+  matcher: ["/((?!api/|_next/static/|_next/image|favicon.ico|icon.svg|robots.txt).*)"],
 };

@@ -1,24 +1,29 @@
 import { execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { readFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import { createLocalJWKSet, importJWK, jwtVerify, SignJWT } from "jose";
+import { encode } from "next-auth/jwt";
 import pg from "pg";
 import { startLocalServices } from "./local/services";
 
-// Back-channel logout throughput, end to end: HTTP request → verification → jti record + session delete → 200,
-// against a production build, the embedded Postgres and the local UniAuth, all on this machine. The load comes
-// from wrk (a C load generator; `apt-get install wrk` / `brew install wrk`): a Node client would measure itself.
-const TOKENS = Number(process.env.BENCH_TOKENS ?? 12_000);
+// One table from one run, against a production build (`next start`), the embedded Postgres and the local UniAuth,
+// all on this machine: page views anonymous and signed in, the edge redirect, back-channel logout end to end, and
+// the sizes that ship. Load comes from wrk (a C load generator; `apt-get install wrk` / `brew install wrk`): a
+// Node client would measure itself. Absolute rates follow the machine; compare the ratios.
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const PAGE_CONNECTIONS = 10;
+const LOGOUT_CONNECTIONS = 16;
+const TOKENS = Number(process.env.BENCH_TOKENS ?? 12_000);
 const port = 3200;
 const appUrl = `http://localhost:${port}`;
 const EVENT = "http://schemas.openid.net/event/backchannel-logout";
+const SESSION_COOKIE = "authjs.session-token";
 
 // One wrk thread, so one Lua state hands out each token exactly once; every answer is counted by status.
-const LUA = `
+const LOGOUT_LUA = `
 local tokens, threads = {}, {}
 for line in io.lines("TOKENS_FILE") do tokens[#tokens + 1] = line end
 next_token, ok, other = 0, 0, 0
@@ -31,6 +36,20 @@ request = function()
 end
 response = function(status)
   if status == 200 then ok = ok + 1 else other = other + 1 end
+end
+done = function(summary)
+  local thread = threads[1]
+  io.write(string.format('RESULT {"ok": %d, "other": %d, "seconds": %f}\\n', thread:get("ok"), thread:get("other"), summary.duration / 1e6))
+end
+`;
+
+// Counts answers with the expected status, so a page that errors or redirects is never measured as fast.
+const PAGE_LUA = `
+local threads = {}
+ok, other = 0, 0
+setup = function(thread) threads[#threads + 1] = thread end
+response = function(status)
+  if status == EXPECTED then ok = ok + 1 else other = other + 1 end
 end
 done = function(summary)
   local thread = threads[1]
@@ -64,6 +83,51 @@ function next(args: string[], readyLine?: string): Promise<ReturnType<typeof spa
   });
 }
 
+interface WrkResult {
+  ok: number;
+  other: number;
+  seconds: number;
+}
+
+function wrk(script: string, url: string, connections: number, headers: string[] = [], seconds = SECONDS): WrkResult {
+  const args = ["-t1", `-c${connections}`, `-d${seconds}s`, "-s", script, ...headers.flatMap((header) => ["-H", header]), url];
+  const output = execFileSync("wrk", args).toString();
+  return JSON.parse(output.slice(output.indexOf("RESULT ") + 7).split("\n")[0]!) as WrkResult;
+}
+
+/** Page views answered with `expected`; throws if any answer was something else. */
+async function pageViews(label: string, pathname: string, expected: number, cookie?: string): Promise<WrkResult> {
+  const script = path.join(workDir, `page-${expected}.lua`);
+  await writeFile(script, PAGE_LUA.replace("EXPECTED", String(expected)));
+  const headers = cookie ? [`Cookie: ${cookie}`] : [];
+  // Warm up first: the first requests to a page load its code and let the JIT settle.
+  wrk(script, `${appUrl}${pathname}`, PAGE_CONNECTIONS, headers, 2);
+  const result = wrk(script, `${appUrl}${pathname}`, PAGE_CONNECTIONS, headers);
+  if (result.other > 0 || result.ok === 0) throw new Error(`${label}: ${result.other} of ${result.ok + result.other} answers were not ${expected}`);
+  return result;
+}
+
+const perSecond = (result: WrkResult) => result.ok / result.seconds;
+
+/** Gzipped bytes of files under .next/, in KB. */
+async function gzippedKb(files: string[]): Promise<number> {
+  let bytes = 0;
+  for (const file of files) bytes += gzipSync(await readFile(path.join(".next", file)), { level: 9 }).byteLength;
+  return bytes / 1024;
+}
+
+async function middlewareKb(): Promise<number> {
+  const manifest = JSON.parse(await readFile(".next/server/middleware-manifest.json", "utf8"));
+  const files = Object.values(manifest.middleware as Record<string, { files: string[] }>).flatMap((entry) => entry.files);
+  return gzippedKb([...new Set(files)]);
+}
+
+/** The JavaScript a first visit to a page downloads: every script the HTML names, gzipped. */
+async function firstLoadJsKb(html: string): Promise<number> {
+  const scripts = [...html.matchAll(/<script[^>]+src="\/_next\/(static\/[^"]+\.js)"/g)].map((match) => match[1]!);
+  return gzippedKb([...new Set(scripts)]);
+}
+
 try {
   console.log("Building the app (next build)…");
   await next(["build"]);
@@ -71,7 +135,7 @@ try {
 
   const sub = "b".repeat(64);
   const userId = randomUUID();
-  await db.query(`insert into "User" (id, email, "emailVerified", "updatedAt") values ($1, 'bench@example.com', true, now())`, [userId]);
+  await db.query(`insert into "User" (id, email, "emailVerified", name, "updatedAt") values ($1, 'bench@example.com', true, 'Bench Member', now())`, [userId]);
   await db.query(`insert into "Account" (id, "userId", provider, issuer, "clientId", "providerAccountId") values ($1, $2, 'uniauth', $3, $4, $5)`, [
     randomUUID(),
     userId,
@@ -79,10 +143,43 @@ try {
     clientId,
     sub,
   ]);
+
+  // A signed-in browser: a Session row whose access token is fresh (no refresh during the run), and the cookie
+  // Auth.js would have set for it, encoded by Auth.js's own encoder.
+  const browserSession = randomUUID();
+  const expiresAt = new Date(Date.now() + 86_400_000);
   await db.query(
+    `insert into "Session" (id, "userId", issuer, sid, "expiresAt", "accessTokenExpiresAt", "refreshToken")
+     values ($1, $2, $3, 'bench-browser', $4, $4, 'bench-refresh-token')`,
+    [browserSession, userId, issuer, expiresAt],
+  );
+  const cookieValue = await encode({
+    secret: services.env.AUTH_SECRET!,
+    salt: SESSION_COOKIE,
+    token: {
+      sub: userId,
+      sessionId: browserSession,
+      sessionStartedAt: new Date().toISOString(),
+      sessionExpiresAt: expiresAt.toISOString(),
+      user: { id: userId, name: "Bench Member", email: "bench@example.com", image: null, groups: [], isStaff: false, isSuperuser: false },
+    },
+  });
+  const cookie = `${SESSION_COOKIE}=${cookieValue}`;
+  const dashboard = await fetch(`${appUrl}/dashboard`, { headers: { cookie }, redirect: "manual" });
+  const dashboardHtml = await dashboard.text();
+  if (dashboard.status !== 200 || !/Welcome, (<!-- -->)?Bench Member/.test(dashboardHtml)) throw new Error(`signed-in /dashboard answered ${dashboard.status}`);
+  const setCookie = dashboard.headers.get("set-cookie");
+
+  console.log("Page views…");
+  const anonymousHome = perSecond(await pageViews("anonymous /", "/", 200));
+  const signedInHome = perSecond(await pageViews("signed-in /", "/", 200, cookie));
+  const signedInDashboard = perSecond(await pageViews("signed-in /dashboard", "/dashboard", 200, cookie));
+  const edgeRedirect = perSecond(await pageViews("anonymous /dashboard", "/dashboard", 307));
+
+  const sessionIds = await db.query(
     `insert into "Session" (id, "userId", issuer, sid, "expiresAt", "createdAt")
      select gen_random_uuid()::text, $1, $2, 'sid-' || i, now() + interval '1 day', now() - interval '1 minute'
-     from generate_series(1, $3::int) i`,
+     from generate_series(1, $3::int) i returning id`,
     [userId, issuer, TOKENS],
   );
 
@@ -108,12 +205,12 @@ try {
   if (warmUp.status !== 200) throw new Error(`warm-up answered ${warmUp.status}: ${await warmUp.text()}`);
 
   await writeFile(path.join(workDir, "tokens.txt"), tokens.join("\n"));
-  await writeFile(path.join(workDir, "logout.lua"), LUA.replace("TOKENS_FILE", path.join(workDir, "tokens.txt")));
+  await writeFile(path.join(workDir, "logout.lua"), LOGOUT_LUA.replace("TOKENS_FILE", path.join(workDir, "tokens.txt")));
   const eventsBefore = events.length;
-  const output = execFileSync("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${SECONDS}s`, "-s", path.join(workDir, "logout.lua"), `${appUrl}/api/auth/backchannel-logout`]).toString();
-  const result = JSON.parse(output.slice(output.indexOf("RESULT ") + 7).split("\n")[0]!) as { ok: number; other: number; seconds: number };
+  const logout = wrk(path.join(workDir, "logout.lua"), `${appUrl}/api/auth/backchannel-logout`, LOGOUT_CONNECTIONS);
   const uniauthCalls = events.length - eventsBefore;
-  const ended = TOKENS - Number((await db.query(`select count(*) from "Session" where "userId" = $1`, [userId])).rows[0].count);
+  const remaining = Number((await db.query(`select count(*) from "Session" where "userId" = $1 and sid like 'sid-%'`, [userId])).rows[0].count);
+  const ended = sessionIds.rowCount! - remaining;
 
   const { rsa } = keys;
   const localKeys = createLocalJWKSet({ keys: [{ kty: rsa.kty, n: rsa.n, e: rsa.e, kid: rsa.kid, alg: "RS256" }] });
@@ -121,16 +218,31 @@ try {
   const verifyStart = performance.now();
   for (const token of sample) await jwtVerify(token, localKeys, { algorithms: ["RS256"], issuer, audience: clientId });
   const bare = sample.length / ((performance.now() - verifyStart) / 1000);
+  const endToEnd = logout.ok / logout.seconds;
 
-  const endToEnd = result.ok / result.seconds;
+  const edgeKb = await middlewareKb();
+  const firstLoadKb = await firstLoadJsKb(dashboardHtml);
+  const ratio = (value: number) => `${(value / anonymousHome).toFixed(2)}×`;
+  const rate = (value: number) => `${value.toFixed(0)} req/s`;
+  const verdict = (met: boolean) => (met ? "met" : "NOT met");
+  const logoutRatio = bare / endToEnd;
+
   console.log(`
-Back-channel logout: ${CONNECTIONS} connections for ${result.seconds.toFixed(1)} s (wrk, 1 thread)
-  end to end (HTTP → verify → jti + delete → 200): ${endToEnd.toFixed(0)} tokens/s, ${result.ok} answered 200, ${result.other} other
-  bare jwtVerify of the same tokens, in process:   ${bare.toFixed(0)} tokens/s
-  end to end costs ${(bare / endToEnd).toFixed(1)}× a bare jwtVerify
-  sessions ended: ${ended} (the 200s, plus up to ${CONNECTIONS} requests still in flight when wrk stopped)
-  UniAuth requests during the run: ${uniauthCalls} (target 0)
-  target ≥ 500 tokens/s: ${endToEnd >= 500 && result.other === 0 && ended >= result.ok && ended <= result.ok + CONNECTIONS ? "met" : "NOT met"}`);
+npm run bench — ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}; wrk, 1 thread, ${SECONDS} s per row
+
+| what | figure | ratio | target |
+|---|---|---|---|
+| anonymous \`/\` (${PAGE_CONNECTIONS} connections) | ${rate(anonymousHome)} | 1 | |
+| signed-in \`/\` | ${rate(signedInHome)} | ${ratio(signedInHome)} anonymous | ≥ 0.85×: ${verdict(signedInHome / anonymousHome >= 0.85)} |
+| signed-in \`/dashboard\` | ${rate(signedInDashboard)} | ${ratio(signedInDashboard)} anonymous | ≥ 0.55×: ${verdict(signedInDashboard / anonymousHome >= 0.55)} |
+| anonymous \`/dashboard\` (edge redirect) | ${rate(edgeRedirect)} | ${ratio(edgeRedirect)} anonymous | |
+| back-channel logout, end to end (${LOGOUT_CONNECTIONS} connections) | ${endToEnd.toFixed(0)} tokens/s | ${logoutRatio.toFixed(1)}× a bare jwtVerify (${bare.toFixed(0)}/s) | ≤ 11×: ${verdict(logoutRatio <= 11 && logout.other === 0)} |
+| edge middleware | ${edgeKb.toFixed(1)} KB gzip | | ≤ 70 KB: ${verdict(edgeKb <= 70)} |
+| first-load JS of \`/dashboard\` | ${firstLoadKb.toFixed(1)} KB gzip | | |
+
+Signed-in page views set a cookie: ${setCookie ? "yes" : "no"} (target no)
+Back-channel: ${logout.ok} answered 200, ${logout.other} other; sessions ended ${ended} (the 200s, plus up to ${LOGOUT_CONNECTIONS} in flight when wrk stopped)
+UniAuth requests during the back-channel run: ${uniauthCalls} (target 0)`);
 } finally {
   server?.kill("SIGTERM");
   await db.end();

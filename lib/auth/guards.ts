@@ -3,7 +3,7 @@ import type { Session } from "next-auth";
 import { cookies } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { auth } from "@/lib/auth";
-import { SESSION_ENDED_PATH, SIGN_IN_PATH } from "@/lib/auth/config";
+import { SESSION_ENDED_PATH, SIGN_IN_PATH } from "@/lib/auth/paths";
 import { sessionCookieNames } from "@/lib/auth/session-cookie";
 import { AppError } from "@/lib/errors";
 

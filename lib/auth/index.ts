@@ -1,15 +1,17 @@
-import NextAuth from "next-auth";
-import { headers } from "next/headers";
+import NextAuth, { type Session } from "next-auth";
+import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { uniauthClaimsSchema } from "@/lib/auth/claims";
-import { authConfig } from "@/lib/auth/config";
+import { authConfig, toSession } from "@/lib/auth/config";
 import { discover, discoveredAlready } from "@/lib/auth/discovery";
 import { pruneExpired } from "@/lib/auth/housekeeping";
 import { uniauthProvider } from "@/lib/auth/provider";
 import { checkSession, toToken } from "@/lib/auth/session-check";
+import { readSessionCookie, usesSecureCookie } from "@/lib/auth/session-cookie";
 import { endSession } from "@/lib/auth/sessions";
 import { emailBelongsToAnotherSubject, recordSignIn } from "@/lib/auth/sign-in";
 import { withGroups } from "@/lib/auth/userinfo";
+import { env } from "@/lib/env";
 
 const nextAuth = NextAuth(async (request) => ({
   ...authConfig,
@@ -48,5 +50,14 @@ const nextAuth = NextAuth(async (request) => ({
 
 export const { handlers, signIn, signOut, unstable_update: reissueSessionCookie } = nextAuth;
 
-/** The current session, checked against the database once per request. */
-export const auth = cache(() => nextAuth.auth());
+/**
+ * The current session: the cookie decrypted, then its row checked against the database (one query, with the
+ * user's current roles), once per request however many layouts, pages and data functions ask. Unlike Auth.js's
+ * `auth()` it never encodes a new cookie, which a Server Component could not set anyway.
+ */
+export const auth = cache(async (): Promise<Session | null> => {
+  const secure = usesSecureCookie(env.AUTH_URL, (await headers()).get("x-forwarded-proto"));
+  const token = await readSessionCookie(await cookies(), secure, env.AUTH_SECRET);
+  const checked = token && (await checkSession(token));
+  return checked ? toSession(checked) : null;
+});

@@ -1,6 +1,6 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { auth } from "@/lib/auth";
-import { SIGN_IN_PATH } from "@/lib/auth/config";
+import { SIGN_IN_PATH } from "@/lib/auth/paths";
 import { clearSessionCookies, sessionCookieNames } from "@/lib/auth/session-cookie";
 
 export const dynamic = "force-dynamic";

@@ -1,0 +1,5 @@
+/** The app's auth pages, shared by the edge gate and the server (no dependencies, so the edge bundle stays small). */
+export const SIGN_IN_PATH = "/signin";
+export const SESSION_ENDED_PATH = "/api/auth/session-ended";
+export const AUTH_ERROR_PATH = "/auth/error";
+export const FORBIDDEN_PATH = "/forbidden";

@@ -1,0 +1,76 @@
+/**
+ * The app's security headers. The Content-Security-Policy carries a per-request nonce (set by middleware.ts on
+ * every page and RSC response, which is also what makes Next.js put the nonce on its own scripts); the rest are
+ * the same for every response and come from next.config.ts.
+ */
+
+interface PolicyOptions {
+  nonce: string;
+  /** UniAuth's origin: sign-in and sign-out forms are redirected there. */
+  uniauthOrigin: string;
+  /** `next dev` evaluates code and injects styles for its overlay; only then are those allowed. */
+  development: boolean;
+}
+
+export function contentSecurityPolicy({ nonce, uniauthOrigin, development }: PolicyOptions): string {
+  return [
+    "default-src 'self'",
+    // 'strict-dynamic' lets the nonced scripts load the rest; 'unsafe-inline' is ignored by every browser that
+    // knows nonces and only keeps CSP1 browsers working.
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic' 'unsafe-inline'${development ? " 'unsafe-eval'" : ""}`,
+    `style-src 'self'${development ? " 'unsafe-inline'" : ` 'nonce-${nonce}'`}`,
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src 'self'${development ? " ws:" : ""}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-src 'none'",
+    "frame-ancestors 'none'",
+    `form-action 'self' ${uniauthOrigin}`,
+  ].join("; ");
+}
+
+/** A fresh nonce: 128 random bits, base64. */
+export function newNonce(): string {
+  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+}
+
+const PERMISSIONS_POLICY = [
+  "accelerometer",
+  "autoplay",
+  "bluetooth",
+  "browsing-topics",
+  "camera",
+  "display-capture",
+  "geolocation",
+  "gyroscope",
+  "hid",
+  "magnetometer",
+  "microphone",
+  "midi",
+  "payment",
+  "publickey-credentials-get",
+  "screen-wake-lock",
+  "serial",
+  "usb",
+  "xr-spatial-tracking",
+]
+  .map((feature) => `${feature}=()`)
+  .join(", ");
+
+/** Headers for every response, pages and route handlers alike (next.config.ts `headers()`). */
+export const SECURITY_HEADERS = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "Permissions-Policy", value: PERMISSIONS_POLICY },
+  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+];
+
+/** Two years, subdomains included: sent only when the request came over https. */
+export const STRICT_TRANSPORT_SECURITY = { key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" };
+
+/** Route handlers serve no HTML: nothing may run, load or frame them. */
+export const API_CONTENT_SECURITY_POLICY = { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" };
+
+/** URLs that carry an authorization code or a logout state must not pass them on in a Referer. */
+export const NO_REFERRER = { key: "Referrer-Policy", value: "no-referrer" };
