@@ -13,7 +13,9 @@ if (only !== undefined && only !== "unit" && only !== "e2e") {
   process.exit(2);
 }
 const projectDir = process.cwd();
-const appPort = 3100;
+// TEST_PORT_OFFSET moves every port, so two checkouts can run their tests side by side.
+const offset = Number(process.env.TEST_PORT_OFFSET ?? 0);
+const appPort = 3100 + offset;
 const appUrl = `http://localhost:${appPort}`;
 
 const services = await startLocalServices({
@@ -21,8 +23,8 @@ const services = await startLocalServices({
   appUrl,
   // Tests never use the developer's .env files: their own database, their own UniAuth.
   env: {},
-  postgresPort: 55432,
-  uniauthPort: 4100,
+  postgresPort: 55432 + offset,
+  uniauthPort: 4100 + offset,
   persistent: false,
 });
 const testEnv = {
