@@ -43,6 +43,15 @@ export function discoveredAlready(): oauth.AuthorizationServer | null {
   return lastGood?.metadata ?? null;
 }
 
+/**
+ * UniAuth's state as this instance last saw it, for /api/health: "ok" (a copy fetched within a day), "stale" (a
+ * re-fetch failed; the last good copy is in use), "unreachable" (never fetched successfully) or "not yet asked".
+ */
+export function discoveryStatus(): "ok" | "stale" | "unreachable" | "not yet asked" {
+  if (lastFailure) return lastGood ? "stale" : "unreachable";
+  return lastGood ? "ok" : "not yet asked";
+}
+
 /** The issuer exactly as UniAuth's discovery names it: the one stored on accounts and sessions. */
 export async function discoveredIssuer(): Promise<string> {
   return (await discover()).issuer;

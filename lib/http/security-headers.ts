@@ -15,9 +15,10 @@ interface PolicyOptions {
 export function contentSecurityPolicy({ nonce, uniauthOrigin, development }: PolicyOptions): string {
   return [
     "default-src 'self'",
-    // 'strict-dynamic' lets the nonced scripts load the rest; 'unsafe-inline' is ignored by every browser that
-    // knows nonces and only keeps CSP1 browsers working.
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic' 'unsafe-inline'${development ? " 'unsafe-eval'" : ""}`,
+    // Inline scripts need the nonce; Next.js's chunks are same-origin files ('self'). No 'strict-dynamic': with it,
+    // Chrome also runs an inline script that any running script creates, which is how injected code spreads.
+    // 'unsafe-inline' is ignored by every browser that knows nonces and only keeps CSP1 browsers working.
+    `script-src 'self' 'nonce-${nonce}' 'unsafe-inline'${development ? " 'unsafe-eval'" : ""}`,
     `style-src 'self'${development ? " 'unsafe-inline'" : ` 'nonce-${nonce}'`}`,
     "img-src 'self' data:",
     "font-src 'self'",

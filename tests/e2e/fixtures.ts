@@ -1,5 +1,5 @@
 import { appendFile, mkdir } from "node:fs/promises";
-import { test as base, expect, type BrowserContextOptions, type Page } from "@playwright/test";
+import { test as base, expect, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
 import pg from "pg";
 import { testEnv } from "../support/env";
 
@@ -36,12 +36,37 @@ async function recordSignInTime(ms: number) {
   await appendFile(".local/test-results/sign-in-ms.txt", `${ms}\n`);
 }
 
-export const test = base.extend<{ newBrowser: (options?: BrowserContextOptions) => Promise<Page> }, { db: pg.Pool }>({
+/** Records every Content-Security-Policy violation in any page or frame of the context. */
+async function watchPolicy(context: BrowserContext, violations: string[]): Promise<void> {
+  await context.exposeBinding("__reportPolicyViolation", ({ frame }, violation: string) => violations.push(`${violation} (on ${frame.url()})`));
+  await context.addInitScript(() =>
+    document.addEventListener("securitypolicyviolation", (event) =>
+      (window as unknown as { __reportPolicyViolation(v: string): void }).__reportPolicyViolation(`${event.effectiveDirective} blocked ${event.blockedURI || "inline"}`),
+    ),
+  );
+}
+
+export const test = base.extend<
+  { newBrowser: (options?: BrowserContextOptions) => Promise<Page>; policyViolations: string[] },
+  { db: pg.Pool }
+>({
+  /** Every journey must run without a single CSP violation; a test that provokes one on purpose empties this. */
+  policyViolations: async ({}, use) => {
+    const violations: string[] = [];
+    await use(violations);
+    expect(violations, "Content-Security-Policy violations").toEqual([]);
+  },
+  context: async ({ context, policyViolations }, use) => {
+    await watchPolicy(context, policyViolations);
+    await use(context);
+  },
   /** Another browser (its own cookies and UniAuth session) per call, closed when the test ends. */
-  newBrowser: async ({ browser }, use) => {
+  newBrowser: async ({ browser, policyViolations }, use) => {
     const pages: Page[] = [];
     await use(async (options) => {
-      const page = await browser.newPage(options);
+      const context = await browser.newContext(options);
+      await watchPolicy(context, policyViolations);
+      const page = await context.newPage();
       pages.push(page);
       return page;
     });

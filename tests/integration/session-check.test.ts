@@ -1,4 +1,5 @@
-import { afterAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { needsRefresh } from "@/lib/auth/refresh";
 import { checkSession } from "@/lib/auth/session-check";
 import { recordSignIn } from "@/lib/auth/sign-in";
@@ -50,6 +51,17 @@ describe("checkSession", () => {
     await db.session.delete({ where: { id: session.id } });
     expect(await checkSession(token)).toBeNull();
     expect(await checkSession({})).toBeNull();
+  });
+
+  it("checks a session with one statement: the row, the user and the roles together", async () => {
+    const session = await signIn();
+    const statements = vi.spyOn(pg.Client.prototype, "query");
+    try {
+      expect(await checkSession({ sessionId: session.id })).toMatchObject({ sessionId: session.id, user: { email: session.user.email } });
+      expect(statements).toHaveBeenCalledTimes(1);
+    } finally {
+      statements.mockRestore();
+    }
   });
 
   it("keeps the session, marked unavailable, when the database is unreachable (an outage signs no one out)", async () => {

@@ -1,0 +1,25 @@
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { expect, signInAs, test } from "./fixtures";
+
+/** Serious and critical violations on the page as it stands (axe-core, WCAG 2.x A and AA rules and best practices). */
+async function expectAccessible(page: Page, path: string) {
+  await page.goto(path);
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const blocking = violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
+  expect(blocking.map(({ id, help, nodes }) => `${id}: ${help} (${nodes.map((node) => node.target.join(" ")).join(", ")})`), path).toEqual([]);
+}
+
+test("every page a visitor sees passes axe", async ({ page }) => {
+  for (const path of ["/", "/signin", "/signin?reason=session-ended", "/auth/error?error=EmailUnverified", "/auth/error", "/signed-out", "/no-such-page"]) {
+    await test.step(path, () => expectAccessible(page, path));
+  }
+});
+
+test("every page a signed-in member and a superuser see passes axe", async ({ page, newBrowser }) => {
+  await signInAs(page, "member");
+  for (const path of ["/", "/dashboard", "/admin"]) await test.step(`member ${path}`, () => expectAccessible(page, path));
+  const admin = await newBrowser();
+  await signInAs(admin, "admin");
+  for (const path of ["/dashboard", "/admin"]) await test.step(`admin ${path}`, () => expectAccessible(admin, path));
+});
