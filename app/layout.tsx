@@ -7,6 +7,7 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: "UniAuth Next.js starter",
   description: "Sign in with UniAuth: OpenID Connect, roles from groups, back-channel logout.",
+  icons: { icon: "/icon.svg" },
 };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
