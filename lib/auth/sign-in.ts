@@ -4,7 +4,8 @@ import { type UniAuthClaims, rolesFromGroups } from "@/lib/auth/claims";
 import { SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
 import { discoveredIssuer } from "@/lib/auth/discovery";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
-import { type ActiveSession, sessionUserSelect } from "@/lib/auth/sessions";
+import type { TokenColumn } from "@/lib/auth/token-crypto";
+import { type ActiveSession, sessionUserSelect, storedTokens } from "@/lib/auth/sessions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
@@ -40,7 +41,7 @@ export async function emailBelongsToAnotherSubject(claims: Pick<UniAuthClaims, "
 /**
  * Records a successful sign-in in one transaction: the user (roles re-derived from `groups` every time,
  * which Auth.js does not do), the link to the (issuer, client, pairwise sub) account, and a new Session row
- * holding this grant's tokens server-side.
+ * holding this grant's tokens server-side, encrypted.
  */
 export async function recordSignIn({ claims, tokens, userAgent }: SignIn): Promise<ActiveSession> {
   const now = new Date();
@@ -78,12 +79,15 @@ export async function recordSignIn({ claims, tokens, userAgent }: SignIn): Promi
         sid: claims.sid ?? null,
         expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000),
         userAgent: userAgent?.slice(0, 512) ?? null,
-        idToken: tokens.id_token ?? null,
-        accessToken: tokens.access_token ?? null,
         accessTokenExpiresAt: new Date(tokens.expires_at ? tokens.expires_at * 1000 : now.getTime() + DEFAULT_ACCESS_TOKEN_SECONDS * 1000),
-        refreshToken: tokens.refresh_token ?? null,
       },
       select: { id: true, createdAt: true, expiresAt: true },
+    });
+    // The ciphertexts are bound to the row's id, which exists only now; same transaction, so never a row without them.
+    const encrypt = (column: TokenColumn, token: string | undefined) => (token ? storedTokens.encrypt(session.id, column, token) : null);
+    await tx.session.update({
+      where: { id: session.id },
+      data: { idToken: encrypt("idToken", tokens.id_token), accessToken: encrypt("accessToken", tokens.access_token), refreshToken: encrypt("refreshToken", tokens.refresh_token) },
     });
     return { ...session, user };
   });
