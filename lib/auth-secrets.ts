@@ -7,9 +7,7 @@
  */
 export const AUTH_SECRET_KEYS = ["AUTH_SECRET_3", "AUTH_SECRET_2", "AUTH_SECRET_1", "AUTH_SECRET"] as const;
 
-export type AuthSecretKey = (typeof AUTH_SECRET_KEYS)[number];
-
 /** The secrets set among those variables, newest first (empty values count as unset, as in lib/env.ts). */
-export function authSecrets(source: Partial<Record<AuthSecretKey, string | undefined>>): string[] {
+export function authSecrets(source: Readonly<Record<string, string | undefined>>): string[] {
   return AUTH_SECRET_KEYS.map((key) => source[key]?.trim()).filter((secret): secret is string => !!secret);
 }
