@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { Account } from "next-auth";
 import { type UniAuthClaims, rolesFromGroups } from "@/lib/auth/claims";
 import { SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
@@ -72,22 +73,23 @@ export async function recordSignIn({ claims, tokens, userAgent }: SignIn): Promi
           update: { ...profile, accounts: { create: account } },
           select: sessionUserSelect,
         });
+    // The ciphertexts are bound to the row's id, so it is chosen here (random, like the cuid default it replaces).
+    const id = randomUUID();
+    const encrypt = (column: TokenColumn, token: string | undefined) => (token ? storedTokens.encrypt(id, column, token) : null);
     const session = await tx.session.create({
       data: {
+        id,
         userId: user.id,
         issuer,
         sid: claims.sid ?? null,
         expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000),
         userAgent: userAgent?.slice(0, 512) ?? null,
+        idToken: encrypt("idToken", tokens.id_token),
+        accessToken: encrypt("accessToken", tokens.access_token),
         accessTokenExpiresAt: new Date(tokens.expires_at ? tokens.expires_at * 1000 : now.getTime() + DEFAULT_ACCESS_TOKEN_SECONDS * 1000),
+        refreshToken: encrypt("refreshToken", tokens.refresh_token),
       },
       select: { id: true, createdAt: true, expiresAt: true },
-    });
-    // The ciphertexts are bound to the row's id, which exists only now; same transaction, so never a row without them.
-    const encrypt = (column: TokenColumn, token: string | undefined) => (token ? storedTokens.encrypt(session.id, column, token) : null);
-    await tx.session.update({
-      where: { id: session.id },
-      data: { idToken: encrypt("idToken", tokens.id_token), accessToken: encrypt("accessToken", tokens.access_token), refreshToken: encrypt("refreshToken", tokens.refresh_token) },
     });
     return { ...session, user };
   });
