@@ -25,7 +25,7 @@ async function gate(request: NextRequest, policy: string): Promise<NextResponse>
   const area = /^\/(dashboard|admin)(?=$|[/.])/.exec(pathname)?.[1];
   if (area) {
     const secure = usesSecureCookie(edgeEnv.AUTH_URL, request.headers.get("x-forwarded-proto"), request.nextUrl.protocol);
-    const user = (await readSessionCookie(request.cookies, secure, edgeEnv.AUTH_SECRET))?.user;
+    const user = (await readSessionCookie(request.cookies, secure, edgeEnv.AUTH_SECRETS))?.user;
     if (!user) {
       const signIn = new URL(SIGN_IN_PATH, origin);
       signIn.searchParams.set("callbackUrl", `${pathname}${search}`);

@@ -1,9 +1,13 @@
 import { z } from "zod";
+import { AUTH_SECRET_KEYS, authSecrets } from "./auth-secrets";
 
 export const UNIAUTH_ISSUER = "https://uniauth.id";
 
 const WHERE = {
   AUTH_SECRET: "generate one with `openssl rand -base64 33` (npm run dev makes one for you)",
+  AUTH_SECRET_1: "to rotate: a new `openssl rand -base64 33`, set beside the old secret; the highest-numbered secret is the newest",
+  AUTH_SECRET_2: "to rotate again: a new `openssl rand -base64 33`; it becomes the newest secret",
+  AUTH_SECRET_3: "to rotate again: a new `openssl rand -base64 33`; it becomes the newest secret",
   AUTH_URL: "the app's public origin, e.g. https://app.example.com (optional on Vercel)",
   UNIAUTH_ISSUER: `leave unset for ${UNIAUTH_ISSUER}; npm run dev points it at the local stand-in`,
   UNIAUTH_CLIENT_ID: "UniAuth Developer Console → your application → Credentials",
@@ -21,13 +25,17 @@ type Key = keyof typeof WHERE;
 // An empty string in a .env file means "not set".
 const text = z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), z.string().trim().optional());
 const required = (message: string) => text.pipe(z.string({ error: message }));
+const secret = text.pipe(z.string().min(32, "must be at least 32 characters").optional());
 const url = (protocols: RegExp, message: string) =>
   z.url({ protocol: protocols, error: message }).transform((value) => value.replace(/\/+$/, ""));
 
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-    AUTH_SECRET: required("is missing").pipe(z.string().min(32, "must be at least 32 characters")),
+    AUTH_SECRET: secret,
+    AUTH_SECRET_1: secret,
+    AUTH_SECRET_2: secret,
+    AUTH_SECRET_3: secret,
     AUTH_URL: text.pipe(url(/^https?$/, "must be an http(s) URL").optional()),
     UNIAUTH_ISSUER: text.pipe(url(/^https?$/, "must be an http(s) URL")).default(UNIAUTH_ISSUER),
     UNIAUTH_CLIENT_ID: required("is missing"),
@@ -41,6 +49,7 @@ const schema = z
   })
   .superRefine(
     (env, ctx) => {
+      if (!AUTH_SECRET_KEYS.some((key) => env[key])) ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is missing" });
       // This runs even when UNIAUTH_ISSUER itself is invalid (reported by its own check): skip it then.
       if (!URL.canParse(env.UNIAUTH_ISSUER ?? UNIAUTH_ISSUER)) return;
       const issuer = new URL(env.UNIAUTH_ISSUER ?? UNIAUTH_ISSUER);
@@ -58,19 +67,36 @@ const schema = z
     },
     // Check the credential shapes even when other keys are bad, so one run reports everything.
     { when: () => true },
-  );
+  )
+  .transform(({ AUTH_SECRET, AUTH_SECRET_1, AUTH_SECRET_2, AUTH_SECRET_3, ...env }) => ({
+    ...env,
+    /** Newest first, as Auth.js orders them: the first encrypts, all decrypt (the cookie and stored tokens). */
+    AUTH_SECRETS: authSecrets({ AUTH_SECRET, AUTH_SECRET_1, AUTH_SECRET_2, AUTH_SECRET_3 }),
+  }));
 
 export type Env = z.infer<typeof schema>;
+
+/** Auth.js reads AUTH_SECRET_1 to _3 only: a secret set as _4 would silently never decrypt anything. */
+function unreadSecrets(source: Record<string, string | undefined>): string[] {
+  return Object.keys(source)
+    .filter((key) => /^AUTH_SECRET_\d+$/.test(key) && !(AUTH_SECRET_KEYS as readonly string[]).includes(key) && source[key]?.trim())
+    .map((key) => `  - ${key} is not read by Auth.js: use AUTH_SECRET and AUTH_SECRET_1 to AUTH_SECRET_3`);
+}
 
 /** Parses an environment; throws one error naming every bad key and where to get its value. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = schema.safeParse(source);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
+  const unread = unreadSecrets(source);
+  if (result.success && !unread.length) return result.data;
+  // In the order of WHERE (the order of .env.example), whichever check found them.
+  const order = (key: PropertyKey | undefined) => Object.keys(WHERE).indexOf(String(key));
+  const issues = result.success ? [] : result.error.issues.toSorted((a, b) => order(a.path[0]) - order(b.path[0]));
+  const lines = issues.map((issue) => {
     const key = String(issue.path[0]) as Key;
     const where = WHERE[key] ? `\n      where to get it: ${WHERE[key]}` : "";
     return `  - ${key} ${issue.message}${where}`;
   });
+  lines.push(...unread);
   throw new Error(`Invalid environment (see .env.example):\n${lines.join("\n")}`);
 }
 

@@ -22,7 +22,8 @@ export function toSession(token: JWT): Session | null {
 
 /** The Auth.js config without the provider and the database checks, which lib/auth/index.ts adds. */
 export const authConfig = {
-  secret: env.AUTH_SECRET,
+  // Newest first: Auth.js encrypts with the first and decrypts with any (see lib/auth-secrets.ts).
+  secret: env.AUTH_SECRETS,
   providers: [],
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: SIGN_IN_PATH, error: AUTH_ERROR_PATH },

@@ -57,7 +57,7 @@ export const { handlers, signIn, signOut, unstable_update: reissueSessionCookie 
  */
 export const auth = cache(async (): Promise<Session | null> => {
   const secure = usesSecureCookie(env.AUTH_URL, (await headers()).get("x-forwarded-proto"));
-  const token = await readSessionCookie(await cookies(), secure, env.AUTH_SECRET);
+  const token = await readSessionCookie(await cookies(), secure, env.AUTH_SECRETS);
   const checked = token && (await checkSession(token));
   return checked ? toSession(checked) : null;
 });

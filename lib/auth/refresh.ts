@@ -3,7 +3,9 @@ import * as oauth from "oauth4webapi";
 import { z } from "zod";
 import { groupsSchema, rolesFromGroups } from "@/lib/auth/claims";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
+import { endSession, storedTokens } from "@/lib/auth/sessions";
 import { DEFAULT_ACCESS_TOKEN_SECONDS } from "@/lib/auth/sign-in";
+import { TokenDecryptionError } from "@/lib/auth/token-crypto";
 import { describeFailure, uniauthClient } from "@/lib/auth/uniauth-client";
 import { fetchUserinfo, withGroups } from "@/lib/auth/userinfo";
 import { db } from "@/lib/db";
@@ -30,6 +32,7 @@ const refreshedClaimsSchema = z.object({ sub: z.string(), groups: groupsSchema }
 export interface RefreshableSession {
   id: string;
   userId: string;
+  /** As stored: encrypted (or plaintext from before encryption); decrypted only to refresh. */
   refreshToken: string | null;
   accessTokenExpiresAt: Date | null;
   tokensRefreshedAt: Date;
@@ -52,16 +55,31 @@ export function needsRefresh(session: RefreshableSession, now = Date.now()): boo
  * may refresh a session: it wins a lease by compare-and-swap on the row (same refresh token, no live lease),
  * and every later write is fenced by that lease. The other requests carry on with the session as it is.
  *
- * Returns "ended" when the session can no longer be refreshed (UniAuth said `invalid_grant`, or the new
- * tokens could not be read or are for another subject): the session row is deleted.
+ * Returns "ended" when the session can no longer be refreshed (its refresh token does not decrypt with any
+ * configured secret, UniAuth said `invalid_grant`, or the new tokens could not be read or are for another
+ * subject): the session row is deleted.
+ *
+ * Every write here encrypts under the newest secret, so rows written in plaintext before tokens were encrypted,
+ * or under a secret since rotated out of first place, are rewritten at their next refresh (within about an hour
+ * of being used). That lazy upgrade needs no migration step holding AUTH_SECRET, and rows never used again
+ * expire within 30 days; see README "Rotating AUTH_SECRET".
  */
 export async function refreshSession(session: RefreshableSession): Promise<"refreshed" | "ended" | "skipped"> {
-  const { refreshToken } = session;
-  if (!refreshToken) return "skipped";
+  const stored = session.refreshToken;
+  if (!stored) return "skipped";
+  let refreshToken: string;
+  try {
+    refreshToken = storedTokens.decrypt(session.id, "refreshToken", stored);
+  } catch (error) {
+    if (!(error instanceof TokenDecryptionError)) throw error;
+    console.error("Ending a session whose refresh token no configured AUTH_SECRET decrypts:", error.reason);
+    await endSession(session.id);
+    return "ended";
+  }
   const now = Date.now();
   const lease = new Date(now + LEASE_MS);
   const claimed = await db.session.updateMany({
-    where: { id: session.id, refreshToken, OR: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { lt: new Date(now) } }] },
+    where: { id: session.id, refreshToken: stored, OR: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { lt: new Date(now) } }] },
     data: { refreshLeaseUntil: lease },
   });
   if (claimed.count === 0) return "skipped";
@@ -108,34 +126,61 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
   const claims = await freshClaims(tokens, session.userId, uniauth.server.issuer);
   if (claims === "another subject") return end();
   await db.$transaction(async (tx) => {
-    const stored = await tx.session.updateMany({
+    const written = await tx.session.updateMany({
       where: mine,
       data: {
-        accessToken: tokens.access_token,
+        accessToken: storedTokens.encrypt(session.id, "accessToken", tokens.access_token),
         accessTokenExpiresAt: new Date(Date.now() + (tokens.expires_in ?? DEFAULT_ACCESS_TOKEN_SECONDS) * 1000),
-        ...(tokens.id_token && { idToken: tokens.id_token }),
+        ...(await tokensToReencrypt(tx, mine, tokens, refreshToken)),
         tokensRefreshedAt: new Date(),
         refreshLeaseUntil: null,
         refreshFailures: 0,
       },
     });
-    if (stored.count === 1 && claims) {
+    if (written.count === 1 && claims) {
       await tx.user.update({ where: { id: session.userId }, data: { groups: claims.groups, ...rolesFromGroups(claims.groups) } });
     }
   });
   return "refreshed";
 }
 
+type Lease = { id: string; refreshLeaseUntil: Date };
+
 /** Stores the rotated refresh token, retrying a failed write: losing it would log the user out later. */
-async function keepRotatedToken(mine: { id: string; refreshLeaseUntil: Date }, refreshToken: string): Promise<boolean> {
+async function keepRotatedToken(mine: Lease, refreshToken: string): Promise<boolean> {
+  const encrypted = storedTokens.encrypt(mine.id, "refreshToken", refreshToken);
   for (let attempt = 1; ; attempt++) {
     try {
-      return (await db.session.updateMany({ where: mine, data: { refreshToken } })).count === 1;
+      return (await db.session.updateMany({ where: mine, data: { refreshToken: encrypted } })).count === 1;
     } catch (error) {
       if (attempt === 3) throw error;
       await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
     }
   }
+}
+
+/**
+ * The new ID token, encrypted; and any stored token UniAuth did not replace that is still plaintext or under an
+ * older secret, encrypted again under the newest (the lazy upgrade). The lease makes this request the only writer.
+ */
+async function tokensToReencrypt(tx: Pick<typeof db, "session">, mine: Lease, tokens: oauth.TokenEndpointResponse, usedRefreshToken: string) {
+  const update: { idToken?: string | null; refreshToken?: string } = {};
+  if (tokens.id_token) update.idToken = storedTokens.encrypt(mine.id, "idToken", tokens.id_token);
+  // The usual case at UniAuth: both replaced (the rotated refresh token is stored already), nothing to read.
+  if (tokens.id_token && typeof tokens.refresh_token === "string") return update;
+  const row = await tx.session.findFirst({ where: mine, select: { idToken: true, refreshToken: true } });
+  if (!tokens.id_token && row?.idToken && !storedTokens.isCurrent(row.idToken)) {
+    try {
+      update.idToken = storedTokens.encrypt(mine.id, "idToken", storedTokens.decrypt(mine.id, "idToken", row.idToken));
+    } catch {
+      // Unreadable, so useless as an id_token_hint: sign-out will go without one.
+      update.idToken = null;
+    }
+  }
+  if (typeof tokens.refresh_token !== "string" && row?.refreshToken && !storedTokens.isCurrent(row.refreshToken)) {
+    update.refreshToken = storedTokens.encrypt(mine.id, "refreshToken", usedRefreshToken);
+  }
+  return update;
 }
 
 /**

@@ -1,7 +1,12 @@
 import "server-only";
 import type { RefreshableSession } from "@/lib/auth/refresh";
+import { type TokenColumn, createTokenCrypto } from "@/lib/auth/token-crypto";
 import type { SessionUser } from "@/lib/auth/types";
 import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+
+/** Encrypts and decrypts the tokens in Session rows, with the same secrets, in the same order, as the cookie. */
+export const storedTokens = createTokenCrypto(env.AUTH_SECRETS);
 
 export const sessionUserSelect = {
   id: true,
@@ -38,7 +43,8 @@ interface CheckedSessionRow extends RefreshableSession {
 /**
  * The session registry's answer to "is this browser still signed in?", with the user's current roles. It runs on
  * every signed-in request, so it is one statement (session and user joined), written in SQL: Prisma's query
- * building costs as much again as the round trip here.
+ * building costs as much again as the round trip here. The refresh token comes back still encrypted: only a
+ * refresh decrypts it, and the stored value doubles as the refresh lease's compare-and-swap key.
  */
 export async function findActiveSession(id: string) {
   const [row] = await db.$queryRaw<CheckedSessionRow[]>`
@@ -59,9 +65,22 @@ export async function touchSession(session: { id: string; lastSeenAt: Date }): P
   await db.session.updateMany({ where: { id: session.id, lastSeenAt: { lt: new Date(now - LAST_SEEN_EVERY_MS) } }, data: { lastSeenAt: new Date(now) } });
 }
 
-/** The tokens a session holds, for signing out at UniAuth. Server-side only. */
-export function sessionTokens(id: string) {
-  return db.session.findUnique({ where: { id }, select: { idToken: true, refreshToken: true } });
+/**
+ * The tokens a session holds, decrypted, for signing out at UniAuth. Server-side only. A token that does not
+ * decrypt (its secret was removed) is null: the sign-out goes on without it.
+ */
+export async function sessionTokens(id: string): Promise<{ idToken: string | null; refreshToken: string | null } | null> {
+  const row = await db.session.findUnique({ where: { id }, select: { idToken: true, refreshToken: true } });
+  if (!row) return null;
+  const open = (column: TokenColumn, stored: string | null) => {
+    try {
+      return stored && storedTokens.decrypt(id, column, stored);
+    } catch (error) {
+      console.error(`Signing out without the session's ${column}:`, (error as Error).message);
+      return null;
+    }
+  };
+  return { idToken: open("idToken", row.idToken), refreshToken: open("refreshToken", row.refreshToken) };
 }
 
 /** Ends every session UniAuth knows by this OP session id (front-channel logout). */

@@ -1,10 +1,12 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { Account } from "next-auth";
 import { type UniAuthClaims, rolesFromGroups } from "@/lib/auth/claims";
 import { SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
 import { discoveredIssuer } from "@/lib/auth/discovery";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
-import { type ActiveSession, sessionUserSelect } from "@/lib/auth/sessions";
+import type { TokenColumn } from "@/lib/auth/token-crypto";
+import { type ActiveSession, sessionUserSelect, storedTokens } from "@/lib/auth/sessions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
@@ -40,7 +42,7 @@ export async function emailBelongsToAnotherSubject(claims: Pick<UniAuthClaims, "
 /**
  * Records a successful sign-in in one transaction: the user (roles re-derived from `groups` every time,
  * which Auth.js does not do), the link to the (issuer, client, pairwise sub) account, and a new Session row
- * holding this grant's tokens server-side.
+ * holding this grant's tokens server-side, encrypted.
  */
 export async function recordSignIn({ claims, tokens, userAgent }: SignIn): Promise<ActiveSession> {
   const now = new Date();
@@ -71,17 +73,21 @@ export async function recordSignIn({ claims, tokens, userAgent }: SignIn): Promi
           update: { ...profile, accounts: { create: account } },
           select: sessionUserSelect,
         });
+    // The ciphertexts are bound to the row's id, so it is chosen here (random, like the cuid default it replaces).
+    const id = randomUUID();
+    const encrypt = (column: TokenColumn, token: string | undefined) => (token ? storedTokens.encrypt(id, column, token) : null);
     const session = await tx.session.create({
       data: {
+        id,
         userId: user.id,
         issuer,
         sid: claims.sid ?? null,
         expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000),
         userAgent: userAgent?.slice(0, 512) ?? null,
-        idToken: tokens.id_token ?? null,
-        accessToken: tokens.access_token ?? null,
+        idToken: encrypt("idToken", tokens.id_token),
+        accessToken: encrypt("accessToken", tokens.access_token),
         accessTokenExpiresAt: new Date(tokens.expires_at ? tokens.expires_at * 1000 : now.getTime() + DEFAULT_ACCESS_TOKEN_SECONDS * 1000),
-        refreshToken: tokens.refresh_token ?? null,
+        refreshToken: encrypt("refreshToken", tokens.refresh_token),
       },
       select: { id: true, createdAt: true, expiresAt: true },
     });

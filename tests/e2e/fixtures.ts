@@ -1,6 +1,8 @@
 import { appendFile, mkdir } from "node:fs/promises";
 import { test as base, expect, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
 import pg from "pg";
+import { authSecrets } from "@/lib/auth-secrets";
+import { createTokenCrypto } from "@/lib/auth/token-crypto";
 import { testEnv } from "../support/env";
 
 export { expect };
@@ -82,22 +84,32 @@ export const test = base.extend<
   ],
 });
 
+/** The app's token encryption, with the secrets the app under test runs with. */
+export const storedTokens = createTokenCrypto(authSecrets(process.env));
+
 export interface SessionRow {
   id: string;
   sid: string | null;
+  /** Decrypted, as the app would use it. */
   refreshToken: string | null;
+  /** The token columns exactly as stored. */
+  stored: { idToken: string | null; accessToken: string | null; refreshToken: string | null };
   accessTokenExpiresAt: Date | null;
   refreshLeaseUntil: Date | null;
 }
 
-/** The Session rows of a seeded user, straight from the database. */
+/** The Session rows of a seeded user, straight from the database (the refresh token decrypted). */
 export async function sessionsOf(db: pg.Pool, email: string): Promise<SessionRow[]> {
-  const { rows } = await db.query<SessionRow>(
-    `select s.id, s.sid, s."refreshToken", s."accessTokenExpiresAt", s."refreshLeaseUntil"
+  const { rows } = await db.query<Omit<SessionRow, "stored" | "refreshToken"> & SessionRow["stored"]>(
+    `select s.id, s.sid, s."idToken", s."accessToken", s."refreshToken", s."accessTokenExpiresAt", s."refreshLeaseUntil"
      from "Session" s join "User" u on u.id = s."userId" where u.email = $1 order by s."createdAt"`,
     [email],
   );
-  return rows;
+  return rows.map(({ idToken, accessToken, refreshToken, ...row }) => ({
+    ...row,
+    refreshToken: refreshToken && storedTokens.decrypt(row.id, "refreshToken", refreshToken),
+    stored: { idToken, accessToken, refreshToken },
+  }));
 }
 
 /** Starts from no sessions for that user, so counts in a test are its own. */

@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { testEnv } from "../support/env";
-import { expect, signInAs, test } from "./fixtures";
+import { expect, signInAs, storedTokens, test } from "./fixtures";
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -21,11 +21,12 @@ test("the production build's browser assets hold no server secret", async () => 
 
 test("the dashboard and admin pages, HTML and RSC, hold none of the session's tokens", async ({ page, db }) => {
   await signInAs(page, "admin");
-  const { rows } = await db.query<{ idToken: string; accessToken: string; refreshToken: string }>(
-    `select s."idToken", s."accessToken", s."refreshToken" from "Session" s join "User" u on u.id = s."userId"
+  const { rows } = await db.query<{ id: string; idToken: string; accessToken: string; refreshToken: string }>(
+    `select s.id, s."idToken", s."accessToken", s."refreshToken" from "Session" s join "User" u on u.id = s."userId"
      where u.email = 'ada@example.com' order by s."createdAt" desc limit 1`,
   );
-  const tokens = Object.entries(rows[0]!);
+  const { id, ...stored } = rows[0]!;
+  const tokens = (["idToken", "accessToken", "refreshToken"] as const).map((column) => [column, storedTokens.decrypt(id, column, stored[column])] as const);
   for (const [name, value] of tokens) expect(value, `${name} is stored for this session`).toBeTruthy();
   for (const path of ["/dashboard", "/admin"]) {
     for (const variant of [{}, { RSC: "1" }] as Record<string, string>[]) {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import type { UniAuthClaims } from "@/lib/auth/claims";
-import { endSession, findActiveSession } from "@/lib/auth/sessions";
+import { endSession, findActiveSession, sessionTokens, storedTokens } from "@/lib/auth/sessions";
 import { emailBelongsToAnotherSubject, recordSignIn } from "@/lib/auth/sign-in";
 import { db } from "@/lib/db";
 import { testEnv } from "../support/env";
@@ -23,7 +23,15 @@ describe("recordSignIn", () => {
     expect(session.user).toMatchObject({ email: signedIn.email, groups: ["staff", "engineering"], isStaff: true, isSuperuser: false });
     expect(session.expiresAt.getTime() - session.createdAt.getTime()).toBeCloseTo(30 * 24 * 3600 * 1000, -4);
     const row = await db.session.findUniqueOrThrow({ where: { id: session.id }, include: { user: { include: { accounts: true } } } });
-    expect(row).toMatchObject({ sid: signedIn.sid, userAgent: "Mozilla/5.0 Test", idToken: "id.token.jwt", refreshToken: "refresh" });
+    expect(row).toMatchObject({ sid: signedIn.sid, userAgent: "Mozilla/5.0 Test" });
+    for (const column of ["idToken", "accessToken", "refreshToken"] as const) {
+      expect(row[column]).toMatch(/^v1\./);
+      expect(storedTokens.isCurrent(row[column]!)).toBe(true);
+    }
+    expect(storedTokens.decrypt(session.id, "idToken", row.idToken!)).toBe("id.token.jwt");
+    expect(storedTokens.decrypt(session.id, "accessToken", row.accessToken!)).toBe("access");
+    expect(storedTokens.decrypt(session.id, "refreshToken", row.refreshToken!)).toBe("refresh");
+    expect(await sessionTokens(session.id)).toEqual({ idToken: "id.token.jwt", refreshToken: "refresh" });
     expect(row.user.accounts).toEqual([
       expect.objectContaining({ provider: "uniauth", issuer: testEnv("UNIAUTH_ISSUER"), clientId: testEnv("UNIAUTH_CLIENT_ID"), providerAccountId: signedIn.sub }),
     ]);
@@ -69,6 +77,8 @@ describe("findActiveSession", () => {
   it("returns the session with the user's current roles, and nothing once it ended or expired", async () => {
     const session = await recordSignIn({ claims: claims({ groups: ["staff"] }), tokens, userAgent: null });
     expect(await findActiveSession(session.id)).toMatchObject({ id: session.id, user: { isStaff: true } });
+    // The hot path decrypts nothing: the refresh token comes back as stored.
+    expect((await findActiveSession(session.id))!.refreshToken).toMatch(/^v1\./);
 
     await db.user.update({ where: { id: session.user.id }, data: { isStaff: false } });
     expect(await findActiveSession(session.id)).toMatchObject({ user: { isStaff: false } });

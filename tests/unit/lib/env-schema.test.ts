@@ -70,6 +70,24 @@ describe("parseEnv", () => {
     expect(message).toContain("UNIAUTH_LOGOUT_TOKEN_OPTIONAL must be jti or exp");
   });
 
+  it("reads several secrets as Auth.js does, newest (highest-numbered) first", () => {
+    const [old, next, newest] = ["o", "n", "w"].map((c) => c.repeat(40));
+    expect(parseEnv(valid).AUTH_SECRETS).toEqual([valid.AUTH_SECRET]);
+    expect(parseEnv({ ...valid, AUTH_SECRET: old, AUTH_SECRET_1: next }).AUTH_SECRETS).toEqual([next, old]);
+    expect(parseEnv({ ...valid, AUTH_SECRET: old, AUTH_SECRET_1: next, AUTH_SECRET_2: newest }).AUTH_SECRETS).toEqual([newest, next, old]);
+    // AUTH_SECRET itself may go once its sessions are over: a numbered secret alone is enough.
+    expect(parseEnv({ ...valid, AUTH_SECRET: undefined, AUTH_SECRET_1: next }).AUTH_SECRETS).toEqual([next]);
+  });
+
+  it("checks every secret and names the ones Auth.js would never read, in one error", () => {
+    const message = errorOf({ ...valid, AUTH_SECRET_1: "short", AUTH_SECRET_3: "  ", AUTH_SECRET_4: "x".repeat(40), UNIAUTH_CLIENT_ID: "uni_short" });
+    expect(message).toContain("AUTH_SECRET_1 must be at least 32 characters");
+    expect(message).not.toMatch(/AUTH_SECRET_3 (is|must)/);
+    expect(message).toContain("AUTH_SECRET_4 is not read by Auth.js");
+    expect(message).toContain("UNIAUTH_CLIENT_ID must be uni_ followed by 32");
+    expect(errorOf({ ...valid, AUTH_SECRET: undefined })).toContain("AUTH_SECRET is missing");
+  });
+
   it("rejects URLs of the wrong kind", () => {
     const message = errorOf({ ...valid, DATABASE_URL: "mysql://db/app", UNIAUTH_ISSUER: "ftp://uniauth.id", AUTH_URL: "not a url" });
     expect(message).toContain("DATABASE_URL must be a postgresql:// URL");
