@@ -76,7 +76,9 @@ const workDir = await mkdtemp(path.join(os.tmpdir(), "bench-"));
 let server: ReturnType<typeof spawn> | undefined;
 
 function next(args: string[], readyLine?: string): Promise<ReturnType<typeof spawn>> {
-  const child = spawn(process.execPath, ["node_modules/next/dist/bin/next", ...args], { env, stdio: ["ignore", "pipe", "inherit"] });
+  // BENCH_CPU_PROF=<dir> profiles the server (`node --cpu-prof`) for the whole run: profile before optimising.
+  const profile = args[0] === "start" && process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, "node_modules/next/dist/bin/next", ...args], { env, stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => readyLine && chunk.toString().includes(readyLine) && resolve(child));
     child.on("exit", (code) => (code === 0 ? resolve(child) : reject(new Error(`next ${args[0]} exited with ${code}`))));
@@ -244,7 +246,7 @@ Signed-in page views set a cookie: ${setCookie ? "yes" : "no"} (target no)
 Back-channel: ${logout.ok} answered 200, ${logout.other} other; sessions ended ${ended} (the 200s, plus up to ${LOGOUT_CONNECTIONS} in flight when wrk stopped)
 UniAuth requests during the back-channel run: ${uniauthCalls} (target 0)`);
 } finally {
-  server?.kill("SIGTERM");
+  server?.kill("SIGINT");
   await db.end();
   await services.stop();
   await rm(workDir, { recursive: true, force: true });
