@@ -28,16 +28,11 @@ export interface ActiveSession {
 /** How often `lastSeenAt` is written: a page view is not worth a write. */
 const LAST_SEEN_EVERY_MS = 5 * 60_000;
 
-interface CheckedSessionRow extends RefreshableSession {
+/** A Session row joined with its user's fields. */
+interface CheckedSessionRow extends RefreshableSession, Omit<SessionUser, "id"> {
   createdAt: Date;
   expiresAt: Date;
   lastSeenAt: Date;
-  name: string | null;
-  email: string;
-  image: string | null;
-  groups: string[];
-  isStaff: boolean;
-  isSuperuser: boolean;
 }
 
 /**
