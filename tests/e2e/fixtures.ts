@@ -92,19 +92,14 @@ export const test = base.extend<
     async ({}, use) => {
       const port = Number(process.env.E2E_PORT ?? 3100) + 1;
       const origin = `http://localhost:${port}`;
-      const app = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(port)], {
-        env: process.env,
-        stdio: ["ignore", "ignore", "inherit"],
-        // Its own process group, so stopping it stops anything it started.
-        detached: true,
-      });
+      const app = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(port)], { env: process.env, stdio: ["ignore", "ignore", "inherit"] });
       const exited = once(app, "exit");
       await Promise.race([
         expect.poll(() => fetch(origin).then((response) => response.ok, () => false), { timeout: 30_000 }).toBe(true),
         exited.then(([code]) => Promise.reject(new Error(`The second instance (next start --port ${port}) exited with ${code}.`))),
       ]);
       await use(origin);
-      if (app.exitCode === null && app.signalCode === null) process.kill(-app.pid!, "SIGTERM");
+      if (app.exitCode === null && app.signalCode === null) app.kill();
       await exited;
     },
     { scope: "worker", timeout: 60_000 },
