@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { appendFile, mkdir } from "node:fs/promises";
 import { test as base, expect, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
 import pg from "pg";
@@ -50,7 +52,7 @@ async function watchPolicy(context: BrowserContext, violations: string[]): Promi
 
 export const test = base.extend<
   { newBrowser: (options?: BrowserContextOptions) => Promise<Page>; policyViolations: string[] },
-  { db: pg.Pool }
+  { db: pg.Pool; secondInstance: string }
 >({
   /** Every journey must run without a single CSP violation; a test that provokes one on purpose empties this. */
   policyViolations: async ({}, use) => {
@@ -81,6 +83,26 @@ export const test = base.extend<
       await pool.end();
     },
     { scope: "worker" },
+  ],
+  /**
+   * The origin of a second `next start` of the same build, with the same environment and database as the first
+   * (baseURL), on the next port: two instances, as on Vercel, where any request may land on any of them.
+   */
+  secondInstance: [
+    async ({}, use) => {
+      const port = Number(process.env.E2E_PORT ?? 3100) + 1;
+      const origin = `http://localhost:${port}`;
+      const app = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(port)], { env: process.env, stdio: ["ignore", "ignore", "inherit"] });
+      const exited = once(app, "exit");
+      await Promise.race([
+        expect.poll(() => fetch(origin).then((response) => response.ok, () => false), { timeout: 30_000 }).toBe(true),
+        exited.then(([code]) => Promise.reject(new Error(`The second instance (next start --port ${port}) exited with ${code}.`))),
+      ]);
+      await use(origin);
+      if (app.exitCode === null && app.signalCode === null) app.kill();
+      await exited;
+    },
+    { scope: "worker", timeout: 60_000 },
   ],
 });
 

@@ -33,4 +33,12 @@ export const localUniAuth = {
     });
     return fetch(`${testEnv("UNIAUTH_ISSUER")}/api/oauth/${endpoint}`, { method: "POST", body });
   },
+
+  /** Whether UniAuth still takes this refresh token (token introspection, as the app's client; spends nothing). */
+  async isActive(refreshToken: string): Promise<boolean> {
+    const body = new URLSearchParams({ client_id: testEnv("UNIAUTH_CLIENT_ID"), client_secret: testEnv("UNIAUTH_CLIENT_SECRET"), token: refreshToken });
+    const response = await fetch(`${testEnv("UNIAUTH_ISSUER")}/api/oauth/introspect`, { method: "POST", body });
+    if (!response.ok) throw new Error(`local UniAuth introspection: ${response.status}`);
+    return ((await response.json()) as { active: boolean }).active;
+  },
 };
