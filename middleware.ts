@@ -1,10 +1,11 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { FORBIDDEN_PATH, SIGN_IN_PATH } from "@/lib/auth/paths";
-import { readSessionCookie, usesSecureCookie } from "@/lib/auth/session-cookie";
+import { readSessionCookie, secureSessionCookie } from "@/lib/auth/session-cookie";
 import { edgeEnv } from "@/lib/edge-env";
 import { contentSecurityPolicy, newNonce } from "@/lib/http/security-headers";
 
 const uniauthOrigin = new URL(edgeEnv.UNIAUTH_ISSUER).origin;
+const secureCookie = secureSessionCookie({ authUrl: edgeEnv.AUTH_URL, production: edgeEnv.production });
 
 /**
  * Runs before every page and RSC request: gives it a Content-Security-Policy with a fresh nonce (Next.js reads the
@@ -24,8 +25,7 @@ async function gate(request: NextRequest, policy: string): Promise<NextResponse>
   const { pathname, search, origin } = request.nextUrl;
   const area = /^\/(dashboard|admin)(?=$|[/.])/.exec(pathname)?.[1];
   if (area) {
-    const secure = usesSecureCookie(edgeEnv.AUTH_URL, request.headers.get("x-forwarded-proto"), request.nextUrl.protocol);
-    const user = (await readSessionCookie(request.cookies, secure, edgeEnv.AUTH_SECRETS))?.user;
+    const user = (await readSessionCookie(request.cookies, secureCookie, edgeEnv.AUTH_SECRETS))?.user;
     if (!user) {
       const signIn = new URL(SIGN_IN_PATH, origin);
       signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
@@ -50,5 +50,5 @@ function withPolicy(incoming: Headers, policy: string): Headers {
 export const config = {
   // Every page and RSC request (prefetches included, so their answers carry the policy too); not route handlers,
   // static files or Next's build output.
-  matcher: ["/((?!api/|_next/static/|_next/image|favicon.ico|icon.svg|robots.txt).*)"],
+  matcher: ["/((?!api/|_next/static/|_next/image$|icon\\.svg$|robots\\.txt$).*)"],
 };

@@ -1,10 +1,8 @@
 import type { NextConfig } from "next";
 // Parsing the environment here makes `next dev`, `next build` and `next start` fail fast, with every bad key listed.
-import "./lib/env";
+import { env } from "./lib/env";
+import { POST_LOGOUT_PATH } from "./lib/auth/paths";
 import { API_CONTENT_SECURITY_POLICY, NO_REFERRER, SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "./lib/http/security-headers";
-
-// UniAuth frames the front-channel logout receiver, which sets its own frame-ancestors: everything else is unframeable.
-const NOT_FRONT_CHANNEL = "/:path((?!api/auth/frontchannel-logout$).*)";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
@@ -14,11 +12,12 @@ const nextConfig: NextConfig = {
   async headers() {
     return [
       { source: "/:path*", headers: SECURITY_HEADERS },
-      { source: NOT_FRONT_CHANNEL, headers: [{ key: "X-Frame-Options", value: "DENY" }] },
+      // All but the front-channel logout receiver, which UniAuth frames (it sets its own frame-ancestors).
+      { source: "/:path((?!api/auth/frontchannel-logout$).*)", headers: [{ key: "X-Frame-Options", value: "DENY" }] },
       { source: "/api/:path((?!auth/frontchannel-logout$).*)", headers: [API_CONTENT_SECURITY_POLICY] },
-      { source: "/:path*", has: [{ type: "header", key: "x-forwarded-proto", value: "https" }], headers: [STRICT_TRANSPORT_SECURITY] },
-      { source: "/api/auth/callback/:path*", headers: [NO_REFERRER] },
-      { source: "/signed-out", headers: [NO_REFERRER] },
+      // Browsers ignore HSTS received over plain http (RFC 6797 §8.1), so production sends it on every answer.
+      ...(env.NODE_ENV === "production" ? [{ source: "/:path*", headers: [STRICT_TRANSPORT_SECURITY] }] : []),
+      { source: POST_LOGOUT_PATH, headers: [NO_REFERRER] },
     ];
   },
 };

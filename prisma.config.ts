@@ -1,10 +1,9 @@
 import { defineConfig } from "prisma/config";
 
-// `prisma migrate` needs a direct connection: a transaction-mode pooler (PgBouncer) breaks its advisory lock.
-// Neon's Vercel integration names that URL DATABASE_URL_UNPOOLED; elsewhere DATABASE_URL is used. `prisma generate`
-// needs none.
+// `prisma migrate` reads DATABASE_URL; `prisma generate` needs none. On Vercel, scripts/vercel-build.ts points it at
+// the direct (non-pooled) URL for `prisma migrate deploy`.
 export default defineConfig({
   schema: "prisma/schema.prisma",
   migrations: { path: "prisma/migrations" },
-  datasource: { url: process.env.DATABASE_URL_UNPOOLED || process.env.DATABASE_URL || "" },
+  datasource: { url: process.env.DATABASE_URL ?? "" },
 });

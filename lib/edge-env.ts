@@ -12,7 +12,8 @@ export const edgeEnv = {
     AUTH_SECRET_2: process.env.AUTH_SECRET_2,
     AUTH_SECRET_3: process.env.AUTH_SECRET_3,
   }),
-  AUTH_URL: process.env.AUTH_URL || undefined,
-  UNIAUTH_ISSUER: process.env.UNIAUTH_ISSUER || "https://uniauth.id",
+  AUTH_URL: process.env.AUTH_URL?.trim() || undefined,
+  UNIAUTH_ISSUER: process.env.UNIAUTH_ISSUER?.trim() || "https://uniauth.id",
   development: process.env.NODE_ENV === "development",
+  production: process.env.NODE_ENV === "production",
 };

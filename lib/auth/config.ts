@@ -2,6 +2,7 @@ import type { NextAuthConfig, Session } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import { AUTH_ERROR_PATH, SIGN_IN_PATH } from "@/lib/auth/paths";
 import { safeCallbackPath } from "@/lib/auth/redirect";
+import { secureSessionCookie } from "@/lib/auth/session-cookie";
 import { env } from "@/lib/env";
 import "./types";
 
@@ -24,6 +25,7 @@ export function toSession(token: JWT): Session | null {
 export const authConfig = {
   // Newest first: Auth.js encrypts with the first and decrypts with any (see lib/auth-secrets.ts).
   secret: env.AUTH_SECRETS,
+  useSecureCookies: secureSessionCookie({ authUrl: env.AUTH_URL, production: env.NODE_ENV === "production" }),
   providers: [],
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: SIGN_IN_PATH, error: AUTH_ERROR_PATH },

@@ -1,9 +1,10 @@
 import "server-only";
 import * as oauth from "oauth4webapi";
+import { POST_LOGOUT_PATH } from "@/lib/auth/paths";
 import { describeFailure, uniauthClient } from "@/lib/auth/uniauth-client";
 import { env } from "@/lib/env";
 
-export const POST_LOGOUT_PATH = "/signed-out";
+export { POST_LOGOUT_PATH };
 export const LOGOUT_STATE_COOKIE = "uniauth-logout-state";
 
 /**

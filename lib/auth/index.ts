@@ -7,7 +7,7 @@ import { discover, discoveredAlready } from "@/lib/auth/discovery";
 import { pruneExpired } from "@/lib/auth/housekeeping";
 import { uniauthProvider } from "@/lib/auth/provider";
 import { checkSession, toToken } from "@/lib/auth/session-check";
-import { readSessionCookie, usesSecureCookie } from "@/lib/auth/session-cookie";
+import { readSessionCookie } from "@/lib/auth/session-cookie";
 import { endSession } from "@/lib/auth/sessions";
 import { emailBelongsToAnotherSubject, recordSignIn } from "@/lib/auth/sign-in";
 import { withGroups } from "@/lib/auth/userinfo";
@@ -56,8 +56,7 @@ export const { handlers, signIn, signOut, unstable_update: reissueSessionCookie 
  * `auth()` it never encodes a new cookie, which a Server Component could not set anyway.
  */
 export const auth = cache(async (): Promise<Session | null> => {
-  const secure = usesSecureCookie(env.AUTH_URL, (await headers()).get("x-forwarded-proto"));
-  const token = await readSessionCookie(await cookies(), secure, env.AUTH_SECRETS);
+  const token = await readSessionCookie(await cookies(), authConfig.useSecureCookies, env.AUTH_SECRETS);
   const checked = token && (await checkSession(token));
   return checked ? toSession(checked) : null;
 });

@@ -3,3 +3,4 @@ export const SIGN_IN_PATH = "/signin";
 export const SESSION_ENDED_PATH = "/api/auth/session-ended";
 export const AUTH_ERROR_PATH = "/auth/error";
 export const FORBIDDEN_PATH = "/forbidden";
+export const POST_LOGOUT_PATH = "/signed-out";

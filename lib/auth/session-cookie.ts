@@ -3,19 +3,23 @@ import { decode } from "next-auth/jwt";
 import type { NextResponse } from "next/server";
 
 // Auth.js's session cookie: `authjs.session-token`, `__Secure-` on https, split into `.0`, `.1`… when large.
-const SESSION_COOKIE = /^(__Secure-)?authjs\.session-token(\.\d+)?$/;
+const SESSION_COOKIE = /^(__Secure-)?authjs\.session-token(\.(\d+))?$/;
 
-interface Cookie {
-  name: string;
-  value: string;
+interface Cookies {
+  getAll(): { name: string; value: string }[];
 }
 
-interface CookieNames {
-  getAll(): { name: string }[];
+/**
+ * Whether the session cookie is `__Secure-`: decided once from the environment (AUTH_URL's protocol when set,
+ * else https in production, as on Vercel) and given to Auth.js as `useSecureCookies`, so the name it writes and
+ * the one read here never depend on a request's proxy headers. The name is also the salt of the cookie's key.
+ */
+export function secureSessionCookie({ authUrl, production }: { authUrl?: string; production: boolean }): boolean {
+  return authUrl ? new URL(authUrl).protocol === "https:" : production;
 }
 
-/** The names of the session cookie (and its chunks) the browser sent. */
-export function sessionCookieNames(cookies: CookieNames): string[] {
+/** The names of the session cookie (and its chunks) the browser sent, either prefix. */
+export function sessionCookieNames(cookies: Cookies): string[] {
   return cookies
     .getAll()
     .map(({ name }) => name)
@@ -23,51 +27,41 @@ export function sessionCookieNames(cookies: CookieNames): string[] {
 }
 
 /**
- * Whether Auth.js named its cookie `__Secure-…`: it decides by AUTH_URL's protocol when set, else by the
- * request's (`X-Forwarded-Proto` first). Reading must use the same rule, since the name is also the key's salt.
- */
-export function usesSecureCookie(authUrl: string | undefined, forwardedProto: string | null, requestProtocol = "https:"): boolean {
-  if (authUrl) return new URL(authUrl).protocol === "https:";
-  return (forwardedProto ? `${forwardedProto.split(",")[0]!.trim()}:` : requestProtocol) === "https:";
-}
-
-/**
- * Cookies already decrypted, by value. A browser sends the same cookie with every request for 30 days, and
- * decrypting it (key derivation and AES, through WebCrypto) costs more than the database check that follows.
+ * Cookies already decrypted, by name and value. A browser sends the same cookie with every request for 30 days,
+ * and decrypting it (key derivation and AES, through WebCrypto) costs more than the database check that follows.
  * Only a cookie that decrypted is kept (so the key is an authenticated ciphertext), until the token's own `exp`;
- * the oldest entries go first.
+ * the oldest entries go first. One process has one list of secrets, which is part of the key all the same.
  */
-const decrypted = new Map<string, JWT>();
+const decrypted = new Map<string, Readonly<JWT>>();
 const MAX_DECRYPTED = 1000;
 
 /**
- * Decrypts the session cookie with Auth.js's own decoder (joining its chunks as Auth.js does). Only reads: it never
- * re-issues the cookie. Null when there is none, or it does not decrypt (another secret, tampered, expired).
+ * Decrypts the session cookie with Auth.js's own decoder (joining its chunks in order, as Auth.js does). Only
+ * reads: it never re-issues the cookie. Null when there is none, or it does not decrypt (another secret, tampered,
+ * expired).
  */
-export async function readSessionCookie(cookies: { getAll(): Cookie[] }, secure: boolean, secret: string | string[]): Promise<JWT | null> {
+export async function readSessionCookie(cookies: Cookies, secure: boolean, secrets: readonly string[]): Promise<Readonly<JWT> | null> {
   const name = `${secure ? "__Secure-" : ""}authjs.session-token`;
   const chunks = cookies
     .getAll()
-    .filter((cookie) => cookie.name === name || (cookie.name.startsWith(`${name}.`) && /^\d+$/.test(cookie.name.slice(name.length + 1))))
-    .sort((a, b) => chunkIndex(a.name) - chunkIndex(b.name));
+    .map((cookie) => ({ ...cookie, match: SESSION_COOKIE.exec(cookie.name) }))
+    .filter(({ match }) => match && match[1] === (secure ? "__Secure-" : undefined))
+    .sort((a, b) => Number(a.match![3] ?? 0) - Number(b.match![3] ?? 0));
   if (!chunks.length) return null;
   const value = chunks.map((chunk) => chunk.value).join("");
-  const key = `${name}=${value}`;
+  const key = `${secrets.join("\n")}\n${name}=${value}`;
   const cached = decrypted.get(key);
   if (cached) return unexpired(cached) ? cached : null;
-  const token = await decode({ token: value, secret, salt: name }).catch(() => null);
+  const token = await decode({ token: value, secret: [...secrets], salt: name }).catch(() => null);
   if (!token) return null;
   if (decrypted.size >= MAX_DECRYPTED) decrypted.delete(decrypted.keys().next().value!);
-  decrypted.set(key, token);
-  return token;
+  const frozen = Object.freeze({ ...token, ...(token.user && { user: Object.freeze({ ...token.user }) }) });
+  decrypted.set(key, frozen);
+  return frozen;
 }
 
-function unexpired(token: JWT): boolean {
+function unexpired(token: Readonly<JWT>): boolean {
   return typeof token.exp === "number" && token.exp * 1000 > Date.now();
-}
-
-function chunkIndex(name: string): number {
-  return Number(name.match(/\.(\d+)$/)?.[1] ?? 0);
 }
 
 /** Expires those cookies; `__Secure-` ones must be cleared with `Secure`, or the browser ignores it. */

@@ -67,11 +67,11 @@ export const SECURITY_HEADERS = [
   { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
 ];
 
-/** Two years, subdomains included: sent only when the request came over https. */
-export const STRICT_TRANSPORT_SECURITY = { key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" };
+/** Two years. Add `includeSubDomains` (and `preload`) once every subdomain of your domain is https-only. */
+export const STRICT_TRANSPORT_SECURITY = { key: "Strict-Transport-Security", value: "max-age=63072000" };
 
 /** Route handlers serve no HTML: nothing may run, load or frame them. */
 export const API_CONTENT_SECURITY_POLICY = { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" };
 
-/** URLs that carry an authorization code or a logout state must not pass them on in a Referer. */
+/** A URL that carries a logout `state` must not pass it on in a Referer. */
 export const NO_REFERRER = { key: "Referrer-Policy", value: "no-referrer" };

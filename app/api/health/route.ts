@@ -13,10 +13,13 @@ const DATABASE_TIMEOUT_MS = 3000;
  * make the app unhealthy, since signed-in users keep working. No versions, no configuration.
  */
 export async function GET(): Promise<Response> {
+  let timer: NodeJS.Timeout | undefined;
   const database = await Promise.race([
     db.$queryRaw`SELECT 1`.then(() => "ok" as const),
-    new Promise<"unreachable">((resolve) => setTimeout(resolve, DATABASE_TIMEOUT_MS, "unreachable")),
-  ]).catch(() => "unreachable" as const);
+    new Promise<"unreachable">((resolve) => (timer = setTimeout(resolve, DATABASE_TIMEOUT_MS, "unreachable"))),
+  ])
+    .catch(() => "unreachable" as const)
+    .finally(() => clearTimeout(timer));
   const healthy = database === "ok";
   return Response.json(
     { status: healthy ? "ok" : "unavailable", database, uniauth: discoveryStatus() },
