@@ -4,6 +4,7 @@ import { cache } from "react";
 import { uniauthClaimsSchema } from "@/lib/auth/claims";
 import { authConfig, toSession } from "@/lib/auth/config";
 import { discover, discoveredAlready } from "@/lib/auth/discovery";
+import { type SignInRefusal, logAuthEvent } from "@/lib/auth/events";
 import { pruneExpired } from "@/lib/auth/housekeeping";
 import { uniauthProvider } from "@/lib/auth/provider";
 import { checkSession, toToken } from "@/lib/auth/session-check";
@@ -21,11 +22,10 @@ const nextAuth = NextAuth(async (request) => ({
   callbacks: {
     ...authConfig.callbacks,
     async signIn({ profile }) {
-      const claims = uniauthClaimsSchema.safeParse(profile);
-      if (!claims.success) return "/auth/error?error=InvalidClaims";
-      if (!claims.data.email_verified) return "/auth/error?error=EmailUnverified";
-      if (await emailBelongsToAnotherSubject(claims.data)) return "/auth/error?error=AccountConflict";
-      return true;
+      const refusal = await signInRefusal(profile);
+      if (!refusal) return true;
+      logAuthEvent({ event: "signin.refused", reason: refusal });
+      return `/auth/error?error=${refusal}`;
     },
     async jwt({ token, account, profile, trigger }) {
       if (trigger === "signIn" && account) {
@@ -42,11 +42,21 @@ const nextAuth = NextAuth(async (request) => ({
   },
   events: {
     async signOut(message) {
-      const sessionId = "token" in message ? message.token?.sessionId : undefined;
-      if (sessionId) await endSession(sessionId);
+      const token = "token" in message ? message.token : null;
+      if (!token?.sessionId) return;
+      await endSession(token.sessionId);
+      if (token.sub) logAuthEvent({ event: "signout", userId: token.sub, sessionId: token.sessionId });
     },
   },
 }));
+
+async function signInRefusal(profile: unknown): Promise<SignInRefusal | null> {
+  const claims = uniauthClaimsSchema.safeParse(profile);
+  if (!claims.success) return "InvalidClaims";
+  if (!claims.data.email_verified) return "EmailUnverified";
+  if (await emailBelongsToAnotherSubject(claims.data)) return "AccountConflict";
+  return null;
+}
 
 export const { handlers, signIn, signOut, unstable_update: reissueSessionCookie } = nextAuth;
 
