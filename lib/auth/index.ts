@@ -1,4 +1,4 @@
-import NextAuth, { type Session } from "next-auth";
+import NextAuth, { AuthError, type Session } from "next-auth";
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { uniauthClaimsSchema } from "@/lib/auth/claims";
@@ -40,6 +40,15 @@ const nextAuth = NextAuth(async (request) => ({
       return checkSession(token);
     },
   },
+  logger: {
+    error(error) {
+      const type = error instanceof AuthError ? error.type : error.name;
+      if (SIGN_IN_FAILURES.has(type)) logAuthEvent({ event: "signin.refused", reason: type });
+      // As Auth.js's own logger prints it, less the "details" it adds from the failed request.
+      const cause = error.cause instanceof Object && "err" in error.cause && error.cause.err instanceof Error ? error.cause.err : undefined;
+      console.error(`[auth][error] ${type}: ${error.message}`, ...(cause ? ["\n[auth][cause]:", cause.stack] : []));
+    },
+  },
   events: {
     async signOut(message) {
       const token = "token" in message ? message.token : null;
@@ -49,6 +58,9 @@ const nextAuth = NextAuth(async (request) => ({
     },
   },
 }));
+
+/** What Auth.js stops a sign-in for itself: a state, PKCE or nonce check, UniAuth's error, a failed code exchange. */
+const SIGN_IN_FAILURES = new Set(["AccessDenied", "CallbackRouteError", "InvalidCheck", "OAuthCallbackError", "OAuthProfileParseError", "OAuthSignInError"]);
 
 async function signInRefusal(profile: unknown): Promise<SignInRefusal | null> {
   const claims = uniauthClaimsSchema.safeParse(profile);

@@ -36,6 +36,7 @@ test("every auth event the journeys caused is one JSON line, with its user and s
   }
   expect(of("signin.accepted")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, acr: "urn:uniauth:acr:pwd", amr: ["pwd"] }));
   expect(of("signin.refused")).toContainEqual(expect.objectContaining({ reason: "EmailUnverified" }));
+  expect(of("signin.refused")).toContainEqual(expect.objectContaining({ reason: "InvalidCheck" }));
   expect(of("signout")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession }));
   expect(of("logout.backchannel")).toContainEqual(expect.objectContaining({ userId: aUser, sessionsEnded: 1 }));
   expect(of("logout.backchannel.rejected")).toContainEqual(expect.objectContaining({ reason: expect.stringMatching(/^invalid_request: /) }));
