@@ -92,9 +92,9 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
     logAuthEvent({ event: "refresh.ended", ...who, reason });
     return "ended" as const;
   };
-  const backOff = async (error: unknown, delayMs = Math.min(BACKOFF_MS * 2 ** session.refreshFailures, MAX_BACKOFF_MS)) => {
+  const backOff = async (reason: string, delayMs = Math.min(BACKOFF_MS * 2 ** session.refreshFailures, MAX_BACKOFF_MS)) => {
     await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: new Date(Date.now() + delayMs), refreshFailures: { increment: 1 } } });
-    logAuthEvent({ event: "refresh.backed_off", ...who, reason: describeFailure(error), delayMs });
+    logAuthEvent({ event: "refresh.backed_off", ...who, reason, delayMs });
     return "skipped" as const;
   };
 
@@ -104,12 +104,12 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
     uniauth = await uniauthClient();
     response = await oauth.refreshTokenGrantRequest(uniauth.server, uniauth.client, uniauth.clientAuth, refreshToken, uniauth.options(TOKEN_CALL_TIMEOUT_MS));
   } catch (error) {
-    return backOff(error);
+    return backOff(describeFailure(error));
   }
   if (response.status === 429) {
     const pause = retryAfterMs(response.headers.get("retry-after")) ?? RATE_LIMIT_PAUSE_MS;
     rateLimitedUntil = Date.now() + pause;
-    return backOff(new Error("429 rate limited"), pause);
+    return backOff("429 rate_limited", pause);
   }
   if (response.ok) {
     // The old refresh token is spent from here on: keep the rotated one before anything else can fail.
@@ -123,7 +123,7 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
     tokens = await oauth.processRefreshTokenResponse(uniauth.server, uniauth.client, response);
   } catch (error) {
     if (error instanceof oauth.ResponseBodyError && error.error === "invalid_grant") return end("invalid_grant");
-    return backOff(error);
+    return backOff(describeFailure(error));
   }
 
   const claims = await freshClaims(tokens, session.userId, uniauth.server.issuer);
