@@ -68,14 +68,18 @@ export function needsRefresh(session: RefreshableSession, now = Date.now()): boo
 export async function refreshSession(session: RefreshableSession): Promise<"refreshed" | "ended" | "skipped"> {
   const stored = session.refreshToken;
   if (!stored) return "skipped";
+  const who = { userId: session.userId, sessionId: session.id };
+  const end = async (reason: RefreshEndReason) => {
+    await endSession(session.id);
+    logAuthEvent({ event: "refresh.ended", ...who, reason });
+    return "ended" as const;
+  };
   let refreshToken: string;
   try {
     refreshToken = storedTokens.decrypt(session.id, "refreshToken", stored);
   } catch (error) {
     if (!(error instanceof TokenDecryptionError)) throw error;
-    await endSession(session.id);
-    logAuthEvent({ event: "refresh.ended", userId: session.userId, sessionId: session.id, reason: `undecryptable_refresh_token: ${error.reason}` });
-    return "ended";
+    return end(`undecryptable_refresh_token: ${error.reason}`);
   }
   const now = Date.now();
   const lease = new Date(now + LEASE_MS);
@@ -86,12 +90,6 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
   if (claimed.count === 0) return "skipped";
   // Only while this request holds the lease; a logout that deleted the row meanwhile matches nothing.
   const mine = { id: session.id, refreshLeaseUntil: lease };
-  const who = { userId: session.userId, sessionId: session.id };
-  const end = async (reason: RefreshEndReason) => {
-    await db.session.deleteMany({ where: { id: session.id } });
-    logAuthEvent({ event: "refresh.ended", ...who, reason });
-    return "ended" as const;
-  };
   const backOff = async (reason: string, delayMs = Math.min(BACKOFF_MS * 2 ** session.refreshFailures, MAX_BACKOFF_MS)) => {
     await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: new Date(Date.now() + delayMs), refreshFailures: { increment: 1 } } });
     logAuthEvent({ event: "refresh.backed_off", ...who, reason, delayMs });
