@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { TEST_RESULTS } from "./tests/support/test-results";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const systemChromium = "/usr/bin/chromium";
@@ -31,8 +32,13 @@ export default defineConfig({
       ],
     },
   },
+  projects: [
+    { name: "journeys", testIgnore: /server-log\.spec\.ts/ },
+    // Runs once the journeys are done, so it reads the log of everything they did.
+    { name: "server-log", testMatch: /server-log\.spec\.ts/, dependencies: ["journeys"] },
+  ],
   webServer: {
-    command: `node node_modules/next/dist/bin/next start --port ${port}`,
+    command: `node --import tsx scripts/e2e-server.ts ${TEST_RESULTS.serverLog} --port ${port}`,
     url: `http://localhost:${port}`,
     reuseExistingServer: false,
     stdout: "ignore",

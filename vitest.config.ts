@@ -13,5 +13,7 @@ export default defineConfig({
     include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
     // Integration tests share one database: run files one at a time.
     fileParallelism: false,
+    // Auth events (lib/auth/events.ts) print a JSON line each: kept out of the test output; tests that check them spy on console.log.
+    onConsoleLog: (log) => !log.startsWith('{"event":'),
   },
 });

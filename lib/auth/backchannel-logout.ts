@@ -1,4 +1,5 @@
 import "server-only";
+import { logAuthEvent } from "@/lib/auth/events";
 import { CLOCK_SKEW_SECONDS, type LogoutClaims } from "@/lib/auth/logout-token";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
 import { db } from "@/lib/db";
@@ -18,12 +19,12 @@ export async function endSessionsForLogout(claims: LogoutClaims): Promise<number
   const sid = claims.sid ?? null;
   const sub = claims.sub ?? null;
 
-  let outcome: { recorded: number; ended: number } | undefined;
+  let outcome: { recorded: number; ended: number; userId: string | null } | undefined;
   try {
     // One statement: one round trip, and atomic. The jti is recorded and, only if it is new, the sessions are
     // deleted (with `sid`: that UniAuth session; with `sub`: that user; with both: both must match). This is
     // the app's hottest write path (npm run bench): a Prisma transaction here costs a third of the throughput.
-    [outcome] = await db.$queryRaw<{ recorded: number; ended: number }[]>`
+    [outcome] = await db.$queryRaw<{ recorded: number; ended: number; userId: string | null }[]>`
       WITH recorded AS (
         INSERT INTO "LogoutTokenJti" (issuer, jti, "expiresAt")
         VALUES (${claims.issuer}, ${claims.replayKey}, ${claims.rememberUntil})
@@ -39,12 +40,15 @@ export async function endSessionsForLogout(claims: LogoutClaims): Promise<number
             SELECT 1 FROM "Account" a
             WHERE a."userId" = s."userId" AND a.provider = ${UNIAUTH_PROVIDER_ID}
               AND a.issuer = ${claims.issuer} AND a."providerAccountId" = ${sub}))
-        RETURNING 1
+        RETURNING s."userId"
       )
-      SELECT (SELECT count(*) FROM recorded)::int AS recorded, (SELECT count(*) FROM ended)::int AS ended`;
+      SELECT (SELECT count(*) FROM recorded)::int AS recorded, (SELECT count(*) FROM ended)::int AS ended,
+             (SELECT min("userId") FROM ended) AS "userId"`;
   } catch {
     throw new AppError("service_unavailable", "the session store is unreachable");
   }
   if (!outcome?.recorded) throw new AppError("invalid_request", "this logout token (jti) was already used");
+  // A sid or a sub names one user, so the ended sessions all share one userId.
+  logAuthEvent({ event: "logout.backchannel", userId: outcome.userId ?? undefined, sessionsEnded: outcome.ended });
   return outcome.ended;
 }

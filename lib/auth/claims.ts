@@ -16,6 +16,9 @@ export const uniauthClaimsSchema = z.object({
   picture: z.url().optional(),
   sid: z.string().min(1).optional(),
   groups: groupsSchema,
+  // For the sign-in log only: a malformed value is dropped rather than refusing the sign-in.
+  acr: z.string().max(200).optional().catch(undefined),
+  amr: z.array(z.string().max(50)).max(10).optional().catch(undefined),
 });
 
 export type UniAuthClaims = z.infer<typeof uniauthClaimsSchema>;

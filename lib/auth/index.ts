@@ -1,9 +1,10 @@
-import NextAuth, { type Session } from "next-auth";
+import NextAuth, { AuthError, type Session } from "next-auth";
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { uniauthClaimsSchema } from "@/lib/auth/claims";
 import { authConfig, toSession } from "@/lib/auth/config";
 import { discover, discoveredAlready } from "@/lib/auth/discovery";
+import { type SignInRefusal, logAuthEvent } from "@/lib/auth/events";
 import { pruneExpired } from "@/lib/auth/housekeeping";
 import { uniauthProvider } from "@/lib/auth/provider";
 import { checkSession, toToken } from "@/lib/auth/session-check";
@@ -21,11 +22,10 @@ const nextAuth = NextAuth(async (request) => ({
   callbacks: {
     ...authConfig.callbacks,
     async signIn({ profile }) {
-      const claims = uniauthClaimsSchema.safeParse(profile);
-      if (!claims.success) return "/auth/error?error=InvalidClaims";
-      if (!claims.data.email_verified) return "/auth/error?error=EmailUnverified";
-      if (await emailBelongsToAnotherSubject(claims.data)) return "/auth/error?error=AccountConflict";
-      return true;
+      const refusal = await signInRefusal(profile);
+      if (!refusal) return true;
+      logAuthEvent({ event: "signin.refused", reason: refusal });
+      return `/auth/error?error=${refusal}`;
     },
     async jwt({ token, account, profile, trigger }) {
       if (trigger === "signIn" && account) {
@@ -40,13 +40,35 @@ const nextAuth = NextAuth(async (request) => ({
       return checkSession(token);
     },
   },
+  logger: {
+    error(error) {
+      const type = error instanceof AuthError ? error.type : error.name;
+      if (SIGN_IN_FAILURES.has(type)) logAuthEvent({ event: "signin.refused", reason: type });
+      // As Auth.js's own logger prints it, less the "details" it adds from the failed request.
+      const cause = error.cause instanceof Object && "err" in error.cause && error.cause.err instanceof Error ? error.cause.err : undefined;
+      console.error(`[auth][error] ${type}: ${error.message}`, ...(cause ? ["\n[auth][cause]:", cause.stack] : []));
+    },
+  },
   events: {
     async signOut(message) {
-      const sessionId = "token" in message ? message.token?.sessionId : undefined;
-      if (sessionId) await endSession(sessionId);
+      const token = "token" in message ? message.token : null;
+      if (!token?.sessionId) return;
+      await endSession(token.sessionId);
+      if (token.sub) logAuthEvent({ event: "signout", userId: token.sub, sessionId: token.sessionId });
     },
   },
 }));
+
+/** What Auth.js stops a sign-in for itself: a state, PKCE or nonce check, UniAuth's error, a failed code exchange. */
+const SIGN_IN_FAILURES = new Set(["AccessDenied", "CallbackRouteError", "InvalidCheck", "OAuthCallbackError", "OAuthProfileParseError", "OAuthSignInError"]);
+
+async function signInRefusal(profile: unknown): Promise<SignInRefusal | null> {
+  const claims = uniauthClaimsSchema.safeParse(profile);
+  if (!claims.success) return "InvalidClaims";
+  if (!claims.data.email_verified) return "EmailUnverified";
+  if (await emailBelongsToAnotherSubject(claims.data)) return "AccountConflict";
+  return null;
+}
 
 export const { handlers, signIn, signOut, unstable_update: reissueSessionCookie } = nextAuth;
 

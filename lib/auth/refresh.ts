@@ -2,6 +2,7 @@ import "server-only";
 import * as oauth from "oauth4webapi";
 import { z } from "zod";
 import { groupsSchema, rolesFromGroups } from "@/lib/auth/claims";
+import { type RefreshEndReason, logAuthEvent } from "@/lib/auth/events";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
 import { endSession, storedTokens } from "@/lib/auth/sessions";
 import { DEFAULT_ACCESS_TOKEN_SECONDS } from "@/lib/auth/sign-in";
@@ -67,14 +68,18 @@ export function needsRefresh(session: RefreshableSession, now = Date.now()): boo
 export async function refreshSession(session: RefreshableSession): Promise<"refreshed" | "ended" | "skipped"> {
   const stored = session.refreshToken;
   if (!stored) return "skipped";
+  const who = { userId: session.userId, sessionId: session.id };
+  const end = async (reason: RefreshEndReason) => {
+    await endSession(session.id);
+    logAuthEvent({ event: "refresh.ended", ...who, reason });
+    return "ended" as const;
+  };
   let refreshToken: string;
   try {
     refreshToken = storedTokens.decrypt(session.id, "refreshToken", stored);
   } catch (error) {
     if (!(error instanceof TokenDecryptionError)) throw error;
-    console.error("Ending a session whose refresh token no configured AUTH_SECRET decrypts:", error.reason);
-    await endSession(session.id);
-    return "ended";
+    return end(`undecryptable_refresh_token: ${error.reason}`);
   }
   const now = Date.now();
   const lease = new Date(now + LEASE_MS);
@@ -85,13 +90,9 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
   if (claimed.count === 0) return "skipped";
   // Only while this request holds the lease; a logout that deleted the row meanwhile matches nothing.
   const mine = { id: session.id, refreshLeaseUntil: lease };
-  const end = async () => {
-    await db.session.deleteMany({ where: { id: session.id } });
-    return "ended" as const;
-  };
-  const backOff = async (error: unknown, delayMs = Math.min(BACKOFF_MS * 2 ** session.refreshFailures, MAX_BACKOFF_MS)) => {
+  const backOff = async (reason: string, delayMs = Math.min(BACKOFF_MS * 2 ** session.refreshFailures, MAX_BACKOFF_MS)) => {
     await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: new Date(Date.now() + delayMs), refreshFailures: { increment: 1 } } });
-    console.error("Token refresh failed; keeping the session and retrying later:", describeFailure(error));
+    logAuthEvent({ event: "refresh.backed_off", ...who, reason, delayMs });
     return "skipped" as const;
   };
 
@@ -101,17 +102,17 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
     uniauth = await uniauthClient();
     response = await oauth.refreshTokenGrantRequest(uniauth.server, uniauth.client, uniauth.clientAuth, refreshToken, uniauth.options(TOKEN_CALL_TIMEOUT_MS));
   } catch (error) {
-    return backOff(error);
+    return backOff(describeFailure(error));
   }
   if (response.status === 429) {
     const pause = retryAfterMs(response.headers.get("retry-after")) ?? RATE_LIMIT_PAUSE_MS;
     rateLimitedUntil = Date.now() + pause;
-    return backOff(new Error("429 rate limited"), pause);
+    return backOff("429 rate_limited", pause);
   }
   if (response.ok) {
     // The old refresh token is spent from here on: keep the rotated one before anything else can fail.
     const body = (await response.clone().json().catch(() => undefined)) as { refresh_token?: unknown } | undefined;
-    if (!body) return end();
+    if (!body) return end("unreadable_response");
     if (typeof body.refresh_token === "string" && !(await keepRotatedToken(mine, body.refresh_token))) return "skipped";
   }
 
@@ -119,12 +120,12 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
   try {
     tokens = await oauth.processRefreshTokenResponse(uniauth.server, uniauth.client, response);
   } catch (error) {
-    if (error instanceof oauth.ResponseBodyError && error.error === "invalid_grant") return end();
-    return backOff(error);
+    if (error instanceof oauth.ResponseBodyError && error.error === "invalid_grant") return end("invalid_grant");
+    return backOff(describeFailure(error));
   }
 
   const claims = await freshClaims(tokens, session.userId, uniauth.server.issuer);
-  if (claims === "another subject") return end();
+  if (claims === "another subject") return end("another_subject");
   await db.$transaction(async (tx) => {
     const written = await tx.session.updateMany({
       where: mine,

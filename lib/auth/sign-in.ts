@@ -4,6 +4,7 @@ import type { Account } from "next-auth";
 import { type UniAuthClaims, rolesFromGroups } from "@/lib/auth/claims";
 import { SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
 import { discoveredIssuer } from "@/lib/auth/discovery";
+import { logAuthEvent } from "@/lib/auth/events";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
 import type { TokenColumn } from "@/lib/auth/token-crypto";
 import { type ActiveSession, sessionUserSelect, storedTokens } from "@/lib/auth/sessions";
@@ -42,7 +43,7 @@ export async function emailBelongsToAnotherSubject(claims: Pick<UniAuthClaims, "
 /**
  * Records a successful sign-in in one transaction: the user (roles re-derived from `groups` every time,
  * which Auth.js does not do), the link to the (issuer, client, pairwise sub) account, and a new Session row
- * holding this grant's tokens server-side, encrypted.
+ * holding this grant's tokens server-side, encrypted. Logs `signin.accepted`.
  */
 export async function recordSignIn({ claims, tokens, userAgent }: SignIn): Promise<ActiveSession> {
   const now = new Date();
@@ -58,7 +59,7 @@ export async function recordSignIn({ claims, tokens, userAgent }: SignIn): Promi
     lastSignInAt: now,
   };
 
-  return db.$transaction(async (tx) => {
+  const session = await db.$transaction(async (tx) => {
     const linked = await tx.account.findUnique({
       where: { provider_issuer_providerAccountId: { provider: account.provider, issuer, providerAccountId: claims.sub } },
       select: { userId: true },
@@ -93,4 +94,6 @@ export async function recordSignIn({ claims, tokens, userAgent }: SignIn): Promi
     });
     return { ...session, user };
   });
+  logAuthEvent({ event: "signin.accepted", userId: session.user.id, sessionId: session.id, acr: claims.acr, amr: claims.amr });
+  return session;
 }

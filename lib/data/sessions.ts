@@ -1,4 +1,5 @@
 import "server-only";
+import { logAuthEvent } from "@/lib/auth/events";
 import { requireSuperuser, requireUser } from "@/lib/auth/guards";
 import { describeDevice } from "@/lib/data/user-agent";
 import { db } from "@/lib/db";
@@ -29,6 +30,7 @@ export async function endMySession(id: string): Promise<boolean> {
   const { user, sessionId } = await requireUser();
   if (id === sessionId) return false;
   const { count } = await db.session.deleteMany({ where: { id, userId: user.id } });
+  logAuthEvent({ event: "sessions.ended_by_user", userId: user.id, sessionId, sessionsEnded: count });
   return count === 1;
 }
 
@@ -36,12 +38,14 @@ export async function endMySession(id: string): Promise<boolean> {
 export async function endMyOtherSessions(): Promise<number> {
   const { user, sessionId } = await requireUser();
   const { count } = await db.session.deleteMany({ where: { userId: user.id, id: { not: sessionId } } });
+  logAuthEvent({ event: "sessions.ended_by_user", userId: user.id, sessionId, sessionsEnded: count });
   return count;
 }
 
 /** Superusers only: ends every session of a user (they are signed out everywhere on their next request). */
 export async function endAllSessionsOf(userId: string): Promise<number> {
-  await requireSuperuser();
+  const { user } = await requireSuperuser();
   const { count } = await db.session.deleteMany({ where: { userId } });
+  logAuthEvent({ event: "sessions.ended_by_admin", actorUserId: user.id, userId, sessionsEnded: count });
   return count;
 }

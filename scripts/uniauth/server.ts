@@ -83,7 +83,14 @@ export async function startLocalUniAuth({ port, appUrl, stateDir }: Options): Pr
     if (events.length > 5000) events.shift();
   };
 
-  const provider = new Provider(issuer, configuration(appUrl, secrets, users, behaviour));
+  // Every code and token that passed through, for the e2e check that none reaches the app's logs.
+  const issued: string[] = [];
+  const noteIssued = (...tokens: unknown[]) => {
+    for (const token of tokens) if (typeof token === "string") issued.push(token);
+    issued.splice(0, issued.length - 20_000);
+  };
+
+  const provider = new Provider(issuer, configuration(appUrl, secrets, users, behaviour, noteIssued));
   provider.on("backchannel.success", (_ctx, _client, accountId, sid) => record("backchannel_logout", { ok: true, accountId, sid }));
   provider.on("backchannel.error", (_ctx, error, _client, accountId, sid) =>
     record("backchannel_logout", { ok: false, accountId, sid, error: error.message }),
@@ -99,14 +106,14 @@ export async function startLocalUniAuth({ port, appUrl, stateDir }: Options): Pr
     }
     const interaction = /^\/interaction\/([\w-]+)(?:\/(login|abort))?$/.exec(ctx.path);
     if (interaction) return handleInteraction(provider, users, ctx, interaction[1]!, interaction[2]);
-    if (ctx.path.startsWith("/dev/")) return handleDev(users, behaviour, events, ctx);
+    if (ctx.path.startsWith("/dev/")) return handleDev(users, behaviour, { events, issued }, ctx);
     if (ctx.method === "GET" && ctx.path === "/") {
       ctx.type = "html";
       ctx.body = homePage(ROUTES.end_session);
       return;
     }
     await next();
-    recordOAuthCall(ctx, record);
+    recordOAuthCall(ctx, record, noteIssued);
   });
 
   const server = http.createServer(provider.callback());
@@ -125,7 +132,10 @@ export async function startLocalUniAuth({ port, appUrl, stateDir }: Options): Pr
   };
 }
 
-function configuration(appUrl: string, secrets: Secrets, users: UserStore, behaviour: Behaviour): Configuration {
+type RecordEvent = (type: UniAuthEvent["type"], detail: Record<string, unknown>) => void;
+type NoteIssued = (...tokens: unknown[]) => void;
+
+function configuration(appUrl: string, secrets: Secrets, users: UserStore, behaviour: Behaviour, noteIssued: NoteIssued): Configuration {
   return {
     clients: [
       {
@@ -151,8 +161,11 @@ function configuration(appUrl: string, secrets: Secrets, users: UserStore, behav
     enabledJWA: { idTokenSigningAlgValues: ["RS256"] },
     pkce: { required: () => true },
     scopes: ["openid"],
+    // UniAuth advertises acr (urn:uniauth:acr:pwd|mfa|passkey) and amr; every sign-in here is by password.
+    acrValues: ["urn:uniauth:acr:pwd", "urn:uniauth:acr:mfa", "urn:uniauth:acr:passkey"],
     claims: {
-      openid: ["sub"],
+      // In the openid scope, or oidc-provider puts acr and amr in an ID token only when the client asks for them.
+      openid: ["sub", "acr", "amr"],
       email: ["email", "email_verified"],
       profile: ["name", "preferred_username"],
       groups: ["groups"],
@@ -230,6 +243,7 @@ function configuration(appUrl: string, secrets: Secrets, users: UserStore, behav
     // oidc-provider refuses to call loopback addresses; the app's back-channel URI is one, here only.
     fetch: (url, init) => {
       const { dispatcher, ...options } = (init ?? {}) as RequestInit & { dispatcher?: unknown };
+      if (options.body instanceof URLSearchParams) noteIssued(options.body.get("logout_token"));
       return fetch(url, options);
     },
   };
@@ -250,16 +264,20 @@ async function handleInteraction(provider: Provider, users: UserStore, ctx: Cont
   if (action === "login" && !user) ctx.throw(400, "Unknown user.");
   const result =
     action === "login"
-      ? { login: { accountId: user!.id } }
+      ? { login: { accountId: user!.id, acr: "urn:uniauth:acr:pwd", amr: ["pwd"] } }
       : { error: "access_denied", error_description: "The user cancelled the sign-in." };
   ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false }));
   ctx.status = 303;
 }
 
-/** Development hooks: read the OAuth call log, change a user's groups, flip the Behaviour switches. */
-async function handleDev(users: UserStore, behaviour: Behaviour, events: UniAuthEvent[], ctx: Context) {
+/** Development hooks: read the OAuth call log or the tokens issued, change a user's groups, flip the Behaviour switches. */
+async function handleDev(users: UserStore, behaviour: Behaviour, log: { events: UniAuthEvent[]; issued: string[] }, ctx: Context) {
   if (ctx.method === "GET" && ctx.path === "/dev/events") {
-    ctx.body = events;
+    ctx.body = log.events;
+    return;
+  }
+  if (ctx.method === "GET" && ctx.path === "/dev/issued-tokens") {
+    ctx.body = log.issued;
     return;
   }
   if (ctx.method !== "PUT") ctx.throw(404);
@@ -287,7 +305,7 @@ async function handleDev(users: UserStore, behaviour: Behaviour, events: UniAuth
   ctx.body = behaviour;
 }
 
-function recordOAuthCall(ctx: Context & Partial<Pick<KoaContextWithOIDC, "oidc">>, record: (type: UniAuthEvent["type"], detail: Record<string, unknown>) => void) {
+function recordOAuthCall(ctx: Context & Partial<Pick<KoaContextWithOIDC, "oidc">>, record: RecordEvent, noteIssued: NoteIssued) {
   const params = ctx.oidc?.params ?? {};
   const status = ctx.status;
   switch (ctx.path) {
@@ -296,9 +314,12 @@ function recordOAuthCall(ctx: Context & Partial<Pick<KoaContextWithOIDC, "oidc">
       record("authorize", { status, client_id, redirect_uri, scope, state, nonce, code_challenge, code_challenge_method, response_type });
       break;
     }
-    case ROUTES.token:
+    case ROUTES.token: {
       record("token", { status, grant_type: params.grant_type });
+      const body = (ctx.body ?? {}) as { [key: string]: unknown };
+      noteIssued(params.code, params.refresh_token, body.access_token, body.id_token, body.refresh_token);
       break;
+    }
     case ROUTES.userinfo:
       record("userinfo", { status });
       break;

@@ -1,11 +1,14 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { appendFileSync, mkdirSync } from "node:fs";
 import { appendFile, mkdir } from "node:fs/promises";
+import path from "node:path";
 import { test as base, expect, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
 import pg from "pg";
 import { authSecrets } from "@/lib/auth-secrets";
-import { createTokenCrypto } from "@/lib/auth/token-crypto";
+import { type TokenCrypto, createTokenCrypto } from "@/lib/auth/token-crypto";
 import { testEnv } from "../support/env";
+import { TEST_RESULTS } from "../support/test-results";
 
 export { expect };
 
@@ -63,6 +66,7 @@ export const test = base.extend<
   context: async ({ context, policyViolations }, use) => {
     await watchPolicy(context, policyViolations);
     await use(context);
+    await sawCookies(context);
   },
   /** Another browser (its own cookies and UniAuth session) per call, closed when the test ends. */
   newBrowser: async ({ browser, policyViolations }, use) => {
@@ -74,7 +78,10 @@ export const test = base.extend<
       pages.push(page);
       return page;
     });
-    for (const page of pages) await page.context().close();
+    for (const page of pages) {
+      await sawCookies(page.context());
+      await page.context().close();
+    }
   },
   db: [
     async ({}, use) => {
@@ -92,7 +99,11 @@ export const test = base.extend<
     async ({}, use) => {
       const port = Number(process.env.E2E_PORT ?? 3100) + 1;
       const origin = `http://localhost:${port}`;
-      const app = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "--port", String(port)], { env: process.env, stdio: ["ignore", "ignore", "inherit"] });
+      // Through the same wrapper as the first, so its output goes to the server log as well.
+      const app = spawn(process.execPath, ["--import", "tsx", "scripts/e2e-server.ts", TEST_RESULTS.serverLog, "--port", String(port)], {
+        env: process.env,
+        stdio: ["ignore", "ignore", "inherit"],
+      });
       const exited = once(app, "exit");
       await Promise.race([
         expect.poll(() => fetch(origin).then((response) => response.ok, () => false), { timeout: 30_000 }).toBe(true),
@@ -106,8 +117,29 @@ export const test = base.extend<
   ],
 });
 
-/** The app's token encryption, with the secrets the app under test runs with. */
-export const storedTokens = createTokenCrypto(authSecrets(process.env));
+/** Notes tokens a test has seen, for the last check: none of them may appear in the app's logs. */
+export function sawTokens(...tokens: (string | null | undefined)[]): void {
+  const seen = tokens.filter((token): token is string => !!token);
+  if (!seen.length) return;
+  mkdirSync(path.dirname(TEST_RESULTS.seenTokens), { recursive: true });
+  appendFileSync(TEST_RESULTS.seenTokens, seen.map((token) => `${token}\n`).join(""));
+}
+
+async function sawCookies(context: BrowserContext): Promise<void> {
+  sawTokens(...(await context.cookies()).filter((cookie) => !cookie.name.includes("callback-url")).map((cookie) => cookie.value));
+}
+
+const tokenCrypto = createTokenCrypto(authSecrets(process.env));
+
+/** The app's token encryption, with the secrets the app under test runs with; what it decrypts is noted as seen. */
+export const storedTokens: TokenCrypto = {
+  ...tokenCrypto,
+  decrypt: (id, column, stored) => {
+    const token = tokenCrypto.decrypt(id, column, stored);
+    sawTokens(token);
+    return token;
+  },
+};
 
 export interface SessionRow {
   id: string;
@@ -120,18 +152,23 @@ export interface SessionRow {
   refreshLeaseUntil: Date | null;
 }
 
-/** The Session rows of a seeded user, straight from the database (the refresh token decrypted). */
+/** The Session rows of a seeded user, straight from the database (the refresh token decrypted; all three seen). */
 export async function sessionsOf(db: pg.Pool, email: string): Promise<SessionRow[]> {
   const { rows } = await db.query<Omit<SessionRow, "stored" | "refreshToken"> & SessionRow["stored"]>(
     `select s.id, s.sid, s."idToken", s."accessToken", s."refreshToken", s."accessTokenExpiresAt", s."refreshLeaseUntil"
      from "Session" s join "User" u on u.id = s."userId" where u.email = $1 order by s."createdAt"`,
     [email],
   );
-  return rows.map(({ idToken, accessToken, refreshToken, ...row }) => ({
-    ...row,
-    refreshToken: refreshToken && storedTokens.decrypt(row.id, "refreshToken", refreshToken),
-    stored: { idToken, accessToken, refreshToken },
-  }));
+  return rows.map(({ idToken, accessToken, refreshToken, ...row }) => {
+    for (const [column, stored] of [["idToken", idToken], ["accessToken", accessToken]] as const) {
+      try {
+        if (stored) storedTokens.decrypt(row.id, column, stored);
+      } catch {
+        // Under a secret a test removed: not this function's business.
+      }
+    }
+    return { ...row, refreshToken: refreshToken && storedTokens.decrypt(row.id, "refreshToken", refreshToken), stored: { idToken, accessToken, refreshToken } };
+  });
 }
 
 /** Starts from no sessions for that user, so counts in a test are its own. */

@@ -1,5 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { localUniAuth } from "../support/uniauth";
-import { expect, signInAs, test } from "./fixtures";
+import { expect, sawTokens, signInAs, test } from "./fixtures";
 
 test("a member signs in with UniAuth and sees their dashboard", async ({ page, db }) => {
   const before = Date.now();
@@ -77,4 +78,15 @@ test("the home page shows both signed-out and signed-in states", async ({ page }
   await signInAs(page, "member");
   await page.goto("/");
   await expect(page.getByText("You are signed in as Mia Member")).toBeVisible();
+});
+
+test("a callback this browser did not start is refused, and its code goes no further", async ({ page }) => {
+  const code = randomBytes(32).toString("base64url");
+  sawTokens(code);
+  const since = Date.now();
+  await page.goto(`/api/auth/callback/uniauth?code=${code}&state=${randomBytes(16).toString("base64url")}`);
+  await expect(page).toHaveURL(/\/auth\/error\?error=Configuration$/);
+  await expect(page.getByRole("heading", { name: "Sign-in is not available right now" })).toBeVisible();
+  // Refused before any code exchange: the state check failed (no state cookie here).
+  expect((await localUniAuth.events(since)).filter((event) => event.type === "token")).toEqual([]);
 });

@@ -1,6 +1,6 @@
 import { createPublicKey, randomBytes } from "node:crypto";
 import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair } from "jose";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/api/auth/backchannel-logout/route";
 import { recordSignIn } from "@/lib/auth/sign-in";
 import { db } from "@/lib/db";
@@ -193,6 +193,23 @@ describe("back-channel logout: valid tokens end exactly the matching sessions", 
     await expectOk(await mintLogoutToken(logoutClaims({ sub: alice.sub, iat: issuedAt, exp: issuedAt + 120 })));
     expect(await remaining(alice)).toEqual(["after-logout"]);
     expect(newer.user.id).toBe(alice.userId);
+  });
+
+  it("logs one line per logout: the user and how many sessions ended, or why the token was refused, never the token", async () => {
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    try {
+      const token = await mintLogoutToken(logoutClaims({ sub: alice.sub }));
+      await expectOk(token);
+      await expectRejected(await postToken(token));
+      const lines = log.mock.calls.map(([line]) => String(line));
+      expect(lines.map((line) => JSON.parse(line))).toEqual([
+        { event: "logout.backchannel", at: expect.any(String), userId: alice.userId, sessionsEnded: 3 },
+        { event: "logout.backchannel.rejected", at: expect.any(String), reason: "invalid_request: this logout token (jti) was already used" },
+      ]);
+      for (const part of token.split(".").slice(1)) expect(lines.join("\n")).not.toContain(part);
+    } finally {
+      log.mockRestore();
+    }
   });
 
   it("no matching session is still a success", async () => {

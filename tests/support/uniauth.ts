@@ -19,6 +19,8 @@ export const localUniAuth = {
   async events(since = 0): Promise<UniAuthEvent[]> {
     return ((await devCall("events")) as UniAuthEvent[]).filter((event) => event.at >= since);
   },
+  /** Every code and token the stand-in issued or was sent (authorization codes, ID, access, refresh and logout tokens). */
+  issuedTokens: async () => (await devCall("issued-tokens")) as string[],
   setGroups: (user: string, groups: string[]) => devCall(`users/${user}/groups`, put(groups)),
   setGroupsInIdToken: (enabled: boolean) => devCall("groups-in-id-token", put(enabled)),
   setTokenEndpointStatus: (status: number | null) => devCall("token-endpoint-status", put(status)),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { discoveredIssuer } from "@/lib/auth/discovery";
+import { logAuthEvent } from "@/lib/auth/events";
 import { endSessionsBySid } from "@/lib/auth/sessions";
 import { env } from "@/lib/env";
 
@@ -27,7 +28,7 @@ export async function GET(request: Request): Promise<Response> {
     if (!params.success || params.data.iss !== issuer) {
       return new Response("iss must be UniAuth's issuer and sid is required", { status: 400, headers });
     }
-    await endSessionsBySid(issuer, params.data.sid);
+    logAuthEvent({ event: "logout.frontchannel", sessionsEnded: await endSessionsBySid(issuer, params.data.sid) });
   } catch {
     return new Response("UniAuth or the session store is unreachable", { status: 503, headers });
   }

@@ -22,6 +22,13 @@ describe("uniauthClaimsSchema", () => {
     expect(uniauthClaimsSchema.parse({ ...base, sid: "op-session" }).sid).toBe("op-session");
     expect(uniauthClaimsSchema.parse(base).sid).toBeUndefined();
   });
+
+  it("keeps acr and amr when well-formed, and drops them otherwise without refusing the sign-in", () => {
+    expect(uniauthClaimsSchema.parse({ ...base, acr: "urn:uniauth:acr:mfa", amr: ["pwd", "otp"] })).toMatchObject({ acr: "urn:uniauth:acr:mfa", amr: ["pwd", "otp"] });
+    const odd = uniauthClaimsSchema.parse({ ...base, acr: 3, amr: "pwd" });
+    expect([odd.acr, odd.amr]).toEqual([undefined, undefined]);
+    expect(uniauthClaimsSchema.parse(base)).not.toHaveProperty("acr", expect.anything());
+  });
 });
 
 describe("groupsSchema", () => {

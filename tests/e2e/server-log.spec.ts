@@ -1,0 +1,92 @@
+import { readFile } from "node:fs/promises";
+import { testEnv } from "../support/env";
+import { TEST_RESULTS } from "../support/test-results";
+import { localUniAuth } from "../support/uniauth";
+import { expect, storedTokens, test } from "./fixtures";
+
+// The last check of an e2e run (its own Playwright project, after every journey): what the app printed while
+// the journeys ran. It only means something after all of them, so it runs only with the whole suite.
+
+type EventLine = { event: string; at: string; [field: string]: unknown };
+
+const FIELDS = new Set(["event", "at", "userId", "sessionId", "actorUserId", "acr", "amr", "reason", "sessionsEnded", "delayMs"]);
+
+async function serverLog(): Promise<string> {
+  return readFile(TEST_RESULTS.serverLog, "utf8");
+}
+
+function eventLines(log: string): EventLine[] {
+  return log
+    .split("\n")
+    .filter((line) => line.startsWith('{"event":'))
+    .map((line) => JSON.parse(line) as EventLine);
+}
+
+test("every auth event the journeys caused is one JSON line, with its user and session", async ({ db }) => {
+  const events = eventLines(await serverLog());
+  const of = (name: string) => events.filter((line) => line.event === name);
+  const userIds = new Set((await db.query<{ id: string }>(`select id from "User"`)).rows.map((row) => row.id));
+  const aUser = expect.any(String);
+  const aSession = expect.stringMatching(/^[\w-]{20,}$/);
+
+  for (const line of events) {
+    expect(Object.keys(line).filter((field) => !FIELDS.has(field)), `fields of ${line.event}`).toEqual([]);
+    expect(new Date(line.at).toISOString()).toBe(line.at);
+    for (const id of [line.userId, line.actorUserId]) if (id !== undefined) expect(userIds, `a user id in ${line.event}`).toContain(id);
+  }
+  expect(of("signin.accepted")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, acr: "urn:uniauth:acr:pwd", amr: ["pwd"] }));
+  expect(of("signin.refused")).toContainEqual(expect.objectContaining({ reason: "EmailUnverified" }));
+  expect(of("signin.refused")).toContainEqual(expect.objectContaining({ reason: "InvalidCheck" }));
+  expect(of("signout")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession }));
+  expect(of("logout.backchannel")).toContainEqual(expect.objectContaining({ userId: aUser, sessionsEnded: 1 }));
+  expect(of("logout.backchannel.rejected")).toContainEqual(expect.objectContaining({ reason: expect.stringMatching(/^invalid_request: /) }));
+  expect(of("logout.frontchannel")).toContainEqual(expect.objectContaining({ sessionsEnded: 0 }));
+  expect(of("refresh.ended")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, reason: "invalid_grant" }));
+  expect(of("refresh.backed_off")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, reason: "429 rate_limited", delayMs: 2000 }));
+  expect(of("sessions.ended_by_admin")).toContainEqual(expect.objectContaining({ actorUserId: aUser, userId: aUser, sessionsEnded: expect.any(Number) }));
+  expect(of("sessions.ended_by_user")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, sessionsEnded: expect.any(Number) }));
+});
+
+test("the app's output holds no token, code, cookie, secret or email the run saw", async ({ db }) => {
+  const log = await serverLog();
+  expect(eventLines(log).length, "event lines in the server log").toBeGreaterThan(20);
+
+  const issued = await localUniAuth.issuedTokens();
+  const seen = (await readFile(TEST_RESULTS.seenTokens, "utf8")).split("\n");
+  const { rows } = await db.query<{ id: string; idToken: string | null; accessToken: string | null; refreshToken: string | null }>(
+    `select id, "idToken", "accessToken", "refreshToken" from "Session"`,
+  );
+  const stored = rows.flatMap((row) =>
+    (["idToken", "accessToken", "refreshToken"] as const).map((column) => {
+      try {
+        return row[column] && storedTokens.decrypt(row.id, column, row[column]);
+      } catch {
+        return null;
+      }
+    }),
+  );
+  expect(issued.length, "tokens and codes the local UniAuth issued").toBeGreaterThan(50);
+  const secrets = {
+    AUTH_SECRET: testEnv("AUTH_SECRET"),
+    UNIAUTH_CLIENT_SECRET: testEnv("UNIAUTH_CLIENT_SECRET"),
+    CRON_SECRET: testEnv("CRON_SECRET"),
+  };
+  const emails = (await db.query<{ email: string }>(`select email from "User"`)).rows.map((row) => row.email);
+
+  const candidates = new Map<string, string>();
+  const add = (source: string, value: string | null | undefined) => {
+    if (!value || value.length < 16 || candidates.has(value)) return;
+    candidates.set(value, source);
+    // A JWT's payload (it names the user) or signature alone is a leak too; its header is public.
+    const [, payload, signature] = value.split(".");
+    if (signature !== undefined) for (const part of [payload, signature]) add(`${source} (a part of it)`, part);
+  };
+  for (const token of issued) add("a token or code the local UniAuth issued", token);
+  for (const token of seen) add("a token or cookie a test read", token);
+  for (const token of stored) add("a token in a Session row", token);
+  for (const [name, value] of Object.entries(secrets)) add(name, value);
+  for (const email of emails) candidates.set(email, "a user's email");
+
+  const leaks = [...candidates].filter(([value]) => log.includes(value)).map(([value, source]) => `${source}: ${value.slice(0, 12)}…`);
+  expect(leaks, `found in ${TEST_RESULTS.serverLog}`).toEqual([]);
+});
