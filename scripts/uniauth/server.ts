@@ -46,6 +46,10 @@ interface Behaviour {
   tokenEndpointStatus: number | null;
   /** Milliseconds the token endpoint waits before answering: room for a test to act mid-refresh. */
   tokenEndpointDelayMs: number;
+  /** Set: discovery answers with this status (an outage) instead of the document. */
+  discoveryStatus: number | null;
+  /** Set: the authorization endpoint answers with this status (an outage) instead of working. */
+  authorizeStatus: number | null;
 }
 
 interface Secrets {
@@ -55,6 +59,8 @@ interface Secrets {
   cookieKeys: string[];
   pairwiseSalt: string;
 }
+
+const DISCOVERY_PATH = "/.well-known/openid-configuration";
 
 const ROUTES = {
   authorization: "/api/oauth/authorize",
@@ -76,7 +82,7 @@ export async function startLocalUniAuth({ port, appUrl, stateDir }: Options): Pr
   const issuer = `http://localhost:${port}`;
   const secrets = await loadSecrets(stateDir);
   const users = createUserStore();
-  const behaviour: Behaviour = { groupsInIdToken: true, tokenEndpointStatus: null, tokenEndpointDelayMs: 0 };
+  const behaviour: Behaviour = { groupsInIdToken: true, tokenEndpointStatus: null, tokenEndpointDelayMs: 0, discoveryStatus: null, authorizeStatus: null };
   const events: UniAuthEvent[] = [];
   const record = (type: UniAuthEvent["type"], detail: Record<string, unknown>) => {
     events.push({ at: Date.now(), type, detail });
@@ -104,6 +110,21 @@ export async function startLocalUniAuth({ port, appUrl, stateDir }: Options): Pr
       ctx.body = { error: "temporarily_unavailable", error_description: "Simulated outage (local stand-in)." };
       return;
     }
+    const failing = ctx.path === DISCOVERY_PATH ? behaviour.discoveryStatus : ctx.path === ROUTES.authorization ? behaviour.authorizeStatus : null;
+    if (failing) {
+      record(ctx.path === DISCOVERY_PATH ? "discovery" : "authorize", { status: failing, simulatedFailure: true });
+      ctx.status = failing;
+      ctx.body = "Simulated outage (local stand-in).";
+      return;
+    }
+    if (ctx.method === "PUT" && ctx.path === "/dev/offline") {
+      const ms = z.number().int().min(100).max(60_000).safeParse(await readJson(ctx.req));
+      if (!ms.success) ctx.throw(400, "Send the number of milliseconds to stay offline (100 to 60000).");
+      // Once this answer is out, stop listening (a real "connection refused") and drop open connections.
+      ctx.res.once("finish", () => goOffline(ms.data));
+      ctx.body = { offlineMs: ms.data };
+      return;
+    }
     const interaction = /^\/interaction\/([\w-]+)(?:\/(login|abort))?$/.exec(ctx.path);
     if (interaction) return handleInteraction(provider, users, ctx, interaction[1]!, interaction[2]);
     if (ctx.path.startsWith("/dev/")) return handleDev(users, behaviour, { events, issued }, ctx);
@@ -117,18 +138,32 @@ export async function startLocalUniAuth({ port, appUrl, stateDir }: Options): Pr
   });
 
   const server = http.createServer(provider.callback());
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? new Error(`Port ${port} for the local UniAuth is busy.`) : error),
-    );
-    server.listen(port, "localhost", resolve);
-  });
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      const fail = (error: NodeJS.ErrnoException) =>
+        reject(error.code === "EADDRINUSE" ? new Error(`Port ${port} for the local UniAuth is busy.`) : error);
+      server.once("error", fail);
+      server.listen(port, "localhost", () => {
+        server.off("error", fail);
+        resolve();
+      });
+    });
+  let backOnline: NodeJS.Timeout | undefined;
+  const goOffline = (ms: number) => {
+    server.close();
+    server.closeAllConnections();
+    backOnline = setTimeout(() => listen().catch((error: Error) => console.error(`The local UniAuth could not listen again: ${error.message}`)), ms);
+  };
+  await listen();
   return {
     issuer,
     keys: { rsa: secrets.jwk, ec: secrets.ecJwk },
     users,
     events,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
+    stop: () => {
+      clearTimeout(backOnline);
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
@@ -270,7 +305,7 @@ async function handleInteraction(provider: Provider, users: UserStore, ctx: Cont
   ctx.status = 303;
 }
 
-/** Development hooks: read the OAuth call log or the tokens issued, change a user's groups, flip the Behaviour switches. */
+/** Development hooks: read the OAuth call log or the tokens issued, change a user's groups, flip the Behaviour switches (/dev/offline is above). */
 async function handleDev(users: UserStore, behaviour: Behaviour, log: { events: UniAuthEvent[]; issued: string[] }, ctx: Context) {
   if (ctx.method === "GET" && ctx.path === "/dev/events") {
     ctx.body = log.events;
@@ -290,6 +325,8 @@ async function handleDev(users: UserStore, behaviour: Behaviour, log: { events: 
   const switches: Record<string, () => boolean> = {
     "/dev/token-endpoint-status": () => apply(z.number().int().min(400).max(599).nullable(), (value) => (behaviour.tokenEndpointStatus = value)),
     "/dev/token-endpoint-delay": () => apply(z.number().int().min(0).max(10_000), (value) => (behaviour.tokenEndpointDelayMs = value)),
+    "/dev/discovery-status": () => apply(z.number().int().min(500).max(599).nullable(), (value) => (behaviour.discoveryStatus = value)),
+    "/dev/authorize-status": () => apply(z.number().int().min(500).max(599).nullable(), (value) => (behaviour.authorizeStatus = value)),
     "/dev/groups-in-id-token": () => apply(z.boolean(), (value) => (behaviour.groupsInIdToken = value)),
   };
   const groups = /^\/dev\/users\/([\w-]+)\/groups$/.exec(ctx.path);
@@ -326,7 +363,7 @@ function recordOAuthCall(ctx: Context & Partial<Pick<KoaContextWithOIDC, "oidc">
     case ROUTES.jwks:
       record("jwks", { status });
       break;
-    case "/.well-known/openid-configuration":
+    case DISCOVERY_PATH:
       record("discovery", { status });
       break;
     case ROUTES.end_session:

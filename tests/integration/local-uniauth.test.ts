@@ -37,3 +37,39 @@ describe("the local UniAuth stand-in", () => {
     }
   });
 });
+
+describe("the local UniAuth stand-in's outage switches", () => {
+  const put = (body: unknown): RequestInit => ({ method: "PUT", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+
+  it("fails discovery and authorization with a chosen 5xx, and works again when switched back", async () => {
+    const uniauth = await startLocalUniAuth({ port: 4199, appUrl: "http://localhost:3199" });
+    const discovery = `${uniauth.issuer}/.well-known/openid-configuration`;
+    const authorize = `${uniauth.issuer}/api/oauth/authorize`;
+    try {
+      expect((await fetch(discovery)).status).toBe(200);
+      expect((await fetch(authorize, { method: "HEAD" })).status).toBeLessThan(500);
+      await fetch(`${uniauth.issuer}/dev/discovery-status`, put(503));
+      await fetch(`${uniauth.issuer}/dev/authorize-status`, put(502));
+      expect((await fetch(discovery)).status).toBe(503);
+      expect((await fetch(authorize, { method: "HEAD" })).status).toBe(502);
+      await fetch(`${uniauth.issuer}/dev/discovery-status`, put(null));
+      await fetch(`${uniauth.issuer}/dev/authorize-status`, put(null));
+      expect((await fetch(discovery)).status).toBe(200);
+      expect((await fetch(authorize, { method: "HEAD" })).status).toBeLessThan(500);
+    } finally {
+      await uniauth.stop();
+    }
+  });
+
+  it("refuses connections while offline, then listens again by itself", async () => {
+    const uniauth = await startLocalUniAuth({ port: 4199, appUrl: "http://localhost:3199" });
+    const discovery = `${uniauth.issuer}/.well-known/openid-configuration`;
+    try {
+      expect((await fetch(`${uniauth.issuer}/dev/offline`, put(1000))).status).toBe(200);
+      await expect.poll(() => fetch(discovery).then(() => "answered", (error: Error) => String((error.cause as { code?: string })?.code))).toBe("ECONNREFUSED");
+      await expect.poll(() => fetch(discovery).then((response) => response.status, () => 0), { timeout: 5000 }).toBe(200);
+    } finally {
+      await uniauth.stop();
+    }
+  });
+});

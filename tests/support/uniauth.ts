@@ -25,6 +25,10 @@ export const localUniAuth = {
   setGroupsInIdToken: (enabled: boolean) => devCall("groups-in-id-token", put(enabled)),
   setTokenEndpointStatus: (status: number | null) => devCall("token-endpoint-status", put(status)),
   setTokenEndpointDelay: (ms: number) => devCall("token-endpoint-delay", put(ms)),
+  setDiscoveryStatus: (status: number | null) => devCall("discovery-status", put(status)),
+  setAuthorizeStatus: (status: number | null) => devCall("authorize-status", put(status)),
+  /** Stops listening for a while (connections are refused, open ones dropped), then listens again. */
+  goOffline: (ms: number) => devCall("offline", put(ms)),
 
   /** Calls UniAuth's token or revocation endpoint as the app's client would, with a refresh token. */
   async useRefreshToken(endpoint: "token" | "revoke", refreshToken: string): Promise<Response> {
