@@ -1,7 +1,8 @@
 import { type NextRequest, NextResponse } from "next/server";
-import { FORBIDDEN_PATH, SIGN_IN_PATH } from "@/lib/auth/paths";
+import { AUTH_ERROR_PATH, FORBIDDEN_PATH, SIGN_IN_PATH, UNIAUTH_UNAVAILABLE } from "@/lib/auth/paths";
 import { readSessionCookie, secureSessionCookie } from "@/lib/auth/session-cookie";
 import { edgeEnv } from "@/lib/edge-env";
+import { RETRY_AFTER_SECONDS } from "@/lib/errors";
 import { contentSecurityPolicy, newNonce } from "@/lib/http/security-headers";
 
 const uniauthOrigin = new URL(edgeEnv.UNIAUTH_ISSUER).origin;
@@ -22,7 +23,12 @@ export async function middleware(request: NextRequest): Promise<NextResponse> {
 }
 
 async function gate(request: NextRequest, policy: string): Promise<NextResponse> {
-  const { pathname, search, origin } = request.nextUrl;
+  const { pathname, search, origin, searchParams } = request.nextUrl;
+  if (pathname === AUTH_ERROR_PATH && searchParams.get("error") === UNIAUTH_UNAVAILABLE) {
+    // A page cannot set its own status: this one is an outage, and says so to browsers and monitors alike.
+    const headers = { "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store" };
+    return NextResponse.rewrite(request.nextUrl, { status: 503, headers, request: { headers: withPolicy(request.headers, policy) } });
+  }
   const area = /^\/(dashboard|admin)(?=$|[/.])/.exec(pathname)?.[1];
   if (area) {
     const user = (await readSessionCookie(request.cookies, secureCookie, edgeEnv.AUTH_SECRETS))?.user;

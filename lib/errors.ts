@@ -1,3 +1,6 @@
+/** What a 503 asks clients to wait (`Retry-After`, seconds): outages of UniAuth or the database are retried within it. */
+export const RETRY_AFTER_SECONDS = 60;
+
 /** The errors the app reports, each with its HTTP status and a default message safe to show. */
 const ERRORS = {
   invalid_request: { status: 400, message: "The request is invalid." },

@@ -4,16 +4,17 @@ import { randomBytes } from "node:crypto";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { auth, reissueSessionCookie, signIn, signOut } from "@/lib/auth";
-import { discover } from "@/lib/auth/discovery";
 import { LOGOUT_STATE_COOKIE, POST_LOGOUT_PATH, endSessionUrl, revokeRefreshToken } from "@/lib/auth/end-session";
+import { uniauthAnswers } from "@/lib/auth/outage";
+import { UNIAUTH_UNAVAILABLE_PATH } from "@/lib/auth/paths";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
 import { safeCallbackPath } from "@/lib/auth/redirect";
 import { sessionTokens } from "@/lib/auth/sessions";
 import { appOrigin } from "@/lib/http/origin";
 
 export async function signInWithUniAuth(formData: FormData): Promise<void> {
-  // Warm the discovery cache, so Auth.js builds the authorization URL from it instead of fetching its own.
-  await discover().catch(() => undefined);
+  // This also warms the discovery cache, so Auth.js builds the authorization URL from it.
+  if (!(await uniauthAnswers())) redirect(UNIAUTH_UNAVAILABLE_PATH);
   await signIn(UNIAUTH_PROVIDER_ID, { redirectTo: safeCallbackPath(formData.get("callbackUrl"), "/dashboard") });
 }
 

@@ -4,8 +4,13 @@ import { env } from "@/lib/env";
 
 /** UniAuth asks clients to cache discovery for about a day. */
 const CACHE_MS = 24 * 60 * 60 * 1000;
-/** After a failed fetch, wait this long before asking UniAuth again. */
-const RETRY_MS = 60 * 1000;
+/**
+ * After a failed fetch, wait this long before asking UniAuth again: short, since until then a sign-in without a
+ * cached copy is refused, yet enough to spare UniAuth more than a few requests a minute per instance while down.
+ */
+const RETRY_MS = 10 * 1000;
+/** A static document: a UniAuth that takes longer is as good as down for a user waiting on a sign-in. */
+const TIMEOUT_MS = 3000;
 
 let lastGood: { metadata: oauth.AuthorizationServer; at: number } | undefined;
 let lastFailure: { error: unknown; at: number } | undefined;
@@ -13,7 +18,7 @@ let inFlight: Promise<oauth.AuthorizationServer> | undefined;
 
 /**
  * UniAuth's discovery document, fetched at most once a day. When a re-fetch fails the last good copy is
- * kept (UniAuth down must not take the app down with it), and UniAuth is asked again a minute later.
+ * kept (UniAuth down must not take the app down with it), and UniAuth is asked again 10 seconds later.
  */
 export function discover(): Promise<oauth.AuthorizationServer> {
   const now = Date.now();
@@ -68,6 +73,6 @@ export function requestOptions(issuer: string, timeoutMs = 5000) {
 
 async function fetchMetadata(): Promise<oauth.AuthorizationServer> {
   const issuer = new URL(env.UNIAUTH_ISSUER);
-  const response = await oauth.discoveryRequest(issuer, requestOptions(env.UNIAUTH_ISSUER));
+  const response = await oauth.discoveryRequest(issuer, requestOptions(env.UNIAUTH_ISSUER, TIMEOUT_MS));
   return oauth.processDiscoveryResponse(issuer, response);
 }

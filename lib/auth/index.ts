@@ -1,4 +1,4 @@
-import NextAuth, { AuthError, type Session } from "next-auth";
+import NextAuth, { AuthError, customFetch, type Session } from "next-auth";
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import { uniauthClaimsSchema } from "@/lib/auth/claims";
@@ -6,11 +6,13 @@ import { authConfig, toSession } from "@/lib/auth/config";
 import { discover, discoveredAlready } from "@/lib/auth/discovery";
 import { type SignInRefusal, logAuthEvent } from "@/lib/auth/events";
 import { pruneExpired } from "@/lib/auth/housekeeping";
+import { withUniAuthOutagePage } from "@/lib/auth/outage";
 import { uniauthProvider } from "@/lib/auth/provider";
 import { checkSession, toToken } from "@/lib/auth/session-check";
 import { readSessionCookie } from "@/lib/auth/session-cookie";
 import { endSession } from "@/lib/auth/sessions";
 import { emailBelongsToAnotherSubject, recordSignIn } from "@/lib/auth/sign-in";
+import { uniauthFetch } from "@/lib/auth/uniauth-fetch";
 import { withGroups } from "@/lib/auth/userinfo";
 import { env } from "@/lib/env";
 
@@ -18,7 +20,7 @@ const nextAuth = NextAuth(async (request) => ({
   ...authConfig,
   // Auth.js's own routes (which receive a request) talk to UniAuth, so they wait for discovery; anything else
   // (reading a session) must not wait on UniAuth and takes the cached copy if there is one.
-  providers: [uniauthProvider(request ? await discover().catch(() => null) : discoveredAlready())],
+  providers: [{ ...uniauthProvider(request ? await discover().catch(() => null) : discoveredAlready()), [customFetch]: uniauthFetch }],
   callbacks: {
     ...authConfig.callbacks,
     async signIn({ profile }) {
@@ -70,7 +72,8 @@ async function signInRefusal(profile: unknown): Promise<SignInRefusal | null> {
   return null;
 }
 
-export const { handlers, signIn, signOut, unstable_update: reissueSessionCookie } = nextAuth;
+export const { signIn, signOut, unstable_update: reissueSessionCookie } = nextAuth;
+export const handlers = { GET: withUniAuthOutagePage(nextAuth.handlers.GET), POST: withUniAuthOutagePage(nextAuth.handlers.POST) };
 
 /**
  * The current session: the cookie decrypted, then its row checked against the database (one query, with the

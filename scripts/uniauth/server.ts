@@ -118,11 +118,12 @@ export async function startLocalUniAuth({ port, appUrl, stateDir }: Options): Pr
       return;
     }
     if (ctx.method === "PUT" && ctx.path === "/dev/offline") {
-      const ms = z.number().int().min(100).max(60_000).safeParse(await readJson(ctx.req));
-      if (!ms.success) ctx.throw(400, "Send the number of milliseconds to stay offline (100 to 60000).");
+      const parsed = z.number().int().min(100).max(60_000).safeParse(await readJson(ctx.req));
+      if (!parsed.success) return ctx.throw(400, "Send the number of milliseconds to stay offline (100 to 60000).");
+      const ms = parsed.data;
       // Once this answer is out, stop listening (a real "connection refused") and drop open connections.
-      ctx.res.once("finish", () => goOffline(ms.data));
-      ctx.body = { offlineMs: ms.data };
+      ctx.res.once("finish", () => goOffline(ms));
+      ctx.body = { offlineMs: ms };
       return;
     }
     const interaction = /^\/interaction\/([\w-]+)(?:\/(login|abort))?$/.exec(ctx.path);

@@ -97,25 +97,38 @@ export const test = base.extend<
    */
   secondInstance: [
     async ({}, use) => {
-      const port = Number(process.env.E2E_PORT ?? 3100) + 1;
-      const origin = `http://localhost:${port}`;
-      // Through the same wrapper as the first, so its output goes to the server log as well.
-      const app = spawn(process.execPath, ["--import", "tsx", "scripts/e2e-server.ts", TEST_RESULTS.serverLog, "--port", String(port)], {
-        env: process.env,
-        stdio: ["ignore", "ignore", "inherit"],
-      });
-      const exited = once(app, "exit");
-      await Promise.race([
-        expect.poll(() => fetch(origin).then((response) => response.ok, () => false), { timeout: 30_000 }).toBe(true),
-        exited.then(([code]) => Promise.reject(new Error(`The second instance (next start --port ${port}) exited with ${code}.`))),
-      ]);
-      await use(origin);
-      if (app.exitCode === null && app.signalCode === null) app.kill();
-      await exited;
+      const app = await startInstance(Number(process.env.E2E_PORT ?? 3100) + 1);
+      await use(app.origin);
+      await app.stop();
     },
     { scope: "worker", timeout: 60_000 },
   ],
 });
+
+/**
+ * Another `next start` of the same build on `port`, with the tests' environment and `overrides` (a dead database,
+ * say), and its own in-process caches (discovery not fetched yet). Resolves once it serves the home page.
+ */
+export async function startInstance(port: number, overrides: Record<string, string> = {}): Promise<{ origin: string; stop: () => Promise<void> }> {
+  const origin = `http://localhost:${port}`;
+  // Through the same wrapper as the first, so its output goes to the server log as well.
+  const app = spawn(process.execPath, ["--import", "tsx", "scripts/e2e-server.ts", TEST_RESULTS.serverLog, "--port", String(port)], {
+    env: { ...process.env, ...overrides },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const exited = once(app, "exit");
+  await Promise.race([
+    expect.poll(() => fetch(origin).then((response) => response.ok, () => false), { timeout: 30_000 }).toBe(true),
+    exited.then(([code]) => Promise.reject(new Error(`The instance on port ${port} (next start) exited with ${code}.`))),
+  ]);
+  return {
+    origin,
+    stop: async () => {
+      if (app.exitCode === null && app.signalCode === null) app.kill();
+      await exited;
+    },
+  };
+}
 
 /** Notes tokens a test has seen, for the last check: none of them may appear in the app's logs. */
 export function sawTokens(...tokens: (string | null | undefined)[]): void {

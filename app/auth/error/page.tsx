@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { UNIAUTH_UNAVAILABLE } from "@/lib/auth/paths";
 
 export const metadata: Metadata = { title: "Sign-in problem · UniAuth starter" };
 
@@ -17,6 +18,11 @@ const MESSAGES: Record<string, { title: string; detail: string }> = {
     title: "This email address belongs to another account",
     detail:
       "A different UniAuth account already signed in here with this email address, so this one cannot be joined to it. If the address is yours, contact the site's operator.",
+  },
+  [UNIAUTH_UNAVAILABLE]: {
+    title: "UniAuth cannot be reached right now",
+    detail:
+      "Signing in goes through UniAuth, which is not answering at the moment. Nothing was changed, and if you are already signed in elsewhere in this app, that keeps working. Please try again in a minute.",
   },
   AccessDenied: { title: "Access denied", detail: "You cancelled the sign-in, or you are not allowed to sign in to this app." },
   Configuration: {

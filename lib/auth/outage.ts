@@ -1,0 +1,52 @@
+import "server-only";
+import type { NextRequest } from "next/server";
+import { discover } from "@/lib/auth/discovery";
+import { AUTH_ERROR_PATH, UNIAUTH_UNAVAILABLE_PATH } from "@/lib/auth/paths";
+import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
+import { describeFailure } from "@/lib/auth/uniauth-client";
+import { watchUniAuth } from "@/lib/auth/uniauth-fetch";
+
+/** At the click, UniAuth must answer within this, or the user is told it is unavailable. */
+const PROBE_TIMEOUT_MS = 2500;
+
+/**
+ * Whether UniAuth can take a sign-in now. Auth.js builds the authorization URL from our cached discovery without
+ * asking UniAuth anything, so a dead UniAuth would only show up as the browser's "This site can't be reached".
+ * So at the click, and only then (page views never call UniAuth), this asks the very endpoint the browser is about
+ * to be sent to. Any HTTP answer below 500 means UniAuth is up: a 400 for the missing parameters, a 405, even a 429
+ * from UniAuth's per-IP limit on it (counted against the server's IP, never a user's). A refused connection, a
+ * timeout, a 5xx or no discovery document means it is not. It can still die in the next instant; nothing can
+ * rule that out from here.
+ */
+export async function uniauthAnswers(): Promise<boolean> {
+  let outcome: string;
+  try {
+    const endpoint = (await discover()).authorization_endpoint;
+    const response = endpoint && (await fetch(endpoint, { method: "HEAD", redirect: "manual", signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }));
+    if (response && response.status < 500) return true;
+    outcome = response ? `its authorization endpoint answered ${response.status}` : "discovery names no authorization endpoint";
+  } catch (error) {
+    outcome = describeFailure(error);
+  }
+  console.error("UniAuth cannot take a sign-in now:", outcome);
+  return false;
+}
+
+type Handler = (request: NextRequest) => Promise<Response>;
+
+/**
+ * Auth.js's route handler, with UniAuth outages sent to our UniAuthUnavailable page instead of the browser's error
+ * page or Auth.js's generic "Configuration" one: a sign-in started at Auth.js's own route is checked first, as the
+ * sign-in action is, and a request during which UniAuth failed to answer (the code exchange, say) that Auth.js
+ * then sends to the error page goes to that page instead.
+ */
+export function withUniAuthOutagePage(handler: Handler): Handler {
+  return async (request) => {
+    const signIn = request.method === "POST" && request.nextUrl.pathname.endsWith(`/signin/${UNIAUTH_PROVIDER_ID}`);
+    if (signIn && !(await uniauthAnswers())) return new Response(null, { status: 303, headers: { Location: UNIAUTH_UNAVAILABLE_PATH } });
+    const { result, uniauthFailed } = await watchUniAuth(() => handler(request));
+    const location = result.headers.get("location");
+    if (!uniauthFailed || !location || new URL(location, request.url).pathname !== AUTH_ERROR_PATH) return result;
+    return Response.redirect(new URL(UNIAUTH_UNAVAILABLE_PATH, location), 302);
+  };
+}

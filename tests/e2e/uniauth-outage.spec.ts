@@ -1,0 +1,144 @@
+import type { Page } from "@playwright/test";
+import type pg from "pg";
+import { localUniAuth } from "../support/uniauth";
+import { SEEDED, expect, signInAs, startInstance, test } from "./fixtures";
+
+// UniAuth down or failing at the click or at the callback: the browser lands on our own page (never on the dead
+// host, never on the generic error) within seconds, nothing is written, signed-in users carry on, and sign-in
+// works again by itself once UniAuth is back.
+
+const UNAVAILABLE = /\/auth\/error\?error=UniAuthUnavailable$/;
+
+test.afterEach(async () => {
+  await localUniAuth.setAuthorizeStatus(null);
+  await localUniAuth.setDiscoveryStatus(null);
+  await localUniAuth.setTokenEndpointStatus(null);
+  await localUniAuth.setTokenEndpointDelay(0);
+});
+
+/** Rows the app would write at a sign-in: new sessions and users since `since`. */
+async function writtenSince(db: pg.Pool, since: Date) {
+  const { rows } = await db.query<{ sessions: number; users: number }>(
+    `select (select count(*)::int from "Session" where "createdAt" >= $1) as sessions, (select count(*)::int from "User" where "lastSignInAt" >= $1) as users`,
+    [since],
+  );
+  return rows[0];
+}
+
+/** Our page, fast, answering 503 with Retry-After when loaded, with a way back to sign in. */
+async function expectOutagePage(page: Page, clickedAt: number) {
+  await expect(page).toHaveURL(UNAVAILABLE, { timeout: 8000 });
+  expect(Date.now() - clickedAt).toBeLessThan(7000);
+  await expect(page.getByRole("heading", { name: "UniAuth cannot be reached right now" })).toBeVisible();
+  const reloaded = await page.reload();
+  expect(reloaded?.status()).toBe(503);
+  expect(reloaded?.headers()["retry-after"]).toBe("60");
+  await expect(page.getByRole("link", { name: "Try again" })).toHaveAttribute("href", "/signin");
+}
+
+async function clickSignIn(page: Page, origin = ""): Promise<number> {
+  await page.goto(`${origin}/signin`);
+  const clickedAt = Date.now();
+  await page.getByRole("button", { name: "Sign in with UniAuth" }).click();
+  return clickedAt;
+}
+
+test("UniAuth's authorization endpoint answering 503 at the click: our page, not UniAuth's error", async ({ page, newBrowser, db }) => {
+  const signedIn = await newBrowser();
+  await signInAs(signedIn, "admin");
+  const since = new Date();
+
+  await test.step("the click lands on our page", async () => {
+    await localUniAuth.setAuthorizeStatus(503);
+    await expectOutagePage(page, await clickSignIn(page));
+    expect(await writtenSince(db, since)).toEqual({ sessions: 0, users: 0 });
+  });
+
+  await test.step("a signed-in user carries on meanwhile", async () => {
+    await signedIn.goto("/dashboard");
+    await expect(signedIn.getByRole("heading", { name: `Welcome, ${SEEDED.admin}` })).toBeVisible();
+  });
+
+  await test.step("UniAuth back: Try again signs in", async () => {
+    await localUniAuth.setAuthorizeStatus(null);
+    await page.getByRole("link", { name: "Try again" }).click();
+    await signInAs(page, "member");
+  });
+});
+
+test("UniAuth refusing connections at the click: our page within seconds, and sign-in again once it listens", async ({ page, newBrowser, db }) => {
+  test.setTimeout(60_000);
+  const signedIn = await newBrowser();
+  await signInAs(signedIn, "admin");
+  await page.goto("/signin");
+  const since = new Date();
+
+  await test.step("the click lands on our page", async () => {
+    await localUniAuth.goOffline(10_000);
+    await expectOutagePage(page, await clickSignIn(page));
+    expect(await writtenSince(db, since)).toEqual({ sessions: 0, users: 0 });
+  });
+
+  await test.step("a signed-in user carries on meanwhile", async () => {
+    await signedIn.goto("/dashboard");
+    await expect(signedIn.getByRole("heading", { name: `Welcome, ${SEEDED.admin}` })).toBeVisible();
+  });
+
+  await test.step("UniAuth back: sign-in works, no restart", async () => {
+    await expect.poll(() => localUniAuth.events().then(() => true, () => false), { timeout: 15_000 }).toBe(true);
+    await signInAs(page, "member");
+  });
+});
+
+for (const [fault, breakIt] of [
+  ["answering 503", () => localUniAuth.setTokenEndpointStatus(503)],
+  ["not answering (timeout)", () => localUniAuth.setTokenEndpointDelay(8000)],
+] as const) {
+  test(`UniAuth's token endpoint ${fault} during the callback: our page, no session or user written`, async ({ page, newBrowser, db }) => {
+    test.setTimeout(45_000);
+    const signedIn = await newBrowser();
+    await signInAs(signedIn, "admin");
+    const since = new Date();
+
+    await test.step("the code exchange fails: our page, not Auth.js's Configuration error", async () => {
+      await clickSignIn(page);
+      await breakIt();
+      const pickedAt = Date.now();
+      await page.getByRole("button", { name: new RegExp(SEEDED.member) }).click();
+      await expectOutagePage(page, pickedAt);
+      expect(await writtenSince(db, since)).toEqual({ sessions: 0, users: 0 });
+    });
+
+    await test.step("a signed-in user carries on meanwhile", async () => {
+      await signedIn.goto("/dashboard");
+      await expect(signedIn.getByRole("heading", { name: `Welcome, ${SEEDED.admin}` })).toBeVisible();
+    });
+
+    await test.step("UniAuth back: sign-in works (UniAuth still knows the user, so it does not ask again)", async () => {
+      await localUniAuth.setTokenEndpointStatus(null);
+      await localUniAuth.setTokenEndpointDelay(0);
+      await page.getByRole("link", { name: "Try again" }).click();
+      await page.getByRole("button", { name: "Sign in with UniAuth" }).click();
+      await expect(page.getByRole("heading", { name: `Welcome, ${SEEDED.member}` })).toBeVisible();
+    });
+  });
+}
+
+test("UniAuth's discovery answering 503 on an instance that has no copy yet: our page, and sign-in once discovery is back", async ({ page }) => {
+  test.setTimeout(90_000);
+  // A fresh instance: the first one has long cached discovery (and rightly uses that copy).
+  const fresh = await startInstance(Number(process.env.E2E_PORT ?? 3100) + 52);
+  try {
+    await localUniAuth.setDiscoveryStatus(503);
+    await expectOutagePage(page, await clickSignIn(page, fresh.origin));
+
+    await localUniAuth.setDiscoveryStatus(null);
+    // A failed discovery is retried 10 s later (lib/auth/discovery.ts), not cached for good.
+    await expect(async () => {
+      await clickSignIn(page, fresh.origin);
+      await expect(page.getByRole("button", { name: new RegExp(SEEDED.member) })).toBeVisible({ timeout: 3000 });
+    }).toPass({ timeout: 30_000 });
+  } finally {
+    await fresh.stop();
+  }
+});

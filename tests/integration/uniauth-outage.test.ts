@@ -1,0 +1,141 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { NextRequest } from "next/server";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { type LocalUniAuth, startLocalUniAuth } from "../../scripts/uniauth/server";
+import { importWithEnv } from "../support/fresh-import";
+
+const put = (body: unknown): RequestInit => ({ method: "PUT", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+
+/** A port nothing listens on (until a test starts something there). */
+async function freePort(): Promise<number> {
+  const server = http.createServer().listen(0, "localhost");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The app's outage modules, fresh (no discovery cached), talking to a UniAuth at `port`. */
+function outageModules(port: number) {
+  return importWithEnv(
+    async () => ({ ...(await import("@/lib/auth/outage")), ...(await import("@/lib/auth/discovery")), ...(await import("@/lib/auth/uniauth-fetch")) }),
+    { UNIAUTH_ISSUER: `http://localhost:${port}` },
+  );
+}
+
+let uniauth: LocalUniAuth | undefined;
+afterEach(async () => {
+  vi.useRealTimers();
+  await uniauth?.stop();
+  uniauth = undefined;
+});
+const start = async (port: number) => (uniauth = await startLocalUniAuth({ port, appUrl: "http://localhost:3199" }));
+
+describe("uniauthAnswers (the check at the sign-in click)", () => {
+  it("is true while UniAuth answers, false within seconds when its authorization endpoint fails or it refuses connections", async () => {
+    const port = await freePort();
+    const { uniauthAnswers } = await outageModules(port);
+    const { issuer } = await start(port);
+    expect(await uniauthAnswers()).toBe(true);
+
+    await fetch(`${issuer}/dev/authorize-status`, put(503));
+    expect(await uniauthAnswers()).toBe(false);
+    await fetch(`${issuer}/dev/authorize-status`, put(null));
+    expect(await uniauthAnswers()).toBe(true);
+
+    await uniauth!.stop();
+    const started = Date.now();
+    expect(await uniauthAnswers()).toBe(false);
+    expect(Date.now() - started).toBeLessThan(3000);
+    await start(port);
+    expect(await uniauthAnswers()).toBe(true);
+  });
+
+  it("is false without a discovery document, and a failed discovery is retried 10 s later, not cached for good", async () => {
+    const port = await freePort();
+    const { uniauthAnswers, discoveryStatus } = await outageModules(port);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    expect(await uniauthAnswers()).toBe(false);
+    expect(discoveryStatus()).toBe("unreachable");
+
+    await start(port);
+    // Within the retry delay the failure stands (UniAuth is not asked again on every click)...
+    vi.setSystemTime(Date.now() + 5_000);
+    expect(await uniauthAnswers()).toBe(false);
+    // ...after it, UniAuth is asked again and sign-in works.
+    vi.setSystemTime(Date.now() + 6_000);
+    expect(await uniauthAnswers()).toBe(true);
+    expect(discoveryStatus()).toBe("ok");
+  });
+
+  it("is false when UniAuth's discovery answers 503 and there is no copy yet", async () => {
+    const port = await freePort();
+    const { uniauthAnswers } = await outageModules(port);
+    const { issuer } = await start(port);
+    await fetch(`${issuer}/dev/discovery-status`, put(503));
+    expect(await uniauthAnswers()).toBe(false);
+  });
+});
+
+describe("withUniAuthOutagePage (Auth.js's route handler)", () => {
+  const callback = () => new NextRequest("http://localhost:3199/api/auth/callback/uniauth?code=c&state=s");
+  const toConfigurationError = () => Response.redirect("http://localhost:3199/auth/error?error=Configuration", 302);
+
+  it("sends a request on which UniAuth failed (5xx or refused) to the UniAuthUnavailable page instead of Configuration", async () => {
+    const port = await freePort();
+    const { withUniAuthOutagePage, uniauthFetch } = await outageModules(port);
+    const { issuer } = await start(port);
+    await fetch(`${issuer}/dev/token-endpoint-status`, put(503));
+    const exchange = (url: string) => uniauthFetch(url, { method: "POST" }).catch(() => undefined);
+
+    const after5xx = await withUniAuthOutagePage(async () => (await exchange(`${issuer}/api/oauth/token`), toConfigurationError()))(callback());
+    expect(after5xx.status).toBe(302);
+    expect(after5xx.headers.get("location")).toBe("http://localhost:3199/auth/error?error=UniAuthUnavailable");
+
+    await uniauth!.stop();
+    const afterRefused = await withUniAuthOutagePage(async () => (await exchange(`${issuer}/api/oauth/token`), toConfigurationError()))(callback());
+    expect(afterRefused.headers.get("location")).toBe("http://localhost:3199/auth/error?error=UniAuthUnavailable");
+  });
+
+  it("leaves other errors alone (UniAuth answered), and a success even after a failed call", async () => {
+    const port = await freePort();
+    const { withUniAuthOutagePage, uniauthFetch } = await outageModules(port);
+    const { issuer } = await start(port);
+    const answered = await withUniAuthOutagePage(async () => (await uniauthFetch(`${issuer}/.well-known/openid-configuration`), toConfigurationError()))(callback());
+    expect(answered.headers.get("location")).toBe("http://localhost:3199/auth/error?error=Configuration");
+
+    await fetch(`${issuer}/dev/discovery-status`, put(503));
+    const succeeded = await withUniAuthOutagePage(async () => (await uniauthFetch(`${issuer}/.well-known/openid-configuration`), Response.redirect("http://localhost:3199/dashboard", 302)))(callback());
+    expect(succeeded.headers.get("location")).toBe("http://localhost:3199/dashboard");
+  });
+
+  it("gives up on a UniAuth that does not answer after 5 s (Auth.js sets no timeout of its own)", async () => {
+    const silent = http.createServer(() => undefined).listen(0, "localhost");
+    await new Promise((resolve) => silent.once("listening", resolve));
+    try {
+      const { withUniAuthOutagePage, uniauthFetch } = await outageModules((silent.address() as AddressInfo).port);
+      const started = Date.now();
+      const response = await withUniAuthOutagePage(async () => {
+        await uniauthFetch(`http://localhost:${(silent.address() as AddressInfo).port}/api/oauth/token`).catch(() => undefined);
+        return toConfigurationError();
+      })(callback());
+      expect(Date.now() - started).toBeGreaterThanOrEqual(4900);
+      expect(Date.now() - started).toBeLessThan(7000);
+      expect(response.headers.get("location")).toBe("http://localhost:3199/auth/error?error=UniAuthUnavailable");
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  }, 10_000);
+
+  it("checks UniAuth before a sign-in started at Auth.js's own route", async () => {
+    const port = await freePort();
+    const { withUniAuthOutagePage } = await outageModules(port);
+    const handler = vi.fn(async () => Response.redirect(`http://localhost:${port}/api/oauth/authorize?client_id=x`, 302));
+    const response = await withUniAuthOutagePage(handler)(new NextRequest("http://localhost:3199/api/auth/signin/uniauth", { method: "POST" }));
+    expect(response.status).toBe(303);
+    expect(response.headers.get("location")).toBe("/auth/error?error=UniAuthUnavailable");
+    expect(handler).not.toHaveBeenCalled();
+  });
+});
