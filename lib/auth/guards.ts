@@ -3,9 +3,8 @@ import type { Session } from "next-auth";
 import { cookies } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { auth } from "@/lib/auth";
-import { SESSION_ENDED_PATH, SIGN_IN_PATH } from "@/lib/auth/paths";
+import { DATABASE_UNAVAILABLE_PATH, SESSION_ENDED_PATH, SIGN_IN_PATH } from "@/lib/auth/paths";
 import { sessionCookieNames } from "@/lib/auth/session-cookie";
-import { AppError } from "@/lib/errors";
 
 /**
  * The real boundary for every protected page, route handler and server action (middleware is only a
@@ -13,7 +12,8 @@ import { AppError } from "@/lib/errors";
  */
 export async function requireUser(): Promise<Session> {
   const session = await auth();
-  if (session?.unavailable) throw new AppError("service_unavailable", "The app cannot reach its database right now.");
+  // The session may well be alive: keep the cookie, and answer 503 from a route handler (a page cannot).
+  if (session?.unavailable) redirect(DATABASE_UNAVAILABLE_PATH);
   // A cookie without a live session row: the session was ended on the server; clear the cookie too.
   if (!session) redirect(sessionCookieNames(await cookies()).length ? SESSION_ENDED_PATH : SIGN_IN_PATH);
   return session;

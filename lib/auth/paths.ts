@@ -7,3 +7,5 @@ export const UNIAUTH_UNAVAILABLE = "UniAuthUnavailable";
 export const UNIAUTH_UNAVAILABLE_PATH = `${AUTH_ERROR_PATH}?error=${UNIAUTH_UNAVAILABLE}`;
 export const FORBIDDEN_PATH = "/forbidden";
 export const POST_LOGOUT_PATH = "/signed-out";
+/** Answers 503 with a page saying the database is unreachable (app/unavailable/route.ts). */
+export const DATABASE_UNAVAILABLE_PATH = "/unavailable";

@@ -11,7 +11,7 @@ async function expectAccessible(page: Page, path: string) {
 }
 
 test("every page a visitor sees passes axe", async ({ page }) => {
-  for (const path of ["/", "/signin", "/signin?reason=session-ended", "/auth/error?error=EmailUnverified", "/auth/error?error=UniAuthUnavailable", "/auth/error", "/signed-out", "/no-such-page"]) {
+  for (const path of ["/", "/signin", "/signin?reason=session-ended", "/auth/error?error=EmailUnverified", "/auth/error?error=UniAuthUnavailable", "/auth/error", "/signed-out", "/unavailable", "/no-such-page"]) {
     await test.step(path, () => expectAccessible(page, path));
   }
 });

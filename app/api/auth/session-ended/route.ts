@@ -2,6 +2,7 @@ import { type NextRequest, NextResponse } from "next/server";
 import { auth } from "@/lib/auth";
 import { SIGN_IN_PATH } from "@/lib/auth/paths";
 import { clearSessionCookies, sessionCookieNames } from "@/lib/auth/session-cookie";
+import { databaseUnavailable } from "@/lib/http/database-unavailable";
 
 export const dynamic = "force-dynamic";
 
@@ -10,10 +11,10 @@ export const dynamic = "force-dynamic";
  * logout) sends the browser here: the stale cookie is cleared and the user is asked to sign in again.
  * A session that is still valid is left alone, so this cannot be used to sign anyone out.
  */
-export async function GET(request: NextRequest): Promise<NextResponse> {
+export async function GET(request: NextRequest): Promise<Response> {
   const session = await auth();
   // The database is down: the session may well be alive, so keep the cookie.
-  if (session?.unavailable) return new NextResponse("The app cannot reach its database right now.", { status: 503 });
+  if (session?.unavailable) return databaseUnavailable();
   if (session?.user) return NextResponse.redirect(new URL("/dashboard", request.url));
   const response = NextResponse.redirect(new URL(`${SIGN_IN_PATH}?reason=session-ended`, request.url));
   clearSessionCookies(sessionCookieNames(request.cookies), response.cookies);
