@@ -13,16 +13,17 @@ const PROBE_TIMEOUT_MS = 2500;
  * Whether UniAuth can take a sign-in now. Auth.js builds the authorization URL from our cached discovery without
  * asking UniAuth anything, so a dead UniAuth would only show up as the browser's "This site can't be reached".
  * So at the click, and only then (page views never call UniAuth), this asks the very endpoint the browser is about
- * to be sent to. Any HTTP answer below 500 means UniAuth is up: a 400 for the missing parameters, a 405, even a 429
- * from UniAuth's per-IP limit on it (counted against the server's IP, never a user's). A refused connection, a
- * timeout, a 5xx or no discovery document means it is not. It can still die in the next instant; nothing can
- * rule that out from here.
+ * to be sent to, with a bare GET (an authorization server must answer that, a 400 for the missing parameters; a
+ * HEAD may be a method it never serves). Any HTTP answer below 500 means UniAuth is up, even a 429 from its per-IP
+ * limit (counted against the server's IP, never a user's); a refused connection, a timeout, a 5xx or no discovery
+ * document means it is not. It can still die in the next instant: nothing can rule that out from here.
  */
 export async function uniauthAnswers(): Promise<boolean> {
   let outcome: string;
   try {
     const endpoint = (await discover()).authorization_endpoint;
-    const response = endpoint && (await fetch(endpoint, { method: "HEAD", redirect: "manual", signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }));
+    const response = endpoint ? await fetch(endpoint, { redirect: "manual", signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }) : undefined;
+    await response?.body?.cancel();
     if (response && response.status < 500) return true;
     outcome = response ? `its authorization endpoint answered ${response.status}` : "discovery names no authorization endpoint";
   } catch (error) {

@@ -54,9 +54,11 @@ test("UniAuth's authorization endpoint answering 503 at the click: our page, not
     expect(await writtenSince(db, since)).toEqual({ sessions: 0, users: 0 });
   });
 
-  await test.step("a signed-in user carries on meanwhile", async () => {
+  await test.step("a signed-in user carries on meanwhile, and the page view asks UniAuth nothing", async () => {
+    const viewedAt = Date.now();
     await signedIn.goto("/dashboard");
     await expect(signedIn.getByRole("heading", { name: `Welcome, ${SEEDED.admin}` })).toBeVisible();
+    expect(await localUniAuth.events(viewedAt)).toEqual([]);
   });
 
   await test.step("UniAuth back: Try again signs in", async () => {
