@@ -9,7 +9,11 @@ import { SEEDED, expect, signInAs, startInstance, test } from "./fixtures";
 
 const UNAVAILABLE = /\/auth\/error\?error=UniAuthUnavailable$/;
 
+const uniauthListens = () => localUniAuth.events().then(() => true, () => false);
+
 test.afterEach(async () => {
+  // A test that failed while UniAuth was offline must not leave the next one without it.
+  await expect.poll(uniauthListens, { timeout: 15_000 }).toBe(true);
   await localUniAuth.setAuthorizeStatus(null);
   await localUniAuth.setDiscoveryStatus(null);
   await localUniAuth.setTokenEndpointStatus(null);
@@ -87,7 +91,7 @@ test("UniAuth refusing connections at the click: our page within seconds, and si
   });
 
   await test.step("UniAuth back: sign-in works, no restart", async () => {
-    await expect.poll(() => localUniAuth.events().then(() => true, () => false), { timeout: 15_000 }).toBe(true);
+    await expect.poll(uniauthListens, { timeout: 15_000 }).toBe(true);
     await signInAs(page, "member");
   });
 });
