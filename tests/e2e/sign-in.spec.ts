@@ -30,8 +30,9 @@ test("a member signs in with UniAuth and sees their dashboard", async ({ page, d
     expect(rows[0]!.refresh).toBe(true);
   });
 
-  await test.step("UniAuth received PKCE S256, state and nonce", async () => {
-    const authorize = (await localUniAuth.events(before)).filter((event) => event.type === "authorize");
+  await test.step("UniAuth received PKCE S256, state and nonce (after the click's bare check that it answers)", async () => {
+    const [check, ...authorize] = (await localUniAuth.events(before)).filter((event) => event.type === "authorize");
+    expect(check!.detail).toEqual({ status: 400 });
     expect(authorize).toHaveLength(1);
     expect(authorize[0]!.detail).toMatchObject({
       response_type: "code",

@@ -29,11 +29,14 @@ test("a /signed-out visit without our state does not claim UniAuth signed out", 
   await expect(page.getByRole("status")).toContainText("could not be confirmed");
 });
 
-test("UniAuth calls after warm-up: one authorize and one token call per sign-in, none per page view", async ({ page }) => {
+test("UniAuth calls after warm-up: the click's check, one authorize and one token call per sign-in, none per page view", async ({ page }) => {
   const since = Date.now();
   await signInAs(page, "staff");
-  // Discovery is cached for a day, not fetched per sign-in; the ID token needs no userinfo or JWKS call.
-  expect((await localUniAuth.events(since)).map((event) => event.type).sort()).toEqual(["authorize", "token"]);
+  // Discovery is cached for a day, not fetched per sign-in; the ID token needs no userinfo or JWKS call. The click
+  // checks that UniAuth answers (a bare GET of its authorization endpoint, lib/auth/outage.ts) before the browser goes.
+  const events = await localUniAuth.events(since);
+  expect(events.map((event) => event.type).sort()).toEqual(["authorize", "authorize", "token"]);
+  expect(events.filter((event) => event.type === "authorize" && !event.detail.client_id)).toEqual([expect.objectContaining({ detail: { status: 400 } })]);
 
   const warm = Date.now();
   for (const path of ["/dashboard", "/admin", "/", "/dashboard", "/admin"]) await page.goto(path);
