@@ -4,9 +4,9 @@ import pg from "pg";
 import { env } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
-const globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };
+const globalForDb = globalThis as unknown as { db?: { pool: pg.Pool; prisma: PrismaClient } };
 
-function createClient(): PrismaClient {
+function connect() {
   // One small pool per instance. Connections idle for 5 s are closed: an instance suspended between requests
   // (Vercel's Fluid compute) would otherwise wake up holding sockets the server has dropped.
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 5, idleTimeoutMillis: 5_000, connectionTimeoutMillis: 5_000 });
@@ -14,10 +14,15 @@ function createClient(): PrismaClient {
   pool.on("error", (error) => console.error("An idle database connection failed:", "code" in error ? error.code : error.name));
   // On Vercel, keeps the function alive until idle connections are closed; elsewhere it does nothing.
   attachDatabasePool(pool);
-  return new PrismaClient({ adapter: new PrismaPg(pool) });
+  return { pool, prisma: new PrismaClient({ adapter: new PrismaPg(pool) }) };
 }
 
-/** The one Prisma client. Kept on globalThis in development so hot reloads reuse its pool. */
-export const db = globalForPrisma.prisma ?? createClient();
+// Kept on globalThis in development so hot reloads reuse the pool.
+const connection = globalForDb.db ?? connect();
+if (env.NODE_ENV === "development") globalForDb.db = connection;
 
-if (env.NODE_ENV === "development") globalForPrisma.prisma = db;
+/** The one Prisma client. */
+export const db = connection.prisma;
+
+/** Its pool, for the one query every signed-in request makes (lib/auth/sessions.ts); everything else uses `db`. */
+export const pool = connection.pool;

@@ -2,7 +2,7 @@ import "server-only";
 import type { RefreshableSession } from "@/lib/auth/refresh";
 import { type TokenColumn, createTokenCrypto } from "@/lib/auth/token-crypto";
 import type { SessionUser } from "@/lib/auth/types";
-import { db } from "@/lib/db";
+import { db, pool } from "@/lib/db";
 import { env } from "@/lib/env";
 
 /** Encrypts and decrypts the tokens in Session rows, with the same secrets, in the same order, as the cookie. */
@@ -28,29 +28,46 @@ export interface ActiveSession {
 /** How often `lastSeenAt` is written: a page view is not worth a write. */
 const LAST_SEEN_EVERY_MS = 5 * 60_000;
 
-/** A Session row joined with its user's fields. */
-interface CheckedSessionRow extends RefreshableSession, Omit<SessionUser, "id"> {
-  createdAt: Date;
-  expiresAt: Date;
-  lastSeenAt: Date;
-}
+const TIMESTAMPS = ["createdAt", "expiresAt", "lastSeenAt", "accessTokenExpiresAt", "tokensRefreshedAt", "refreshLeaseUntil"] as const;
+
+// Prisma keeps DateTime as UTC `timestamp` columns: read as epoch milliseconds, never through the driver's local time.
+const FIND_ACTIVE_SESSION = {
+  name: "find-active-session",
+  text: `
+    SELECT s.id, s."userId", s."refreshToken", s."refreshFailures",
+           ${TIMESTAMPS.map((column) => `extract(epoch from s."${column}")::float8 * 1000 AS "${column}"`).join(", ")},
+           u.name, u.email, u.image, u.groups, u."isStaff", u."isSuperuser"
+    FROM "Session" s JOIN "User" u ON u.id = s."userId"
+    WHERE s.id = $1 AND s."expiresAt" > (now() AT TIME ZONE 'UTC')`,
+};
+
+/** A Session row joined with its user's fields, its times in epoch milliseconds. */
+type CheckedSessionRow = Omit<RefreshableSession, (typeof TIMESTAMPS)[number]> &
+  Omit<SessionUser, "id"> &
+  Record<(typeof TIMESTAMPS)[number], number | null>;
 
 /**
  * The session registry's answer to "is this browser still signed in?", with the user's current roles. It runs on
- * every signed-in request, so it is one statement (session and user joined), written in SQL: Prisma's query
- * building costs as much again as the round trip here. The refresh token comes back still encrypted: only a
- * refresh decrypts it, and the stored value doubles as the refresh lease's compare-and-swap key.
+ * every signed-in request, so it is one prepared statement (session and user joined) sent straight to the pool:
+ * Prisma's query building costs as much again as the round trip here. The refresh token comes back still
+ * encrypted: only a refresh decrypts it, and the stored value doubles as the refresh lease's compare-and-swap key.
  */
 export async function findActiveSession(id: string) {
-  const [row] = await db.$queryRaw<CheckedSessionRow[]>`
-    SELECT s.id, s."userId", s."createdAt", s."expiresAt", s."lastSeenAt", s."refreshToken", s."accessTokenExpiresAt",
-           s."tokensRefreshedAt", s."refreshLeaseUntil", s."refreshFailures",
-           u.name, u.email, u.image, u.groups, u."isStaff", u."isSuperuser"
-    FROM "Session" s JOIN "User" u ON u.id = s."userId"
-    WHERE s.id = ${id} AND s."expiresAt" > ${new Date()}`;
+  const { rows } = await pool.query<CheckedSessionRow>({ ...FIND_ACTIVE_SESSION, values: [id] });
+  const row = rows[0];
   if (!row) return null;
   const { name, email, image, groups, isStaff, isSuperuser, ...session } = row;
-  return { ...session, user: { id: session.userId, name, email, image, groups, isStaff, isSuperuser } };
+  const time = (column: (typeof TIMESTAMPS)[number]) => (session[column] === null ? null : new Date(session[column]));
+  return {
+    ...session,
+    createdAt: time("createdAt")!,
+    expiresAt: time("expiresAt")!,
+    lastSeenAt: time("lastSeenAt")!,
+    tokensRefreshedAt: time("tokensRefreshedAt")!,
+    accessTokenExpiresAt: time("accessTokenExpiresAt"),
+    refreshLeaseUntil: time("refreshLeaseUntil"),
+    user: { id: session.userId, name, email, image, groups, isStaff, isSuperuser },
+  };
 }
 
 /** Records that the session was used, at most every few minutes. */
