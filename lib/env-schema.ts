@@ -18,6 +18,9 @@ const WHERE = {
   SESSION_REVALIDATE_SECONDS: "leave unset to revalidate when the access token expires (1 h at UniAuth); at least 300",
   CRON_SECRET: "any random string of 16+ characters (`openssl rand -hex 32`); Vercel Cron sends it as a bearer token",
   UNIAUTH_FRONTCHANNEL_LOGOUT: "true to accept front-channel logout (an unauthenticated GET); leave unset for back-channel only",
+  STEP_UP_MAX_AGE_SECONDS: "leave unset for 600: how recent a UniAuth sign-in must be for a sensitive action; 30 to 86400",
+  STEP_UP_ACR: "leave unset for any; e.g. urn:uniauth:acr:mfa to require MFA for sensitive actions (several: space-separated)",
+  AUDIT_RETENTION_DAYS: "leave unset for 90: how long the audit trail keeps an auth event; at least 1",
 } as const;
 
 type Key = keyof typeof WHERE;
@@ -25,6 +28,7 @@ type Key = keyof typeof WHERE;
 // An empty string in a .env file means "not set".
 const text = z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), z.string().trim().optional());
 const required = (message: string) => text.pipe(z.string({ error: message }));
+const integer = (message: string) => z.coerce.number<string | undefined>({ error: message }).int(message);
 const secret = text.pipe(z.string().min(32, "must be at least 32 characters").optional());
 const url = (protocols: RegExp, message: string) =>
   z.url({ protocol: protocols, error: message }).transform((value) => value.replace(/\/+$/, ""));
@@ -43,9 +47,19 @@ const schema = z
     DATABASE_URL: required("is missing").pipe(url(/^postgres(ql)?$/, "must be a postgresql:// URL")),
     DATABASE_URL_UNPOOLED: text.pipe(url(/^postgres(ql)?$/, "must be a postgresql:// URL").optional()),
     UNIAUTH_LOGOUT_TOKEN_OPTIONAL: text.pipe(z.enum(["jti", "exp"], { error: "must be jti or exp (or unset)" }).optional()),
-    SESSION_REVALIDATE_SECONDS: text.pipe(z.coerce.number<string | undefined>({ error: "must be a number of seconds" }).int().min(300, "must be at least 300").optional()),
+    SESSION_REVALIDATE_SECONDS: text.pipe(integer("must be a number of seconds").min(300, "must be at least 300").optional()),
     CRON_SECRET: text.pipe(z.string().min(16, "must be at least 16 characters").optional()),
     UNIAUTH_FRONTCHANNEL_LOGOUT: text.pipe(z.stringbool({ error: "must be true or false" }).default(false)),
+    STEP_UP_MAX_AGE_SECONDS: text.pipe(integer("must be a number of seconds").min(30, "must be at least 30").max(86_400, "must be at most 86400").default(600)),
+    // Like OpenID's acr_values: space-separated, any one of them will do.
+    STEP_UP_ACR: text.pipe(
+      z
+        .string()
+        .regex(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, "must be acr values separated by single spaces, e.g. urn:uniauth:acr:mfa")
+        .transform((value) => value.split(" "))
+        .optional(),
+    ),
+    AUDIT_RETENTION_DAYS: text.pipe(integer("must be a number of days").min(1, "must be at least 1").default(90)),
   })
   .superRefine(
     (env, ctx) => {

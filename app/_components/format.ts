@@ -1,6 +1,18 @@
 const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const dateTimeSeconds = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
 
 /** Dates are shown in UTC so the server's rendering never depends on where it runs. */
-export function formatDate(value: Date | string): string {
-  return `${dateTime.format(new Date(value))} UTC`;
+export function formatDate(value: Date | string, { seconds = false } = {}): string {
+  return `${(seconds ? dateTimeSeconds : dateTime).format(new Date(value))} UTC`;
+}
+
+const SIGN_IN_METHODS: Record<string, string> = {
+  "urn:uniauth:acr:pwd": "password",
+  "urn:uniauth:acr:mfa": "password and MFA",
+  "urn:uniauth:acr:passkey": "passkey",
+};
+
+/** How UniAuth says the user signed in (`acr`), in words; an acr this app does not know is shown as it is. */
+export function describeSignInMethod(acr: string | null | undefined): string {
+  return acr ? (SIGN_IN_METHODS[acr] ?? acr) : "not stated by UniAuth";
 }

@@ -1,19 +1,42 @@
 import type { Metadata } from "next";
+import { ConfirmItsYouButton } from "@/app/_components/confirm-its-you";
 import { formatDate } from "@/app/_components/format";
+import { describeStepUpPolicy } from "@/app/_components/step-up-policy";
 import { requireStaff } from "@/lib/auth/guards";
 import { getRegistryOverview, listUsers } from "@/lib/data/admin";
+import { auditFilterSchema, listAuthEvents } from "@/lib/data/audit-trail";
+import { getMyRecentAuth } from "@/lib/data/sessions";
 import { endAllSessionsAction } from "./actions";
+import { AuditTrail } from "./audit-trail";
 
 export const metadata: Metadata = { title: "Administration · UniAuth starter" };
 
-export default async function AdminPage() {
+export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { user } = await requireStaff();
-  const [users, overview] = await Promise.all([listUsers(), user.isSuperuser ? getRegistryOverview() : null]);
+  const filter = auditFilterSchema.parse(await searchParams);
+  const superuser = user.isSuperuser;
+  const [users, overview, trail, recentAuth] = await Promise.all([
+    listUsers(),
+    superuser ? getRegistryOverview() : null,
+    superuser ? listAuthEvents(filter) : null,
+    superuser ? getMyRecentAuth() : null,
+  ]);
   return (
     <>
       <section className="card">
         <h1>Administration</h1>
         <h2>All users</h2>
+        {recentAuth &&
+          (recentAuth.recentUntil ? (
+            <p className="lead" role="status">
+              You have confirmed it&apos;s you: ending sessions is allowed until {formatDate(recentAuth.recentUntil)}.
+            </p>
+          ) : (
+            <div className="notice">
+              <p>Ending a user&apos;s sessions is sensitive: it needs {describeStepUpPolicy(recentAuth.policy)}.</p>
+              <ConfirmItsYouButton returnTo="/admin" />
+            </div>
+          ))}
         <table>
           <thead>
             <tr>
@@ -22,7 +45,7 @@ export default async function AdminPage() {
               <th>Roles</th>
               <th>Last sign-in</th>
               <th>Active sessions</th>
-              {user.isSuperuser && <th />}
+              {superuser && <th />}
             </tr>
           </thead>
           <tbody>
@@ -33,7 +56,7 @@ export default async function AdminPage() {
                 <td>{[row.isSuperuser && "superuser", row.isStaff && "staff"].filter(Boolean).join(", ") || "member"}</td>
                 <td>{row.lastSignInAt ? formatDate(row.lastSignInAt) : "never"}</td>
                 <td>{row.activeSessions}</td>
-                {user.isSuperuser && (
+                {superuser && (
                   <td>
                     {row.activeSessions > 0 && (
                       <form action={endAllSessionsAction}>
@@ -65,6 +88,7 @@ export default async function AdminPage() {
           </dl>
         </section>
       )}
+      {trail && <AuditTrail filter={filter} trail={trail} emails={users.map((row) => row.email)} />}
     </>
   );
 }

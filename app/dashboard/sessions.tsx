@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { formatDate } from "@/app/_components/format";
+import { describeSignInMethod, formatDate } from "@/app/_components/format";
 import type { SessionSummary } from "@/lib/data/sessions";
 import { type ActionResult, endOtherSessionsAction, endSessionAction } from "./actions";
 
@@ -18,6 +18,7 @@ export function SessionList({ sessions }: { sessions: SessionSummary[] }) {
           <tr>
             <th>Device</th>
             <th>Started</th>
+            <th>Signed in at UniAuth</th>
             <th>Last seen</th>
             <th />
           </tr>
@@ -30,6 +31,13 @@ export function SessionList({ sessions }: { sessions: SessionSummary[] }) {
                 {session.current && <span className="tag">this device</span>}
               </td>
               <td>{formatDate(session.createdAt)}</td>
+              <td>
+                {session.authTime ? formatDate(session.authTime) : "—"}
+                <small className="muted">
+                  {describeSignInMethod(session.acr)}
+                  {session.amr.length > 0 && ` (${session.amr.join(", ")})`}
+                </small>
+              </td>
               <td>{formatDate(session.lastSeenAt)}</td>
               <td>
                 {!session.current && (

@@ -4,18 +4,31 @@ import { randomBytes } from "node:crypto";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { auth, reissueSessionCookie, signIn, signOut } from "@/lib/auth";
+import { requireUser } from "@/lib/auth/guards";
 import { LOGOUT_STATE_COOKIE, POST_LOGOUT_PATH, endSessionUrl, revokeRefreshToken } from "@/lib/auth/end-session";
 import { uniauthAnswers } from "@/lib/auth/outage";
 import { UNIAUTH_UNAVAILABLE_PATH } from "@/lib/auth/paths";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
 import { safeCallbackPath } from "@/lib/auth/redirect";
 import { sessionTokens } from "@/lib/auth/sessions";
+import { beginStepUp } from "@/lib/auth/step-up";
 import { appOrigin } from "@/lib/http/origin";
 
 export async function signInWithUniAuth(formData: FormData): Promise<void> {
   // This also warms the discovery cache, so Auth.js builds the authorization URL from it.
   if (!(await uniauthAnswers())) redirect(UNIAUTH_UNAVAILABLE_PATH);
   await signIn(UNIAUTH_PROVIDER_ID, { redirectTo: safeCallbackPath(formData.get("callbackUrl"), "/dashboard") });
+}
+
+/**
+ * "Confirm it's you": sends the signed-in user to UniAuth for a fresh sign-in (a step-up), which comes back to
+ * the same session and then to the page they left (lib/auth/step-up.ts).
+ */
+export async function confirmItsYou(formData: FormData): Promise<void> {
+  const session = await requireUser();
+  if (!(await uniauthAnswers())) redirect(UNIAUTH_UNAVAILABLE_PATH);
+  const returnTo = safeCallbackPath(formData.get("callbackUrl"), "/dashboard");
+  await signIn(UNIAUTH_PROVIDER_ID, { redirectTo: returnTo }, await beginStepUp(session, returnTo));
 }
 
 /**

@@ -1,5 +1,5 @@
 import "server-only";
-import { logAuthEvent } from "@/lib/auth/events";
+import { recordAuthEvent } from "@/lib/auth/audit-trail";
 import { CLOCK_SKEW_SECONDS, type LogoutClaims } from "@/lib/auth/logout-token";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
 import { db } from "@/lib/db";
@@ -49,6 +49,6 @@ export async function endSessionsForLogout(claims: LogoutClaims): Promise<number
   }
   if (!outcome?.recorded) throw new AppError("invalid_request", "this logout token (jti) was already used");
   // A sid or a sub names one user, so the ended sessions all share one userId.
-  logAuthEvent({ event: "logout.backchannel", userId: outcome.userId ?? undefined, sessionsEnded: outcome.ended });
+  await recordAuthEvent({ event: "logout.backchannel", userId: outcome.userId ?? undefined, sessionsEnded: outcome.ended });
   return outcome.ended;
 }

@@ -16,7 +16,9 @@ export const uniauthClaimsSchema = z.object({
   picture: z.url().optional(),
   sid: z.string().min(1).optional(),
   groups: groupsSchema,
-  // For the sign-in log only: a malformed value is dropped rather than refusing the sign-in.
+  // How and when the user proved who they are. A malformed value is dropped rather than refusing the sign-in;
+  // a step-up, which needs them, then fails its own checks (lib/auth/step-up.ts).
+  auth_time: z.number().int().positive().optional().catch(undefined),
   acr: z.string().max(200).optional().catch(undefined),
   amr: z.array(z.string().max(50)).max(10).optional().catch(undefined),
 });

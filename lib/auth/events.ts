@@ -16,7 +16,32 @@ export type AuthEvent =
   | { event: "refresh.ended"; userId: string; sessionId: string; reason: RefreshEndReason }
   | { event: "refresh.backed_off"; userId: string; sessionId: string; reason: string; delayMs: number }
   | { event: "sessions.ended_by_admin"; actorUserId: string; userId: string; sessionsEnded: number }
-  | { event: "sessions.ended_by_user"; userId: string; sessionId: string; sessionsEnded: number };
+  | { event: "sessions.ended_by_user"; userId: string; sessionId: string; sessionsEnded: number }
+  | { event: "stepup.required"; userId: string; sessionId: string }
+  | { event: "stepup.accepted"; userId: string; sessionId: string; acr?: string; amr?: readonly string[] }
+  | { event: "stepup.refused"; userId: string; sessionId: string; reason: StepUpRefusal };
+
+export type AuthEventKind = AuthEvent["event"];
+
+/** Every kind, in the order above: the audit trail's filter lists them. */
+export const AUTH_EVENT_KINDS = [
+  "signin.accepted",
+  "signin.refused",
+  "signout",
+  "logout.backchannel",
+  "logout.backchannel.rejected",
+  "logout.frontchannel",
+  "refresh.ended",
+  "refresh.backed_off",
+  "sessions.ended_by_admin",
+  "sessions.ended_by_user",
+  "stepup.required",
+  "stepup.accepted",
+  "stepup.refused",
+] as const satisfies readonly AuthEventKind[];
+
+/** Why a step-up (a fresh UniAuth sign-in for a sensitive action) did not count. */
+export type StepUpRefusal = "AnotherAccount" | "AuthTimeMissing" | "AuthTimeStale" | "AcrNotMet";
 
 /** Why a sign-in was refused: the app's own checks, or the type of the Auth.js error that stopped it. */
 export type SignInRefusal = "InvalidClaims" | "EmailUnverified" | "AccountConflict" | (string & {});
@@ -30,14 +55,21 @@ export type RefreshEndReason =
 /** Reasons may quote what a caller sent (a logout token's `typ`, say): keep a line a line. */
 const MAX_TEXT = 200;
 
+/** The event's fields as written (long text cut short), with what is not known left out. */
+export function eventFields(event: AuthEvent): { event: AuthEventKind } & Record<string, unknown> {
+  const fields = Object.entries(event)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => [key, typeof value === "string" ? value.slice(0, MAX_TEXT) : value]);
+  return Object.fromEntries(fields) as { event: AuthEventKind } & Record<string, unknown>;
+}
+
 /**
  * Writes one auth event as one JSON line on stdout. Never throws: logging an event must not fail the request
- * it describes. Each event has a single call site, where the request has done what the event says.
+ * it describes. (lib/auth/audit-trail.ts stores it as well.)
  */
 export function logAuthEvent(event: AuthEvent): void {
   try {
-    const fields = Object.entries(event).map(([key, value]) => [key, typeof value === "string" ? value.slice(0, MAX_TEXT) : value]);
-    const { event: name, ...rest } = Object.fromEntries(fields) as Record<string, unknown>;
+    const { event: name, ...rest } = eventFields(event);
     console.log(JSON.stringify({ event: name, at: new Date().toISOString(), ...rest }));
   } catch {
     // Nothing sensible to do: stdout itself failed.

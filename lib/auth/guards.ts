@@ -1,10 +1,14 @@
 import "server-only";
 import type { Session } from "next-auth";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { auth } from "@/lib/auth";
-import { DATABASE_UNAVAILABLE_PATH, SESSION_ENDED_PATH, SIGN_IN_PATH } from "@/lib/auth/paths";
+import { recordAuthEvent } from "@/lib/auth/audit-trail";
+import { DATABASE_UNAVAILABLE_PATH, SESSION_ENDED_PATH, SIGN_IN_PATH, STEP_UP_PATH } from "@/lib/auth/paths";
+import { safeCallbackPath } from "@/lib/auth/redirect";
 import { sessionCookieNames } from "@/lib/auth/session-cookie";
+import { recentAuthOf } from "@/lib/auth/step-up";
+import { appOrigin } from "@/lib/http/origin";
 
 /**
  * The real boundary for every protected page, route handler and server action (middleware is only a
@@ -31,4 +35,21 @@ export async function requireSuperuser(): Promise<Session> {
   const session = await requireUser();
   if (!session.user.isSuperuser) forbidden();
   return session;
+}
+
+/**
+ * For sensitive actions, after the role guard: the user signed in at UniAuth within STEP_UP_MAX_AGE_SECONDS (and,
+ * when STEP_UP_ACR is set, that way). Otherwise nothing happens and the browser goes to "Confirm it's you", which
+ * comes back to `returnTo`: by default the page the action was sent from.
+ */
+export async function requireRecentAuth(session: Session, returnTo?: string): Promise<Session> {
+  if ((await recentAuthOf(session.sessionId)).recentUntil) return session;
+  await recordAuthEvent({ event: "stepup.required", userId: session.user.id, sessionId: session.sessionId });
+  redirect(`${STEP_UP_PATH}?${new URLSearchParams({ callbackUrl: returnTo ?? (await referringPath()) })}`);
+}
+
+/** The app page a request came from (a server action's form), else the dashboard. */
+async function referringPath(): Promise<string> {
+  const [referer, origin] = [(await headers()).get("referer"), await appOrigin()];
+  return referer?.startsWith(`${origin}/`) ? safeCallbackPath(referer.slice(origin.length), "/dashboard") : "/dashboard";
 }

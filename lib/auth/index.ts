@@ -4,14 +4,17 @@ import { cache } from "react";
 import { uniauthClaimsSchema } from "@/lib/auth/claims";
 import { authConfig, toSession } from "@/lib/auth/config";
 import { discover, discoveredAlready } from "@/lib/auth/discovery";
-import { type SignInRefusal, logAuthEvent } from "@/lib/auth/events";
+import { recordAuthEvent } from "@/lib/auth/audit-trail";
+import type { SignInRefusal } from "@/lib/auth/events";
 import { pruneExpired } from "@/lib/auth/housekeeping";
 import { withUniAuthOutagePage } from "@/lib/auth/outage";
+import { AUTH_ERROR_PATH } from "@/lib/auth/paths";
 import { uniauthProvider } from "@/lib/auth/provider";
 import { checkSession, toToken } from "@/lib/auth/session-check";
 import { readSessionCookie } from "@/lib/auth/session-cookie";
 import { endSession } from "@/lib/auth/sessions";
-import { emailBelongsToAnotherSubject, recordSignIn } from "@/lib/auth/sign-in";
+import { emailBelongsToAnotherSubject, recordSignIn, recordStepUp } from "@/lib/auth/sign-in";
+import { endStepUp, pendingStepUp, stepUpRefusal } from "@/lib/auth/step-up";
 import { uniauthFetch } from "@/lib/auth/uniauth-fetch";
 import { withGroups } from "@/lib/auth/userinfo";
 import { env } from "@/lib/env";
@@ -25,14 +28,27 @@ const nextAuth = NextAuth(async (request) => ({
     ...authConfig.callbacks,
     async signIn({ profile }) {
       const refusal = await signInRefusal(profile);
-      if (!refusal) return true;
-      logAuthEvent({ event: "signin.refused", reason: refusal });
-      return `/auth/error?error=${refusal}`;
+      if (refusal) {
+        await recordAuthEvent({ event: "signin.refused", reason: refusal });
+        return `${AUTH_ERROR_PATH}?error=${refusal}`;
+      }
+      const stepUp = await pendingStepUp();
+      const stepUpRefused = stepUp && (await stepUpRefusal(stepUp, uniauthClaimsSchema.parse(profile)));
+      if (!stepUp || !stepUpRefused) return true;
+      await endStepUp();
+      await recordAuthEvent({ event: "stepup.refused", userId: stepUp.userId, sessionId: stepUp.sessionId, reason: stepUpRefused });
+      // The session the browser holds is left as it was.
+      return `${AUTH_ERROR_PATH}?${new URLSearchParams({ error: stepUpRefused, callbackUrl: stepUp.returnTo })}`;
     },
     async jwt({ token, account, profile, trigger }) {
       if (trigger === "signIn" && account) {
         const granted = account.scope?.split(" ").includes("groups");
         const claims = uniauthClaimsSchema.parse(granted ? await withGroups(profile ?? {}, account.access_token) : profile);
+        const stepUp = await pendingStepUp();
+        if (stepUp) {
+          await endStepUp();
+          return toToken(await recordStepUp({ sessionId: stepUp.sessionId, claims, tokens: account }));
+        }
         const userAgent = (await headers()).get("user-agent");
         const session = await recordSignIn({ claims, tokens: account, userAgent });
         // Sign-ins are rare (UniAuth rate-limits them), so each one also sweeps expired rows.
@@ -45,7 +61,7 @@ const nextAuth = NextAuth(async (request) => ({
   logger: {
     error(error) {
       const type = error instanceof AuthError ? error.type : error.name;
-      if (SIGN_IN_FAILURES.has(type)) logAuthEvent({ event: "signin.refused", reason: type });
+      if (SIGN_IN_FAILURES.has(type)) void recordAuthEvent({ event: "signin.refused", reason: type });
       // As Auth.js's own logger prints it, less the "details" it adds from the failed request.
       const cause = error.cause instanceof Object && "err" in error.cause && error.cause.err instanceof Error ? error.cause.err : undefined;
       console.error(`[auth][error] ${type}: ${error.message}`, ...(cause ? ["\n[auth][cause]:", cause.stack] : []));
@@ -56,7 +72,7 @@ const nextAuth = NextAuth(async (request) => ({
       const token = "token" in message ? message.token : null;
       if (!token?.sessionId) return;
       await endSession(token.sessionId);
-      if (token.sub) logAuthEvent({ event: "signout", userId: token.sub, sessionId: token.sessionId });
+      if (token.sub) await recordAuthEvent({ event: "signout", userId: token.sub, sessionId: token.sessionId });
     },
   },
 }));

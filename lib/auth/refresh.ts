@@ -2,7 +2,8 @@ import "server-only";
 import * as oauth from "oauth4webapi";
 import { z } from "zod";
 import { groupsSchema, rolesFromGroups } from "@/lib/auth/claims";
-import { type RefreshEndReason, logAuthEvent } from "@/lib/auth/events";
+import { recordAuthEvent } from "@/lib/auth/audit-trail";
+import type { RefreshEndReason } from "@/lib/auth/events";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
 import { endSession, storedTokens } from "@/lib/auth/sessions";
 import { DEFAULT_ACCESS_TOKEN_SECONDS } from "@/lib/auth/sign-in";
@@ -71,7 +72,7 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
   const who = { userId: session.userId, sessionId: session.id };
   const end = async (reason: RefreshEndReason) => {
     await endSession(session.id);
-    logAuthEvent({ event: "refresh.ended", ...who, reason });
+    await recordAuthEvent({ event: "refresh.ended", ...who, reason });
     return "ended" as const;
   };
   let refreshToken: string;
@@ -92,7 +93,7 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
   const mine = { id: session.id, refreshLeaseUntil: lease };
   const backOff = async (reason: string, delayMs = Math.min(BACKOFF_MS * 2 ** session.refreshFailures, MAX_BACKOFF_MS)) => {
     await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: new Date(Date.now() + delayMs), refreshFailures: { increment: 1 } } });
-    logAuthEvent({ event: "refresh.backed_off", ...who, reason, delayMs });
+    await recordAuthEvent({ event: "refresh.backed_off", ...who, reason, delayMs });
     return "skipped" as const;
   };
 

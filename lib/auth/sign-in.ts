@@ -4,7 +4,7 @@ import type { Account } from "next-auth";
 import { type UniAuthClaims, rolesFromGroups } from "@/lib/auth/claims";
 import { SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
 import { discoveredIssuer } from "@/lib/auth/discovery";
-import { logAuthEvent } from "@/lib/auth/events";
+import { recordAuthEvent } from "@/lib/auth/audit-trail";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
 import type { TokenColumn } from "@/lib/auth/token-crypto";
 import { type ActiveSession, sessionUserSelect, storedTokens } from "@/lib/auth/sessions";
@@ -40,24 +40,46 @@ export async function emailBelongsToAnotherSubject(claims: Pick<UniAuthClaims, "
   return !!existing?.accounts.length && !existing.accounts.some((account) => account.providerAccountId === claims.sub);
 }
 
+const profileOf = (claims: UniAuthClaims, now: Date) => ({
+  email: claims.email,
+  emailVerified: claims.email_verified,
+  name: claims.name ?? null,
+  image: claims.picture ?? null,
+  groups: claims.groups,
+  ...rolesFromGroups(claims.groups),
+  lastSignInAt: now,
+});
+
+/** When and how the user proved who they are, as UniAuth signed it into the ID token. */
+const authContextOf = (claims: UniAuthClaims) => ({
+  authTime: claims.auth_time ? new Date(claims.auth_time * 1000) : null,
+  acr: claims.acr ?? null,
+  amr: claims.amr ? [...claims.amr] : [],
+});
+
+/** A grant's tokens as a Session row keeps them: encrypted, bound to the row's id and column. */
+function tokenColumns(id: string, tokens: SignIn["tokens"], now: Date) {
+  const encrypt = (column: TokenColumn, token: string | undefined) => (token ? storedTokens.encrypt(id, column, token) : null);
+  return {
+    idToken: encrypt("idToken", tokens.id_token),
+    accessToken: encrypt("accessToken", tokens.access_token),
+    accessTokenExpiresAt: new Date(tokens.expires_at ? tokens.expires_at * 1000 : now.getTime() + DEFAULT_ACCESS_TOKEN_SECONDS * 1000),
+    refreshToken: encrypt("refreshToken", tokens.refresh_token),
+  };
+}
+
+const activeSessionSelect = { id: true, createdAt: true, expiresAt: true, user: { select: sessionUserSelect } } as const;
+
 /**
  * Records a successful sign-in in one transaction: the user (roles re-derived from `groups` every time,
  * which Auth.js does not do), the link to the (issuer, client, pairwise sub) account, and a new Session row
- * holding this grant's tokens server-side, encrypted. Logs `signin.accepted`.
+ * holding this grant's tokens server-side, encrypted. Records `signin.accepted`.
  */
 export async function recordSignIn({ claims, tokens, userAgent }: SignIn): Promise<ActiveSession> {
   const now = new Date();
   const issuer = await discoveredIssuer();
   const account = accountOf(issuer, claims.sub);
-  const profile = {
-    email: claims.email,
-    emailVerified: claims.email_verified,
-    name: claims.name ?? null,
-    image: claims.picture ?? null,
-    groups: claims.groups,
-    ...rolesFromGroups(claims.groups),
-    lastSignInAt: now,
-  };
+  const profile = profileOf(claims, now);
 
   const session = await db.$transaction(async (tx) => {
     const linked = await tx.account.findUnique({
@@ -67,17 +89,16 @@ export async function recordSignIn({ claims, tokens, userAgent }: SignIn): Promi
     // A verified email is a safe join key across clients (dev, staging, production have different pairwise
     // subs); the signIn callback has already refused an email held by another sub at this client.
     const user = linked
-      ? await tx.user.update({ where: { id: linked.userId }, data: profile, select: sessionUserSelect })
+      ? await tx.user.update({ where: { id: linked.userId }, data: profile, select: { id: true } })
       : await tx.user.upsert({
           where: { email: claims.email },
           create: { ...profile, accounts: { create: account } },
           update: { ...profile, accounts: { create: account } },
-          select: sessionUserSelect,
+          select: { id: true },
         });
     // The ciphertexts are bound to the row's id, so it is chosen here (random, like the cuid default it replaces).
     const id = randomUUID();
-    const encrypt = (column: TokenColumn, token: string | undefined) => (token ? storedTokens.encrypt(id, column, token) : null);
-    const session = await tx.session.create({
+    return tx.session.create({
       data: {
         id,
         userId: user.id,
@@ -85,15 +106,36 @@ export async function recordSignIn({ claims, tokens, userAgent }: SignIn): Promi
         sid: claims.sid ?? null,
         expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000),
         userAgent: userAgent?.slice(0, 512) ?? null,
-        idToken: encrypt("idToken", tokens.id_token),
-        accessToken: encrypt("accessToken", tokens.access_token),
-        accessTokenExpiresAt: new Date(tokens.expires_at ? tokens.expires_at * 1000 : now.getTime() + DEFAULT_ACCESS_TOKEN_SECONDS * 1000),
-        refreshToken: encrypt("refreshToken", tokens.refresh_token),
+        ...tokenColumns(id, tokens, now),
+        ...authContextOf(claims),
       },
-      select: { id: true, createdAt: true, expiresAt: true },
+      select: activeSessionSelect,
     });
-    return { ...session, user };
   });
-  logAuthEvent({ event: "signin.accepted", userId: session.user.id, sessionId: session.id, acr: claims.acr, amr: claims.amr });
+  await recordAuthEvent({ event: "signin.accepted", userId: session.user.id, sessionId: session.id, acr: claims.acr, amr: claims.amr });
+  return session;
+}
+
+/**
+ * Records a step-up (lib/auth/step-up.ts has checked it): the browser's existing session takes the new grant's
+ * tokens, UniAuth session id and authentication context, and the user the current profile and roles. No new
+ * session: the browser keeps its row, and a refresh in flight (holding the old lease) writes nothing over it.
+ */
+export async function recordStepUp({ sessionId, claims, tokens }: { sessionId: string } & Omit<SignIn, "userAgent">): Promise<ActiveSession> {
+  const now = new Date();
+  const session = await db.session.update({
+    where: { id: sessionId },
+    data: {
+      sid: claims.sid ?? null,
+      ...tokenColumns(sessionId, tokens, now),
+      tokensRefreshedAt: now,
+      refreshLeaseUntil: null,
+      refreshFailures: 0,
+      ...authContextOf(claims),
+      user: { update: profileOf(claims, now) },
+    },
+    select: activeSessionSelect,
+  });
+  await recordAuthEvent({ event: "stepup.accepted", userId: session.user.id, sessionId, acr: claims.acr, amr: claims.amr });
   return session;
 }

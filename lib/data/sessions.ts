@@ -1,6 +1,7 @@
 import "server-only";
-import { logAuthEvent } from "@/lib/auth/events";
-import { requireSuperuser, requireUser } from "@/lib/auth/guards";
+import { recordAuthEvent } from "@/lib/auth/audit-trail";
+import { requireRecentAuth, requireSuperuser, requireUser } from "@/lib/auth/guards";
+import { recentAuthOf, stepUpPolicy } from "@/lib/auth/step-up";
 import { describeDevice } from "@/lib/data/user-agent";
 import { db } from "@/lib/db";
 
@@ -10,6 +11,10 @@ export interface SessionSummary {
   createdAt: Date;
   lastSeenAt: Date;
   current: boolean;
+  /** When the user last signed in at UniAuth for this session, and how (`acr`, `amr`): set at sign-in and step-up. */
+  authTime: Date | null;
+  acr: string | null;
+  amr: string[];
 }
 
 /** The signed-in user's live sessions, this device first. */
@@ -18,11 +23,17 @@ export async function listMySessions(): Promise<SessionSummary[]> {
   const sessions = await db.session.findMany({
     where: { userId: user.id, expiresAt: { gt: new Date() } },
     orderBy: { lastSeenAt: "desc" },
-    select: { id: true, userAgent: true, createdAt: true, lastSeenAt: true },
+    select: { id: true, userAgent: true, createdAt: true, lastSeenAt: true, authTime: true, acr: true, amr: true },
   });
   return sessions
     .map(({ userAgent, ...session }) => ({ ...session, device: describeDevice(userAgent), current: session.id === sessionId }))
     .sort((a, b) => Number(b.current) - Number(a.current));
+}
+
+/** This session's last UniAuth sign-in, until when it allows sensitive actions, and what they ask for. */
+export async function getMyRecentAuth() {
+  const { sessionId } = await requireUser();
+  return { ...(await recentAuthOf(sessionId)), policy: stepUpPolicy };
 }
 
 /** Ends one of the signed-in user's other sessions; someone else's session id matches nothing. */
@@ -30,7 +41,7 @@ export async function endMySession(id: string): Promise<boolean> {
   const { user, sessionId } = await requireUser();
   if (id === sessionId) return false;
   const { count } = await db.session.deleteMany({ where: { id, userId: user.id } });
-  logAuthEvent({ event: "sessions.ended_by_user", userId: user.id, sessionId, sessionsEnded: count });
+  await recordAuthEvent({ event: "sessions.ended_by_user", userId: user.id, sessionId, sessionsEnded: count });
   return count === 1;
 }
 
@@ -38,14 +49,17 @@ export async function endMySession(id: string): Promise<boolean> {
 export async function endMyOtherSessions(): Promise<number> {
   const { user, sessionId } = await requireUser();
   const { count } = await db.session.deleteMany({ where: { userId: user.id, id: { not: sessionId } } });
-  logAuthEvent({ event: "sessions.ended_by_user", userId: user.id, sessionId, sessionsEnded: count });
+  await recordAuthEvent({ event: "sessions.ended_by_user", userId: user.id, sessionId, sessionsEnded: count });
   return count;
 }
 
-/** Superusers only: ends every session of a user (they are signed out everywhere on their next request). */
+/**
+ * Superusers only, with a recent UniAuth sign-in (a sensitive action): ends every session of a user (they are
+ * signed out everywhere on their next request).
+ */
 export async function endAllSessionsOf(userId: string): Promise<number> {
-  const { user } = await requireSuperuser();
+  const { user } = await requireRecentAuth(await requireSuperuser());
   const { count } = await db.session.deleteMany({ where: { userId } });
-  logAuthEvent({ event: "sessions.ended_by_admin", actorUserId: user.id, userId, sessionsEnded: count });
+  await recordAuthEvent({ event: "sessions.ended_by_admin", actorUserId: user.id, userId, sessionsEnded: count });
   return count;
 }

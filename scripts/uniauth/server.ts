@@ -34,6 +34,8 @@ interface Options {
   port: number;
   /** The app's origin, for the client's redirect and logout URIs. */
   appUrl: string;
+  /** Other origins of the same app that may receive sign-ins (another instance, in the tests). */
+  otherAppUrls?: string[];
   /** Where signing keys live between runs, so restarts keep ID tokens and app sessions valid; none: fresh keys. */
   stateDir?: string;
 }
@@ -60,6 +62,9 @@ interface Secrets {
   pairwiseSalt: string;
 }
 
+/** How a user signed in, as UniAuth names it in `acr`. */
+const ACR = { pwd: "urn:uniauth:acr:pwd", mfa: "urn:uniauth:acr:mfa" } as const;
+
 const DISCOVERY_PATH = "/.well-known/openid-configuration";
 
 const ROUTES = {
@@ -75,7 +80,7 @@ const ROUTES = {
 } as const;
 
 /** Starts an OpenID provider that behaves like UniAuth (see shared/uniauth.md) on localhost. */
-export async function startLocalUniAuth({ port, appUrl, stateDir }: Options): Promise<LocalUniAuth> {
+export async function startLocalUniAuth({ port, appUrl, otherAppUrls = [], stateDir }: Options): Promise<LocalUniAuth> {
   if (process.env.NODE_ENV === "production") {
     throw new Error("The local UniAuth stand-in is for development and tests; it refuses to run with NODE_ENV=production.");
   }
@@ -96,7 +101,7 @@ export async function startLocalUniAuth({ port, appUrl, stateDir }: Options): Pr
     issued.splice(0, issued.length - 20_000);
   };
 
-  const provider = new Provider(issuer, configuration(appUrl, secrets, users, behaviour, noteIssued));
+  const provider = new Provider(issuer, configuration([appUrl, ...otherAppUrls], secrets, users, behaviour, noteIssued));
   provider.on("backchannel.success", (_ctx, _client, accountId, sid) => record("backchannel_logout", { ok: true, accountId, sid }));
   provider.on("backchannel.error", (_ctx, error, _client, accountId, sid) =>
     record("backchannel_logout", { ok: false, accountId, sid, error: error.message }),
@@ -171,14 +176,15 @@ export async function startLocalUniAuth({ port, appUrl, stateDir }: Options): Pr
 type RecordEvent = (type: UniAuthEvent["type"], detail: Record<string, unknown>) => void;
 type NoteIssued = (...tokens: unknown[]) => void;
 
-function configuration(appUrl: string, secrets: Secrets, users: UserStore, behaviour: Behaviour, noteIssued: NoteIssued): Configuration {
+function configuration(appUrls: string[], secrets: Secrets, users: UserStore, behaviour: Behaviour, noteIssued: NoteIssued): Configuration {
+  const appUrl = appUrls[0]!;
   return {
     clients: [
       {
         client_id: LOCAL_CLIENT.id,
         client_secret: LOCAL_CLIENT.secret,
         client_name: "UniAuth Next.js starter (local)",
-        redirect_uris: [`${appUrl}/api/auth/callback/uniauth`],
+        redirect_uris: appUrls.map((url) => `${url}/api/auth/callback/uniauth`),
         post_logout_redirect_uris: [`${appUrl}/signed-out`, appUrl],
         backchannel_logout_uri: `${appUrl}/api/auth/backchannel-logout`,
         backchannel_logout_session_required: true,
@@ -187,6 +193,8 @@ function configuration(appUrl: string, secrets: Secrets, users: UserStore, behav
         token_endpoint_auth_method: "client_secret_post",
         id_token_signed_response_alg: "RS256",
         subject_type: "pairwise",
+        // UniAuth's ID tokens always say when the user signed in.
+        require_auth_time: true,
       },
     ],
     jwks: { keys: [secrets.jwk, secrets.ecJwk] },
@@ -197,8 +205,8 @@ function configuration(appUrl: string, secrets: Secrets, users: UserStore, behav
     enabledJWA: { idTokenSigningAlgValues: ["RS256"] },
     pkce: { required: () => true },
     scopes: ["openid"],
-    // UniAuth advertises acr (urn:uniauth:acr:pwd|mfa|passkey) and amr; every sign-in here is by password.
-    acrValues: ["urn:uniauth:acr:pwd", "urn:uniauth:acr:mfa", "urn:uniauth:acr:passkey"],
+    // UniAuth advertises acr (urn:uniauth:acr:pwd|mfa|passkey) and amr; here a sign-in is by password, with or without MFA.
+    acrValues: [ACR.pwd, ACR.mfa, "urn:uniauth:acr:passkey"],
     claims: {
       // In the openid scope, or oidc-provider puts acr and amr in an ID token only when the client asks for them.
       openid: ["sub", "acr", "amr"],
@@ -285,22 +293,36 @@ function configuration(appUrl: string, secrets: Secrets, users: UserStore, behav
   };
 }
 
+const loginForm = z.object({
+  user: z.string(),
+  mfa: z.literal("yes").optional(),
+  minutesAgo: z.preprocess((value) => value || "0", z.coerce.number().int().min(0).max(1440)),
+});
+
 async function handleInteraction(provider: Provider, users: UserStore, ctx: Context, uid: string, action?: string) {
   const details = await provider.interactionDetails(ctx.req, ctx.res);
   if (details.uid !== uid) ctx.throw(400, "This sign-in request has expired; start again from the app.");
   if (ctx.method === "GET" && !action) {
     const client = await provider.Client.find(String(details.params.client_id));
     ctx.type = "html";
-    ctx.body = signInPage(uid, client?.clientName ?? "this app", users.all());
+    const mfaRequested = String(details.params.acr_values ?? "").split(" ").includes(ACR.mfa);
+    ctx.body = signInPage(uid, client?.clientName ?? "this app", users.all(), { mfaRequested });
     return;
   }
   if (ctx.method !== "POST" || !action) ctx.throw(405);
-  const form = new URLSearchParams(await readBody(ctx.req));
-  const user = users.get(form.get("user") ?? "");
-  if (action === "login" && !user) ctx.throw(400, "Unknown user.");
+  const login = loginForm.safeParse(Object.fromEntries(new URLSearchParams(await readBody(ctx.req))));
+  const user = login.success && users.get(login.data.user);
+  if (action === "login" && !user) ctx.throw(400, "Unknown user, or minutes ago is not a whole number from 0 to 1440.");
   const result =
-    action === "login"
-      ? { login: { accountId: user!.id, acr: "urn:uniauth:acr:pwd", amr: ["pwd"] } }
+    action === "login" && user && login.success
+      ? {
+          login: {
+            accountId: user.id,
+            ...(login.data.mfa ? { acr: ACR.mfa, amr: ["pwd", "otp", "mfa"] } : { acr: ACR.pwd, amr: ["pwd"] }),
+            // The ID token's auth_time: a sign-in "minutes ago" lets a developer try step-up without waiting.
+            ts: Math.floor(Date.now() / 1000) - login.data.minutesAgo * 60,
+          },
+        }
       : { error: "access_denied", error_description: "The user cancelled the sign-in." };
   ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false }));
   ctx.status = 303;

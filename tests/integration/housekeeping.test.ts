@@ -81,4 +81,16 @@ describe("the prune route", () => {
     expect(await exists(live.id)).toBe(true);
     expect(await db.logoutTokenJti.count({ where: { jti: { in: [`old-${expired.id}`, `new-${expired.id}`] } } })).toBe(1);
   });
+
+  it("deletes audit events older than AUDIT_RETENTION_DAYS (90 by default), and no newer one", async () => {
+    const day = 24 * 60 * 60 * 1000;
+    const marker = randomBytes(8).toString("hex");
+    const event = (daysAgo: number) => ({ kind: "signout", sessionId: `${marker}-${daysAgo}`, at: new Date(Date.now() - daysAgo * day) });
+    await db.authEvent.createMany({ data: [event(91), event(89), event(0)] });
+
+    const response = await call(`Bearer ${testEnv("CRON_SECRET")}`);
+    expect((await response.json()).pruned.authEvents).toBeGreaterThanOrEqual(1);
+    const left = await db.authEvent.findMany({ where: { sessionId: { startsWith: marker } }, select: { sessionId: true } });
+    expect(left.map((row) => row.sessionId).sort()).toEqual([`${marker}-0`, `${marker}-89`]);
+  });
 });

@@ -1,10 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ConfirmItsYouButton } from "@/app/_components/confirm-its-you";
 import { UNIAUTH_UNAVAILABLE } from "@/lib/auth/paths";
+import { safeCallbackPath } from "@/lib/auth/redirect";
 
 export const metadata: Metadata = { title: "Sign-in problem · UniAuth starter" };
 
-const MESSAGES: Record<string, { title: string; detail: string }> = {
+/** `stepUp`: a refused "Confirm it's you", which leaves the user signed in (lib/auth/step-up.ts). */
+type Message = { title: string; detail: string; stepUp?: true };
+
+const MESSAGES: Record<string, Message> = {
   EmailUnverified: {
     title: "Your email address is not verified",
     detail:
@@ -24,6 +29,27 @@ const MESSAGES: Record<string, { title: string; detail: string }> = {
     detail:
       "Signing in goes through UniAuth, which is not answering at the moment. Nothing was changed, and if you are already signed in elsewhere in this app, that keeps working. Please try again in a minute.",
   },
+  AnotherAccount: {
+    stepUp: true,
+    title: "That was a different UniAuth account",
+    detail:
+      "To confirm it's you, sign in at UniAuth with the account you are signed in here with. Nothing was changed: you are still signed in as before, and the action did not run.",
+  },
+  AuthTimeStale: {
+    stepUp: true,
+    title: "UniAuth did not confirm a new sign-in",
+    detail: "UniAuth answered with an earlier sign-in rather than a new one, so this could not count as confirming it's you. Nothing was changed; please try again.",
+  },
+  AuthTimeMissing: {
+    stepUp: true,
+    title: "UniAuth did not say when you signed in",
+    detail: "Without that, this app cannot tell whether the sign-in was new. Nothing was changed; please try again, and contact the site's operator if it keeps happening.",
+  },
+  AcrNotMet: {
+    stepUp: true,
+    title: "That action needs a stronger sign-in",
+    detail: "You signed in at UniAuth without the multi-factor authentication this action requires. Nothing was changed; confirm again and choose to sign in with MFA.",
+  },
   AccessDenied: { title: "Access denied", detail: "You cancelled the sign-in, or you are not allowed to sign in to this app." },
   Configuration: {
     title: "Sign-in is not available right now",
@@ -31,18 +57,27 @@ const MESSAGES: Record<string, { title: string; detail: string }> = {
   },
 };
 
-const FALLBACK = { title: "Sign-in failed", detail: "Something went wrong while signing you in. Please try again." };
+const FALLBACK: Message = { title: "Sign-in failed", detail: "Something went wrong while signing you in. Please try again." };
 
 export default async function AuthErrorPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { error } = await searchParams;
+  const { error, callbackUrl } = await searchParams;
   const message = (typeof error === "string" && MESSAGES[error]) || FALLBACK;
+  // A failed step-up leaves the user signed in: they go back to the page they left, or confirm again.
+  const returnTo = safeCallbackPath(callbackUrl, "/dashboard");
   return (
     <section className="card error" role="alert">
       <h1>{message.title}</h1>
       <p>{message.detail}</p>
-      <Link className="button" href="/signin">
-        Try again
-      </Link>
+      {message.stepUp ? (
+        <div className="actions">
+          <ConfirmItsYouButton returnTo={returnTo} />
+          <Link href={returnTo}>Back</Link>
+        </div>
+      ) : (
+        <Link className="button" href="/signin">
+          Try again
+        </Link>
+      )}
     </section>
   );
 }

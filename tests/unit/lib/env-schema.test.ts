@@ -70,6 +70,19 @@ describe("parseEnv", () => {
     expect(message).toContain("UNIAUTH_LOGOUT_TOKEN_OPTIONAL must be jti or exp");
   });
 
+  it("reads the step-up and audit settings, with their defaults", () => {
+    expect(parseEnv(valid)).toMatchObject({ STEP_UP_MAX_AGE_SECONDS: 600, AUDIT_RETENTION_DAYS: 90 });
+    expect(parseEnv(valid).STEP_UP_ACR).toBeUndefined();
+    expect(
+      parseEnv({ ...valid, STEP_UP_MAX_AGE_SECONDS: "300", STEP_UP_ACR: "urn:uniauth:acr:mfa urn:uniauth:acr:passkey", AUDIT_RETENTION_DAYS: "365" }),
+    ).toMatchObject({ STEP_UP_MAX_AGE_SECONDS: 300, STEP_UP_ACR: ["urn:uniauth:acr:mfa", "urn:uniauth:acr:passkey"], AUDIT_RETENTION_DAYS: 365 });
+    const message = errorOf({ ...valid, STEP_UP_MAX_AGE_SECONDS: "10 minutes", STEP_UP_ACR: "mfa,  passkey", AUDIT_RETENTION_DAYS: "0" });
+    expect(message).toContain("STEP_UP_MAX_AGE_SECONDS must be a number of seconds");
+    expect(message).toContain("STEP_UP_ACR must be acr values separated by single spaces");
+    expect(message).toContain("AUDIT_RETENTION_DAYS must be at least 1");
+    expect(errorOf({ ...valid, STEP_UP_MAX_AGE_SECONDS: "90000" })).toContain("STEP_UP_MAX_AGE_SECONDS must be at most 86400");
+  });
+
   it("reads several secrets as Auth.js does, newest (highest-numbered) first", () => {
     const [old, next, newest] = ["o", "n", "w"].map((c) => c.repeat(40));
     expect(parseEnv(valid).AUTH_SECRETS).toEqual([valid.AUTH_SECRET]);

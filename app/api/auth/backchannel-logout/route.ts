@@ -1,5 +1,5 @@
 import { endSessionsForLogout } from "@/lib/auth/backchannel-logout";
-import { logAuthEvent } from "@/lib/auth/events";
+import { recordAuthEvent } from "@/lib/auth/audit-trail";
 import { verifyLogoutToken } from "@/lib/auth/logout-token";
 import { readForm } from "@/lib/http/read-form";
 import { AppError } from "@/lib/errors";
@@ -28,7 +28,7 @@ export async function POST(request: Request): Promise<Response> {
   } catch (error) {
     const known = error instanceof AppError ? error : new AppError("service_unavailable");
     if (!(error instanceof AppError)) console.error("Back-channel logout failed:", error instanceof Error ? error.name : "unknown error");
-    logAuthEvent({ event: "logout.backchannel.rejected", reason: `${known.code}: ${known.message}` });
+    await recordAuthEvent({ event: "logout.backchannel.rejected", reason: `${known.code}: ${known.message}` });
     return Response.json({ error: known.code, error_description: known.message }, { status: known.status, headers: NO_STORE });
   }
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { discoveredIssuer } from "@/lib/auth/discovery";
-import { logAuthEvent } from "@/lib/auth/events";
+import { recordAuthEvent } from "@/lib/auth/audit-trail";
 import { endSessionsBySid } from "@/lib/auth/sessions";
 import { env } from "@/lib/env";
 
@@ -28,7 +28,7 @@ export async function GET(request: Request): Promise<Response> {
     if (!params.success || params.data.iss !== issuer) {
       return new Response("iss must be UniAuth's issuer and sid is required", { status: 400, headers });
     }
-    logAuthEvent({ event: "logout.frontchannel", sessionsEnded: await endSessionsBySid(issuer, params.data.sid) });
+    await recordAuthEvent({ event: "logout.frontchannel", sessionsEnded: await endSessionsBySid(issuer, params.data.sid) });
   } catch {
     return new Response("UniAuth or the session store is unreachable", { status: 503, headers });
   }

@@ -5,7 +5,7 @@ import { env } from "@/lib/env";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** Deletes expired sessions and logout-token ids. Called by Vercel Cron (vercel.json) with CRON_SECRET. */
+/** Deletes expired sessions and logout-token ids, and audit events past their retention. Called by Vercel Cron (vercel.json) with CRON_SECRET. */
 export async function GET(request: Request): Promise<Response> {
   const headers = { "Cache-Control": "no-store" };
   if (!env.CRON_SECRET || !bearerMatches(request.headers.get("authorization"), env.CRON_SECRET)) {

@@ -1,0 +1,88 @@
+import Link from "next/link";
+import { formatDate } from "@/app/_components/format";
+import { AUTH_EVENT_KINDS } from "@/lib/auth/events";
+import type { AuditEntry, AuditFilter } from "@/lib/data/audit-trail";
+
+interface Props {
+  filter: AuditFilter;
+  trail: { entries: AuditEntry[]; hasMore: boolean; unknownUser: boolean };
+  /** Suggestions for the user filter. */
+  emails: string[];
+}
+
+const describeDetail = ({ sessionId, detail }: AuditEntry) =>
+  [
+    ...(sessionId ? [`session ${sessionId.slice(0, 8)}…`] : []),
+    ...Object.entries(detail).map(([key, value]) => `${key}: ${Array.isArray(value) ? value.join(", ") : String(value)}`),
+  ].join(" · ") || "—";
+
+/** Superusers' view of the auth events (lib/data/audit-trail.ts): newest first, filterable, a page at a time. */
+export function AuditTrail({ filter, trail, emails }: Props) {
+  const pageLink = (page: number) =>
+    `/admin?${new URLSearchParams({ ...(filter.kind && { kind: filter.kind }), ...(filter.user && { user: filter.user }), page: String(page) })}#audit-trail`;
+  const filtered = !!(filter.kind || filter.user);
+  return (
+    <section className="card" id="audit-trail" aria-labelledby="audit-trail-heading">
+      <h2 id="audit-trail-heading">Audit trail</h2>
+      <form className="filters" method="get" action="/admin#audit-trail">
+        <label>
+          Kind
+          <select name="kind" defaultValue={filter.kind ?? ""}>
+            <option value="">all kinds</option>
+            {AUTH_EVENT_KINDS.map((kind) => (
+              <option key={kind}>{kind}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          User
+          <input type="email" name="user" list="audit-user-emails" placeholder="email" defaultValue={filter.user ?? ""} />
+        </label>
+        <datalist id="audit-user-emails">
+          {emails.map((email) => (
+            <option key={email} value={email} />
+          ))}
+        </datalist>
+        <button className="button secondary" type="submit">
+          Filter
+        </button>
+        {filtered && <Link href="/admin#audit-trail">Clear filters</Link>}
+      </form>
+      {trail.unknownUser ? (
+        <p role="status">No user has the email {filter.user}.</p>
+      ) : trail.entries.length === 0 ? (
+        <p role="status">No events{filtered ? " match these filters" : " yet"}.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>When</th>
+              <th>Event</th>
+              <th>User</th>
+              <th>By</th>
+              <th>Details</th>
+            </tr>
+          </thead>
+          <tbody>
+            {trail.entries.map((entry) => (
+              <tr key={entry.id}>
+                <td>{formatDate(entry.at, { seconds: true })}</td>
+                <td>
+                  <code>{entry.kind}</code>
+                </td>
+                <td>{entry.user ?? "—"}</td>
+                <td>{entry.actor ?? "—"}</td>
+                <td>{describeDetail(entry)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <nav className="pager" aria-label="Audit trail pages">
+        {filter.page > 1 && <Link href={pageLink(filter.page - 1)}>Newer</Link>}
+        <span>Page {filter.page}</span>
+        {trail.hasMore && <Link href={pageLink(filter.page + 1)}>Older</Link>}
+      </nav>
+    </section>
+  );
+}

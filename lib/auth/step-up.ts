@@ -1,0 +1,85 @@
+import "server-only";
+import type { Session } from "next-auth";
+import { cookies } from "next/headers";
+import { z } from "zod";
+import type { UniAuthClaims } from "@/lib/auth/claims";
+import { authConfig } from "@/lib/auth/config";
+import { discoveredIssuer } from "@/lib/auth/discovery";
+import type { StepUpRefusal } from "@/lib/auth/events";
+import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
+import { readSessionCookie } from "@/lib/auth/session-cookie";
+import { findActiveSession } from "@/lib/auth/sessions";
+import { type StepUpPolicy, recentUntil, stepUpClaimsRefusal } from "@/lib/auth/step-up-policy";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+
+export const stepUpPolicy: StepUpPolicy = { maxAgeSeconds: env.STEP_UP_MAX_AGE_SECONDS, acr: env.STEP_UP_ACR };
+
+/**
+ * Marks the sign-in the browser is about to make as a step-up of the session it holds: which session, since
+ * when, and the page to come back to. HttpOnly, and only as long as Auth.js's own sign-in cookies last.
+ */
+const STEP_UP_COOKIE = {
+  name: `${authConfig.useSecureCookies ? "__Host-" : ""}uniauth.step-up`,
+  options: { httpOnly: true, sameSite: "lax", secure: authConfig.useSecureCookies, path: "/", maxAge: 15 * 60 },
+} as const;
+
+const pendingSchema = z.object({ sessionId: z.string().min(1).max(100), startedAt: z.number().int(), returnTo: z.string().max(2000) });
+
+export type PendingStepUp = z.infer<typeof pendingSchema> & { userId: string };
+
+/**
+ * Starts a step-up of the signed-in session: remembers it in a cookie and returns what to ask UniAuth for, a
+ * sign-in made now (`max_age=0`) and, when STEP_UP_ACR is set, made that way (`acr_values`).
+ */
+export async function beginStepUp(session: Session, returnTo: string): Promise<Record<string, string>> {
+  const pending = { sessionId: session.sessionId, startedAt: Date.now(), returnTo } satisfies z.infer<typeof pendingSchema>;
+  (await cookies()).set(STEP_UP_COOKIE.name, Buffer.from(JSON.stringify(pending)).toString("base64url"), STEP_UP_COOKIE.options);
+  return { max_age: "0", ...(stepUpPolicy.acr && { acr_values: stepUpPolicy.acr.join(" ") }) };
+}
+
+/** The step-up this sign-in completes: only if the browser began one for the live session it still holds. */
+export async function pendingStepUp(): Promise<PendingStepUp | null> {
+  const jar = await cookies();
+  const marker = jar.get(STEP_UP_COOKIE.name)?.value;
+  if (!marker) return null;
+  let pending: z.infer<typeof pendingSchema>;
+  try {
+    pending = pendingSchema.parse(JSON.parse(Buffer.from(marker, "base64url").toString()));
+  } catch {
+    return null;
+  }
+  const token = await readSessionCookie(jar, authConfig.useSecureCookies, env.AUTH_SECRETS);
+  if (token?.sessionId !== pending.sessionId) return null;
+  const session = await findActiveSession(pending.sessionId);
+  return session && { ...pending, userId: session.userId };
+}
+
+/** The step-up is over, whichever way it went. */
+export async function endStepUp(): Promise<void> {
+  (await cookies()).set(STEP_UP_COOKIE.name, "", { ...STEP_UP_COOKIE.options, maxAge: 0 });
+}
+
+/**
+ * Why the ID token a step-up brought back does not count, or null: it must name the UniAuth account the session
+ * belongs to (pairwise `sub`, through the Account row), and prove a fresh sign-in of the kind the policy asks for.
+ */
+export async function stepUpRefusal(pending: PendingStepUp, claims: UniAuthClaims): Promise<StepUpRefusal | null> {
+  const account = await db.account.findUnique({
+    where: { provider_issuer_providerAccountId: { provider: UNIAUTH_PROVIDER_ID, issuer: await discoveredIssuer(), providerAccountId: claims.sub } },
+    select: { userId: true },
+  });
+  if (account?.userId !== pending.userId) return "AnotherAccount";
+  return stepUpClaimsRefusal(claims, pending.startedAt, stepUpPolicy);
+}
+
+/** When and how the session's user last signed in at UniAuth, and until when that allows sensitive actions. */
+export async function recentAuthOf(sessionId: string) {
+  const row = await db.session.findUnique({ where: { id: sessionId }, select: { authTime: true, acr: true, amr: true } });
+  return {
+    authTime: row?.authTime ?? null,
+    acr: row?.acr ?? null,
+    amr: row?.amr ?? [],
+    recentUntil: row ? recentUntil(row, stepUpPolicy) : null,
+  };
+}
