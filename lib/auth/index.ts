@@ -45,10 +45,10 @@ const nextAuth = NextAuth(async (request) => ({
         const granted = account.scope?.split(" ").includes("groups");
         const claims = uniauthClaimsSchema.parse(granted ? await withGroups(profile ?? {}, account.access_token) : profile);
         const stepUp = await pendingStepUp();
-        if (stepUp) {
-          await endStepUp();
-          return toToken(await recordStepUp({ sessionId: stepUp.sessionId, claims, tokens: account }));
-        }
+        if (stepUp) await endStepUp();
+        const steppedUp = stepUp && (await recordStepUp({ ...stepUp, claims, tokens: account }));
+        if (steppedUp) return toToken(steppedUp);
+        // A sign-in, or a step-up whose session ended meanwhile: the same person, freshly signed in, gets a new one.
         const userAgent = (await headers()).get("user-agent");
         const session = await recordSignIn({ claims, tokens: account, userAgent });
         // Sign-ins are rare (UniAuth rate-limits them), so each one also sweeps expired rows.

@@ -17,6 +17,8 @@ interface SignIn {
   userAgent: string | null;
 }
 
+type StepUp = Omit<SignIn, "userAgent"> & { sessionId: string; userId: string };
+
 /** UniAuth's access tokens live an hour; assume that when a token response omits `expires_in`. */
 export const DEFAULT_ACCESS_TOKEN_SECONDS = 3600;
 
@@ -120,22 +122,26 @@ export async function recordSignIn({ claims, tokens, userAgent }: SignIn): Promi
  * Records a step-up (lib/auth/step-up.ts has checked it): the browser's existing session takes the new grant's
  * tokens, UniAuth session id and authentication context, and the user the current profile and roles. No new
  * session: the browser keeps its row, and a refresh in flight (holding the old lease) writes nothing over it.
+ * Null when the row is gone (ended meanwhile): there is nothing to step up.
  */
-export async function recordStepUp({ sessionId, claims, tokens }: { sessionId: string } & Omit<SignIn, "userAgent">): Promise<ActiveSession> {
+export async function recordStepUp({ sessionId, userId, claims, tokens }: StepUp): Promise<ActiveSession | null> {
   const now = new Date();
-  const session = await db.session.update({
-    where: { id: sessionId },
-    data: {
-      sid: claims.sid ?? null,
-      ...tokenColumns(sessionId, tokens, now),
-      tokensRefreshedAt: now,
-      refreshLeaseUntil: null,
-      refreshFailures: 0,
-      ...authContextOf(claims),
-      user: { update: profileOf(claims, now) },
-    },
-    select: activeSessionSelect,
+  const session = await db.$transaction(async (tx) => {
+    const { count } = await tx.session.updateMany({
+      where: { id: sessionId, userId },
+      data: {
+        sid: claims.sid ?? null,
+        ...tokenColumns(sessionId, tokens, now),
+        tokensRefreshedAt: now,
+        refreshLeaseUntil: null,
+        refreshFailures: 0,
+        ...authContextOf(claims),
+      },
+    });
+    if (count === 0) return null;
+    await tx.user.update({ where: { id: userId }, data: profileOf(claims, now) });
+    return tx.session.findUniqueOrThrow({ where: { id: sessionId }, select: activeSessionSelect });
   });
-  await recordAuthEvent({ event: "stepup.accepted", userId: session.user.id, sessionId, acr: claims.acr, amr: claims.amr });
+  if (session) await recordAuthEvent({ event: "stepup.accepted", userId, sessionId, acr: claims.acr, amr: claims.amr });
   return session;
 }

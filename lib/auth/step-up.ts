@@ -8,7 +8,6 @@ import { discoveredIssuer } from "@/lib/auth/discovery";
 import type { StepUpRefusal } from "@/lib/auth/events";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
 import { readSessionCookie } from "@/lib/auth/session-cookie";
-import { findActiveSession } from "@/lib/auth/sessions";
 import { type StepUpPolicy, recentUntil, stepUpClaimsRefusal } from "@/lib/auth/step-up-policy";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -38,7 +37,11 @@ export async function beginStepUp(session: Session, returnTo: string): Promise<R
   return { max_age: "0", ...(stepUpPolicy.acr && { acr_values: stepUpPolicy.acr.join(" ") }) };
 }
 
-/** The step-up this sign-in completes: only if the browser began one for the live session it still holds. */
+/**
+ * The step-up this sign-in completes: only if the browser began one for the session its cookie still names. That
+ * session's row may be gone by now: UniAuth ends its own session when another account signs in, and says so by
+ * back-channel logout. It stays a step-up all the same, so another account is refused rather than signed in.
+ */
 export async function pendingStepUp(): Promise<PendingStepUp | null> {
   const jar = await cookies();
   const marker = jar.get(STEP_UP_COOKIE.name)?.value;
@@ -50,9 +53,7 @@ export async function pendingStepUp(): Promise<PendingStepUp | null> {
     return null;
   }
   const token = await readSessionCookie(jar, authConfig.useSecureCookies, env.AUTH_SECRETS);
-  if (token?.sessionId !== pending.sessionId) return null;
-  const session = await findActiveSession(pending.sessionId);
-  return session && { ...pending, userId: session.userId };
+  return token?.sub && token.sessionId === pending.sessionId ? { ...pending, userId: token.sub } : null;
 }
 
 /** The step-up is over, whichever way it went. */

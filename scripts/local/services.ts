@@ -8,6 +8,8 @@ import { type LocalPostgres, defaultDataDir, startEmbeddedPostgres } from "./pos
 export interface LocalServicesOptions {
   projectDir: string;
   appUrl: string;
+  /** Other origins of the app that sign in through the local UniAuth (more instances, in the tests). */
+  otherAppUrls?: string[];
   /** The environment as loaded from .env files: whatever it sets is used instead of a local service. */
   env: Record<string, string | undefined>;
   postgresPort: number;
@@ -47,7 +49,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
       started.env.DATABASE_URL = postgres.url;
     }
     if (!env.UNIAUTH_CLIENT_ID) {
-      const uniauth = await startLocalUniAuth({ port: options.uniauthPort, appUrl, stateDir: persistent ? path.join(stateDir, "uniauth") : undefined });
+      const uniauth = await startLocalUniAuth({ port: options.uniauthPort, appUrl, otherAppUrls: options.otherAppUrls, stateDir: persistent ? path.join(stateDir, "uniauth") : undefined });
       stops.push(uniauth.stop);
       started.uniauth = uniauth;
       Object.assign(started.env, {

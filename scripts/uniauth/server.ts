@@ -193,6 +193,9 @@ function configuration(appUrls: string[], secrets: Secrets, users: UserStore, be
         token_endpoint_auth_method: "client_secret_post",
         id_token_signed_response_alg: "RS256",
         subject_type: "pairwise",
+        // Redirect URIs on several origins (more app instances, in the tests) make oidc-provider ask for a sector
+        // identifier. Subjects here hash the client id instead (pairwiseIdentifier), so it is never fetched.
+        sector_identifier_uri: "https://sector.invalid/redirect-uris.json",
         // UniAuth's ID tokens always say when the user signed in.
         require_auth_time: true,
       },
@@ -217,6 +220,7 @@ function configuration(appUrls: string[], secrets: Secrets, users: UserStore, be
     // UniAuth puts the scope claims (groups, email_verified) in the ID token as well as userinfo.
     conformIdTokenClaims: false,
     subjectTypes: ["pairwise"],
+    sectorIdentifierUriValidate: () => false,
     // UniAuth's pairwise sub: an HMAC of the user and the client_id, 64 hex characters.
     pairwiseIdentifier: (_ctx, accountId, client) =>
       createHmac("sha256", secrets.pairwiseSalt).update(`${client.clientId}:${accountId}`).digest("hex"),
@@ -370,8 +374,10 @@ function recordOAuthCall(ctx: Context & Partial<Pick<KoaContextWithOIDC, "oidc">
   const status = ctx.status;
   switch (ctx.path) {
     case ROUTES.authorization: {
-      const { client_id, redirect_uri, scope, state, nonce, code_challenge, code_challenge_method, response_type } = params;
-      record("authorize", { status, client_id, redirect_uri, scope, state, nonce, code_challenge, code_challenge_method, response_type });
+      const { client_id, redirect_uri, scope, state, nonce, code_challenge, code_challenge_method, response_type, acr_values } = params;
+      // As the app sent it: oidc-provider turns max_age=0 into prompt=login.
+      const { max_age } = ctx.query;
+      record("authorize", { status, client_id, redirect_uri, scope, state, nonce, code_challenge, code_challenge_method, response_type, max_age, acr_values });
       break;
     }
     case ROUTES.token: {

@@ -1,5 +1,5 @@
 import type { APIRequestContext } from "@playwright/test";
-import { expect, signInAs, test } from "./fixtures";
+import { endAllSessionsActionField, expect, signInAs, test } from "./fixtures";
 
 // Request forms that skipped or confused middleware in real Next.js advisories (see PITFALLS.md).
 const HEADER_SETS: Record<string, Record<string, string>> = {
@@ -68,13 +68,9 @@ test("the superuser-only server action does nothing for anonymous or member call
   expect(before).toBeGreaterThan(0);
 
   await signInAs(page, "admin");
-  const html = await (await page.request.get("/admin")).text();
-  // The "End all sessions" form is the one with a userId field (the header's Sign out form has none).
-  const form = html.split("<form").find((chunk) => chunk.split("</form>")[0]!.includes('name="userId"'));
-  const actionField = /name="(\$ACTION_ID_[0-9a-f]+)"/.exec(form ?? "")?.[1];
-  expect(actionField).toBeDefined();
+  const actionField = await endAllSessionsActionField(page.request);
   const post = (request: APIRequestContext, path: string) =>
-    request.post(path, { multipart: { [actionField!]: "", userId: target.rows[0]!.id }, headers: { origin: baseURL! }, maxRedirects: 0 });
+    request.post(path, { multipart: { [actionField]: "", userId: target.rows[0]!.id }, headers: { origin: baseURL! }, maxRedirects: 0 });
 
   const anonymous = await playwright.request.newContext({ baseURL });
   const member = await newBrowser();

@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { appendFile, mkdir } from "node:fs/promises";
 import path from "node:path";
-import { test as base, expect, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
 import pg from "pg";
 import { authSecrets } from "@/lib/auth-secrets";
 import { type TokenCrypto, createTokenCrypto } from "@/lib/auth/token-crypto";
@@ -21,18 +21,31 @@ export const SEEDED = {
 
 export type SeededUser = keyof typeof SEEDED;
 
-/** Goes through the real flow (app sign-in page → local UniAuth → callback) and stops wherever the app lands. */
-export async function attemptSignIn(page: Page, user: SeededUser): Promise<void> {
-  if (!page.url().includes("/signin")) await page.goto("/signin");
-  await page.getByRole("button", { name: "Sign in with UniAuth" }).click();
+/** How to sign in at the stand-in's picker: with MFA or not (unset: as the picker suggests), and how long ago. */
+export interface UniAuthSignIn {
+  mfa?: boolean;
+  minutesAgo?: number;
+}
+
+/** At the local UniAuth's picker: signs in as `user`, then waits to be back at the app. */
+export async function pickAtUniAuth(page: Page, user: SeededUser, { mfa, minutesAgo = 0 }: UniAuthSignIn = {}): Promise<void> {
+  if (minutesAgo) await page.getByRole("spinbutton").fill(String(minutesAgo));
+  if (mfa !== undefined) await page.getByRole("checkbox", { name: /With MFA/ }).setChecked(mfa);
   await page.getByRole("button", { name: new RegExp(SEEDED[user]) }).click();
   await page.waitForURL((url) => url.port !== new URL(testEnv("UNIAUTH_ISSUER")).port);
 }
 
+/** Goes through the real flow (app sign-in page → local UniAuth → callback) and stops wherever the app lands. */
+export async function attemptSignIn(page: Page, user: SeededUser, how?: UniAuthSignIn): Promise<void> {
+  if (!page.url().includes("/signin")) await page.goto("/signin");
+  await page.getByRole("button", { name: "Sign in with UniAuth" }).click();
+  await pickAtUniAuth(page, user, how);
+}
+
 /** Signs in and waits for the dashboard. */
-export async function signInAs(page: Page, user: SeededUser): Promise<void> {
+export async function signInAs(page: Page, user: SeededUser, how?: UniAuthSignIn): Promise<void> {
   const started = Date.now();
-  await attemptSignIn(page, user);
+  await attemptSignIn(page, user, how);
   await expect(page.getByRole("heading", { name: `Welcome, ${SEEDED[user]}` })).toBeVisible();
   await recordSignInTime(Date.now() - started);
 }
@@ -184,7 +197,44 @@ export async function sessionsOf(db: pg.Pool, email: string): Promise<SessionRow
   });
 }
 
+/**
+ * The hidden field that names the "End all sessions" server action on /admin, as `request` (a superuser) sees it:
+ * posting it with a `userId` calls the action directly, without the page.
+ */
+export async function endAllSessionsActionField(request: APIRequestContext): Promise<string> {
+  const html = await (await request.get("/admin")).text();
+  // The "End all sessions" form is the one with a userId field (the header's Sign out form has none).
+  const form = html.split("<form").find((chunk) => chunk.split("</form>")[0]!.includes('name="userId"'));
+  const field = /name="(\$ACTION_ID_[0-9a-f]+)"/.exec(form ?? "")?.[1];
+  expect(field, "the End all sessions form on /admin").toBeDefined();
+  return field!;
+}
+
 /** Starts from no sessions for that user, so counts in a test are its own. */
 export async function endAllSessions(db: pg.Pool, email: string): Promise<void> {
   await db.query(`delete from "Session" where "userId" in (select id from "User" where email = $1)`, [email]);
+}
+
+export interface TrailRow {
+  kind: string;
+  userId: string | null;
+  actorUserId: string | null;
+  sessionId: string | null;
+  detail: Record<string, unknown>;
+}
+
+/** Where the audit trail stands now: pass it to `trailSince` to read what a test added. */
+export async function trailMark(db: pg.Pool): Promise<string> {
+  return (await db.query<{ max: string | null }>(`select max(id)::text as max from "AuthEvent"`)).rows[0]!.max ?? "0";
+}
+
+/** The audit trail's rows since `mark`, oldest first. */
+export async function trailSince(db: pg.Pool, mark: string): Promise<TrailRow[]> {
+  const { rows } = await db.query<TrailRow>(`select kind, "userId", "actorUserId", "sessionId", detail from "AuthEvent" where id > $1 order by id`, [mark]);
+  return rows;
+}
+
+/** A seeded user's id in the app's database. */
+export async function userIdOf(db: pg.Pool, email: string): Promise<string> {
+  return (await db.query<{ id: string }>(`select id from "User" where email = $1`, [email])).rows[0]!.id;
 }

@@ -1,0 +1,152 @@
+import type pg from "pg";
+import { localUniAuth } from "../support/uniauth";
+import {
+  endAllSessions,
+  endAllSessionsActionField,
+  expect,
+  pickAtUniAuth,
+  sessionsOf,
+  signInAs,
+  startInstance,
+  test,
+  trailMark,
+  trailSince,
+  userIdOf,
+} from "./fixtures";
+
+const ADA = "ada@example.com";
+const MIA = "mia@example.com";
+const SAM = "sam@example.com";
+const MFA = "urn:uniauth:acr:mfa";
+const MINUTE = 60_000;
+
+/** The authentication context of a user's Session rows, as the app stored it from the ID tokens. */
+async function authContexts(db: pg.Pool, email: string) {
+  const { rows } = await db.query<{ id: string; authTime: number | null; acr: string | null; amr: string[] }>(
+    `select s.id, extract(epoch from s."authTime")::float8 * 1000 as "authTime", s.acr, s.amr
+     from "Session" s join "User" u on u.id = s."userId" where u.email = $1 order by s."createdAt"`,
+    [email],
+  );
+  return rows;
+}
+
+const confirmNotice = "Ending a user's sessions is sensitive: it needs a UniAuth sign-in in the last 10 minutes";
+const endMiasSessions = { name: `End all sessions of ${MIA}` };
+
+test.beforeEach(async ({ db }) => endAllSessions(db, ADA));
+
+test("a superuser who signed in 11 minutes ago confirms it's them at UniAuth, then ends a user's sessions", async ({ page, newBrowser, db }) => {
+  const member = await newBrowser();
+  await signInAs(member, "member");
+  const mark = await trailMark(db);
+  await signInAs(page, "admin", { minutesAgo: 11 });
+  const [signedIn] = await authContexts(db, ADA);
+  expect(signedIn!.authTime).toBeGreaterThan(Date.now() - 12 * MINUTE);
+  expect(signedIn!.authTime).toBeLessThan(Date.now() - 10 * MINUTE);
+
+  await page.goto("/admin");
+  await expect(page.getByText(confirmNotice)).toBeVisible();
+  await page.getByRole("button", endMiasSessions).click();
+  await expect(page).toHaveURL(/\/confirm\?callbackUrl=%2Fadmin$/);
+  await expect(page.getByRole("heading", { name: "Confirm it's you" })).toBeVisible();
+  expect(await sessionsOf(db, MIA)).toHaveLength(1);
+
+  const uniauthMark = Date.now();
+  await page.getByRole("button", { name: "Confirm it's you" }).click();
+  // UniAuth's session is alive, yet it asks again: max_age=0.
+  await pickAtUniAuth(page, "admin");
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByText(/You have confirmed it's you: ending sessions is allowed until/)).toBeVisible();
+  // The app's authorization request (the other is its bare check that UniAuth is up) asked for a new sign-in.
+  const authorize = (await localUniAuth.events(uniauthMark)).filter((event) => event.type === "authorize" && event.detail.client_id);
+  expect(authorize.map((event) => event.detail.max_age)).toEqual(["0"]);
+  // The same session, no second one: its authentication context renewed.
+  const [confirmed, ...others] = await authContexts(db, ADA);
+  expect(others).toEqual([]);
+  expect(confirmed!.id).toBe(signedIn!.id);
+  expect(confirmed!.authTime).toBeGreaterThan(Date.now() - MINUTE);
+
+  await page.getByRole("button", endMiasSessions).click();
+  await expect(page.getByRole("button", endMiasSessions)).toHaveCount(0);
+  expect(await sessionsOf(db, MIA)).toEqual([]);
+
+  const [ada, mia] = [await userIdOf(db, ADA), await userIdOf(db, MIA)];
+  expect(await trailSince(db, mark)).toEqual([
+    expect.objectContaining({ kind: "signin.accepted", userId: ada, sessionId: signedIn!.id, detail: { acr: "urn:uniauth:acr:pwd", amr: ["pwd"] } }),
+    expect.objectContaining({ kind: "stepup.required", userId: ada, sessionId: signedIn!.id }),
+    expect.objectContaining({ kind: "stepup.accepted", userId: ada, sessionId: signedIn!.id, detail: { acr: "urn:uniauth:acr:pwd", amr: ["pwd"] } }),
+    expect.objectContaining({ kind: "sessions.ended_by_admin", actorUserId: ada, userId: mia, detail: { sessionsEnded: 1 } }),
+  ]);
+});
+
+test("a confirmation by another UniAuth account is refused: the browser is not signed in as that account", async ({ page, db }) => {
+  await signInAs(page, "admin", { minutesAgo: 11 });
+  const [ada] = await authContexts(db, ADA);
+  const samSessions = await sessionsOf(db, SAM);
+  const mark = await trailMark(db);
+
+  await page.goto("/confirm?callbackUrl=/admin");
+  await page.getByRole("button", { name: "Confirm it's you" }).click();
+  await pickAtUniAuth(page, "staff");
+  await expect(page.getByRole("heading", { name: "That was a different UniAuth account" })).toBeVisible();
+  expect(await sessionsOf(db, SAM)).toEqual(samSessions);
+  // Signing in as Sam ended Ada's session at UniAuth, which told the app by back-channel logout: that is
+  // UniAuth's call. The app refused the step-up, so the browser is signed in as nobody, not as Sam.
+  expect(await authContexts(db, ADA)).toEqual([]);
+  const adaId = await userIdOf(db, ADA);
+  expect(await trailSince(db, mark)).toEqual([
+    expect.objectContaining({ kind: "logout.backchannel", userId: adaId, detail: { sessionsEnded: 1 } }),
+    expect.objectContaining({ kind: "stepup.refused", userId: adaId, sessionId: ada!.id, detail: { reason: "AnotherAccount" } }),
+  ]);
+  await page.getByRole("link", { name: "Back" }).click();
+  await expect(page).toHaveURL(/\/signin\?reason=session-ended/);
+});
+
+test("a direct POST of the action without a recent sign-in is refused, and ends nothing", async ({ page, newBrowser, baseURL, db }) => {
+  const member = await newBrowser();
+  await signInAs(member, "member");
+  await signInAs(page, "admin", { minutesAgo: 11 });
+  const field = await endAllSessionsActionField(page.request);
+  const before = await sessionsOf(db, MIA);
+  const mark = await trailMark(db);
+
+  const response = await page.request.post("/admin", {
+    multipart: { [field]: "", userId: await userIdOf(db, MIA) },
+    headers: { origin: baseURL!, referer: `${baseURL}/admin` },
+    maxRedirects: 0,
+  });
+  expect(response.status()).toBe(303);
+  expect(response.headers().location).toBe("/confirm?callbackUrl=%2Fadmin");
+  expect(await sessionsOf(db, MIA)).toEqual(before);
+  expect((await trailSince(db, mark)).map((row) => row.kind)).toEqual(["stepup.required"]);
+});
+
+test("with STEP_UP_ACR set, a sign-in without MFA is not enough and one with MFA is", async ({ page, db }) => {
+  test.setTimeout(90_000);
+  const port = Number(process.env.E2E_PORT ?? 3100) + 2;
+  const app = await startInstance(port, { STEP_UP_ACR: MFA, AUTH_URL: `http://localhost:${port}` });
+  try {
+    await page.goto(`${app.origin}/signin`);
+    await signInAs(page, "admin", { mfa: false });
+    await page.goto(`${app.origin}/admin`);
+    await expect(page.getByText(`${confirmNotice}, with password and MFA.`)).toBeVisible();
+
+    await page.getByRole("button", { name: "Confirm it's you" }).click();
+    // The app asked for MFA (acr_values), so the picker offers it; the user signs in without it all the same.
+    await expect(page.getByRole("checkbox", { name: /With MFA/ })).toBeChecked();
+    await pickAtUniAuth(page, "admin", { mfa: false });
+    await expect(page.getByRole("heading", { name: "That action needs a stronger sign-in" })).toBeVisible();
+    expect((await authContexts(db, ADA)).map((session) => session.acr)).toEqual(["urn:uniauth:acr:pwd"]);
+
+    await page.getByRole("button", { name: "Confirm it's you" }).click();
+    await pickAtUniAuth(page, "admin", { mfa: true });
+    await expect(page).toHaveURL(`${app.origin}/admin`);
+    await expect(page.getByText(/You have confirmed it's you/)).toBeVisible();
+    expect(await authContexts(db, ADA)).toEqual([expect.objectContaining({ acr: MFA, amr: ["pwd", "otp", "mfa"] })]);
+
+    await page.goto(`${app.origin}/dashboard`);
+    await expect(page.getByRole("cell", { name: /password and MFA \(pwd, otp, mfa\)/ })).toBeVisible();
+  } finally {
+    await app.stop();
+  }
+});
