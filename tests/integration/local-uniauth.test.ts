@@ -1,5 +1,7 @@
+import * as oauth from "oauth4webapi";
 import { describe, expect, it } from "vitest";
 import { startLocalUniAuth } from "../../scripts/uniauth/server";
+import { grantFromLocalUniAuth } from "../support/uniauth-grant";
 
 describe("the local UniAuth stand-in", () => {
   it("refuses to start in production", async () => {
@@ -71,5 +73,36 @@ describe("the local UniAuth stand-in's outage switches", () => {
     } finally {
       await uniauth.stop();
     }
+  });
+});
+
+describe("the local UniAuth stand-in's sign-ins, for step-up", () => {
+  const claimsOf = (grant: oauth.TokenEndpointResponse) => oauth.getValidatedIdTokenClaims(grant)!;
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it("say when and how the user signed in (auth_time, acr, amr): by password, or with MFA when picked", async () => {
+    const before = now();
+    const password = claimsOf(await grantFromLocalUniAuth("member"));
+    expect(password).toMatchObject({ acr: "urn:uniauth:acr:pwd", amr: ["pwd"] });
+    expect(password.auth_time).toBeGreaterThanOrEqual(before - 1);
+    expect(password.auth_time).toBeLessThanOrEqual(now());
+    const mfa = claimsOf(await grantFromLocalUniAuth("member", { login: { mfa: "yes" } }));
+    expect(mfa).toMatchObject({ acr: "urn:uniauth:acr:mfa", amr: ["pwd", "otp", "mfa"] });
+  });
+
+  it("sign in as if some minutes ago, so step-up can be tried without waiting", async () => {
+    const earlier = claimsOf(await grantFromLocalUniAuth("member", { login: { minutesAgo: "11" } }));
+    expect(Math.abs(earlier.auth_time! - (now() - 11 * 60))).toBeLessThanOrEqual(2);
+  });
+
+  it("max_age=0 shows the sign-in page again although the UniAuth session is alive", async () => {
+    const jar = new Map<string, string>();
+    let signInPages = 0;
+    const onSignInPage = () => signInPages++;
+    await grantFromLocalUniAuth("member", { jar, onSignInPage });
+    await grantFromLocalUniAuth("member", { jar, onSignInPage });
+    expect(signInPages, "the second sign-in is answered by the UniAuth session alone").toBe(1);
+    await grantFromLocalUniAuth("member", { jar, onSignInPage, params: { max_age: "0" } });
+    expect(signInPages).toBe(2);
   });
 });

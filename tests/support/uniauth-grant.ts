@@ -2,12 +2,23 @@ import * as oauth from "oauth4webapi";
 import { uniauthClient } from "@/lib/auth/uniauth-client";
 import { testEnv } from "./env";
 
+interface GrantOptions {
+  /** What the picker's form sends besides the user: `mfa: "yes"`, `minutesAgo`. */
+  login?: Record<string, string>;
+  /** Further authorization request parameters (`max_age`, `acr_values`). */
+  params?: Record<string, string>;
+  /** The browser's cookies at UniAuth, kept between grants (its UniAuth session). */
+  jar?: Map<string, string>;
+  /** Called when UniAuth shows its sign-in page (and not when its session answers alone). */
+  onSignInPage?: () => void;
+}
+
 /**
  * Signs a seeded user in at the local UniAuth without a browser (authorization code + PKCE, the user picked on
  * its sign-in page) and returns the token response the app's callback would have received: real tokens for
  * tests that call the app's modules directly.
  */
-export async function grantFromLocalUniAuth(user: string): Promise<oauth.TokenEndpointResponse> {
+export async function grantFromLocalUniAuth(user: string, { login, params: extra, jar = new Map(), onSignInPage }: GrantOptions = {}): Promise<oauth.TokenEndpointResponse> {
   const { server, client, clientAuth, options } = await uniauthClient();
   const redirectUri = `${testEnv("AUTH_URL")}/api/auth/callback/uniauth`;
   const verifier = oauth.generateRandomCodeVerifier();
@@ -23,9 +34,9 @@ export async function grantFromLocalUniAuth(user: string): Promise<oauth.TokenEn
     nonce,
     code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
     code_challenge_method: "S256",
+    ...extra,
   }).toString();
 
-  const jar = new Map<string, string>();
   const go = async (url: URL, init: RequestInit = {}) => {
     const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
     const response = await fetch(url, { ...init, redirect: "manual", headers: { ...init.headers, cookie } });
@@ -43,8 +54,9 @@ export async function grantFromLocalUniAuth(user: string): Promise<oauth.TokenEn
   for (let hop = 0; !next.href.startsWith(redirectUri); hop++) {
     if (hop === 10) throw new Error("local UniAuth never redirected back to the app");
     const interaction = /^\/interaction\/([\w-]+)$/.exec(next.pathname);
+    if (interaction) onSignInPage?.();
     next = interaction
-      ? await go(new URL(`/interaction/${interaction[1]}/login`, next), { method: "POST", body: new URLSearchParams({ user }) })
+      ? await go(new URL(`/interaction/${interaction[1]}/login`, next), { method: "POST", body: new URLSearchParams({ user, ...login }) })
       : await go(next);
   }
   const params = oauth.validateAuthResponse(server, client, next, state);
