@@ -24,20 +24,21 @@ export function AuditTrail({ filter, trail, emails }: Props) {
   return (
     <section className="card" id="audit-trail" aria-labelledby="audit-trail-heading">
       <h2 id="audit-trail-heading">Audit trail</h2>
-      <form className="filters" method="get" action="/admin#audit-trail">
-        <label>
-          Kind
-          <select name="kind" defaultValue={filter.kind ?? ""}>
+      {/* Keyed by the filters, so a soft navigation (Clear filters, paging) shows them rather than what was typed. */}
+      <form key={`${filter.kind}|${filter.user}`} className="filters" method="get" action="/admin#audit-trail">
+        <div>
+          <label htmlFor="audit-kind">Kind</label>
+          <select id="audit-kind" name="kind" defaultValue={filter.kind ?? ""}>
             <option value="">all kinds</option>
             {AUTH_EVENT_KINDS.map((kind) => (
               <option key={kind}>{kind}</option>
             ))}
           </select>
-        </label>
-        <label>
-          User
-          <input type="email" name="user" list="audit-user-emails" placeholder="email" defaultValue={filter.user ?? ""} />
-        </label>
+        </div>
+        <div>
+          <label htmlFor="audit-user">User</label>
+          <input id="audit-user" type="email" name="user" list="audit-user-emails" placeholder="email" defaultValue={filter.user ?? ""} />
+        </div>
         <datalist id="audit-user-emails">
           {emails.map((email) => (
             <option key={email} value={email} />

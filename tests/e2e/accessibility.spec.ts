@@ -18,8 +18,13 @@ test("every page a visitor sees passes axe", async ({ page }) => {
 
 test("every page a signed-in member and a superuser see passes axe", async ({ page, newBrowser }) => {
   await signInAs(page, "member");
-  for (const path of ["/", "/dashboard", "/admin"]) await test.step(`member ${path}`, () => expectAccessible(page, path));
+  for (const path of ["/", "/dashboard", "/admin", "/confirm", "/auth/error?error=AnotherAccount&callbackUrl=/dashboard"]) {
+    await test.step(`member ${path}`, () => expectAccessible(page, path));
+  }
   const admin = await newBrowser();
-  await signInAs(admin, "admin");
-  for (const path of ["/dashboard", "/admin"]) await test.step(`admin ${path}`, () => expectAccessible(admin, path));
+  // Signed in a while ago: /admin asks to confirm it's you, and shows the audit trail.
+  await signInAs(admin, "admin", { minutesAgo: 11 });
+  for (const path of ["/dashboard", "/admin", "/admin?kind=signin.accepted&user=ada@example.com", "/confirm?callbackUrl=/admin"]) {
+    await test.step(`admin ${path}`, () => expectAccessible(admin, path));
+  }
 });

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { AUTH_EVENT_KINDS } from "@/lib/auth/events";
 import { testEnv } from "../support/env";
 import { TEST_RESULTS } from "../support/test-results";
 import { localUniAuth } from "../support/uniauth";
@@ -45,11 +46,31 @@ test("every auth event the journeys caused is one JSON line, with its user and s
   expect(of("refresh.backed_off")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, reason: "429 rate_limited", delayMs: 2000 }));
   expect(of("sessions.ended_by_admin")).toContainEqual(expect.objectContaining({ actorUserId: aUser, userId: aUser, sessionsEnded: expect.any(Number) }));
   expect(of("sessions.ended_by_user")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, sessionsEnded: expect.any(Number) }));
+  expect(of("stepup.required")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession }));
+  expect(of("stepup.accepted")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, acr: "urn:uniauth:acr:mfa", amr: ["pwd", "otp", "mfa"] }));
+  expect(of("stepup.refused")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, reason: "AnotherAccount" }));
+  expect(of("stepup.refused")).toContainEqual(expect.objectContaining({ reason: "AcrNotMet" }));
 });
 
-test("the app's output holds no token, code, cookie, secret or email the run saw", async ({ db }) => {
+test("the audit trail holds every kind of event, and each at least as often as the log", async ({ db }, testInfo) => {
+  const logged = eventLines(await serverLog());
+  const { rows } = await db.query<{ kind: string; count: number }>(`select kind, count(*)::int as count from "AuthEvent" group by kind order by kind`);
+  const stored = Object.fromEntries(rows.map((row) => [row.kind, row.count]));
+  // The trail also holds what the integration tests caused (they run first, on the same database, without this log).
+  const counts = AUTH_EVENT_KINDS.map((kind) => ({ kind, trail: stored[kind] ?? 0, log: logged.filter((line) => line.event === kind).length }));
+  await testInfo.attach("audit trail after the run", { body: JSON.stringify(counts, null, 2), contentType: "application/json" });
+  for (const { kind, trail, log } of counts) {
+    expect(log, `${kind} in the log`).toBeGreaterThan(0);
+    expect(trail, `${kind} in the trail`).toBeGreaterThanOrEqual(log);
+  }
+  expect(Object.keys(stored).filter((kind) => !(AUTH_EVENT_KINDS as readonly string[]).includes(kind)), "unknown kinds").toEqual([]);
+});
+
+test("the app's output and audit trail hold no token, code, cookie, secret or email the run saw", async ({ db }) => {
   const log = await serverLog();
   expect(eventLines(log).length, "event lines in the server log").toBeGreaterThan(20);
+  const { rows: trail } = await db.query<{ row: string }>(`select row_to_json(e)::text as row from "AuthEvent" e`);
+  const output = `${log}\n${trail.map((event) => event.row).join("\n")}`;
 
   const issued = await localUniAuth.issuedTokens();
   const seen = (await readFile(TEST_RESULTS.seenTokens, "utf8")).split("\n");
@@ -87,6 +108,6 @@ test("the app's output holds no token, code, cookie, secret or email the run saw
   for (const [name, value] of Object.entries(secrets)) add(name, value);
   for (const email of emails) candidates.set(email, "a user's email");
 
-  const leaks = [...candidates].filter(([value]) => log.includes(value)).map(([value, source]) => `${source}: ${value.slice(0, 12)}…`);
-  expect(leaks, `found in ${TEST_RESULTS.serverLog}`).toEqual([]);
+  const leaks = [...candidates].filter(([value]) => output.includes(value)).map(([value, source]) => `${source}: ${value.slice(0, 12)}…`);
+  expect(leaks, `found in ${TEST_RESULTS.serverLog} or the AuthEvent table`).toEqual([]);
 });
