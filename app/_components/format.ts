@@ -1,3 +1,5 @@
+import type { StepUpPolicy } from "@/lib/auth/step-up-policy";
+
 const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const dateTimeSeconds = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
 
@@ -15,4 +17,12 @@ const SIGN_IN_METHODS: Record<string, string> = {
 /** How UniAuth says the user signed in (`acr`), in words; an acr this app does not know is shown as it is. */
 export function describeSignInMethod(acr: string | null | undefined): string {
   return acr ? (SIGN_IN_METHODS[acr] ?? acr) : "not stated by UniAuth";
+}
+
+/** What a sensitive action asks for, in words: "a UniAuth sign-in in the last 10 minutes, with password and MFA". */
+export function describeStepUpPolicy(policy: StepUpPolicy): string {
+  const minutes = policy.maxAgeSeconds / 60;
+  const age = Number.isInteger(minutes) ? `${minutes} minute${minutes === 1 ? "" : "s"}` : `${policy.maxAgeSeconds} seconds`;
+  const how = policy.acr ? `, with ${policy.acr.map(describeSignInMethod).join(" or ")}` : "";
+  return `a UniAuth sign-in in the last ${age}${how}`;
 }

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { ConfirmItsYouButton } from "@/app/_components/confirm-its-you";
-import { formatDate } from "@/app/_components/format";
-import { describeStepUpPolicy } from "@/app/_components/step-up-policy";
+import { describeStepUpPolicy, formatDate } from "@/app/_components/format";
 import { requireStaff } from "@/lib/auth/guards";
 import { getRegistryOverview, listUsers } from "@/lib/data/admin";
 import { auditFilterSchema, listAuthEvents } from "@/lib/data/audit-trail";

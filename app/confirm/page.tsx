@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ConfirmItsYouButton } from "@/app/_components/confirm-its-you";
-import { describeSignInMethod, formatDate } from "@/app/_components/format";
-import { describeStepUpPolicy } from "@/app/_components/step-up-policy";
+import { describeSignInMethod, describeStepUpPolicy, formatDate } from "@/app/_components/format";
 import { safeCallbackPath } from "@/lib/auth/redirect";
 import { getMyRecentAuth } from "@/lib/data/sessions";
 
