@@ -37,7 +37,7 @@ export function AuditTrail({ filter, trail, emails }: Props) {
         </div>
         <div>
           <label htmlFor="audit-user">User</label>
-          <input id="audit-user" type="email" name="user" list="audit-user-emails" placeholder="email" defaultValue={filter.user ?? ""} />
+          <input id="audit-user" name="user" list="audit-user-emails" placeholder="email or user id" defaultValue={filter.user ?? ""} />
         </div>
         <datalist id="audit-user-emails">
           {emails.map((email) => (

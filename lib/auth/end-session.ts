@@ -22,7 +22,7 @@ export async function endSessionUrl({ idToken, origin, state }: { idToken?: stri
   return url;
 }
 
-/** Revokes a refresh token at UniAuth, best effort: a failure never blocks the sign-out. */
+/** Revokes a refresh token at UniAuth, best effort: a failure never blocks the sign-out or step-up that asked. */
 export async function revokeRefreshToken(refreshToken: string): Promise<void> {
   try {
     const { server, client, clientAuth, options } = await uniauthClient();
@@ -30,6 +30,6 @@ export async function revokeRefreshToken(refreshToken: string): Promise<void> {
     const response = await oauth.revocationRequest(server, client, clientAuth, refreshToken, { ...options(), additionalParameters: { token_type_hint: "refresh_token" } });
     await oauth.processRevocationResponse(response);
   } catch (error) {
-    console.error("Refresh token revocation failed (signing out anyway):", describeFailure(error));
+    console.error("Refresh token revocation failed (going on without it):", describeFailure(error));
   }
 }

@@ -23,22 +23,28 @@ export type AuthEvent =
 
 export type AuthEventKind = AuthEvent["event"];
 
-/** Every kind, in the order above: the audit trail's filter lists them. */
-export const AUTH_EVENT_KINDS = [
-  "signin.accepted",
-  "signin.refused",
-  "signout",
-  "logout.backchannel",
-  "logout.backchannel.rejected",
-  "logout.frontchannel",
-  "refresh.ended",
-  "refresh.backed_off",
-  "sessions.ended_by_admin",
-  "sessions.ended_by_user",
-  "stepup.required",
-  "stepup.accepted",
-  "stepup.refused",
-] as const satisfies readonly AuthEventKind[];
+/**
+ * Every kind, in the order above: the audit trail's filter lists them. A `Record` of them all, so a kind added to
+ * AuthEvent and not here fails the type check.
+ */
+export const AUTH_EVENT_KINDS = Object.keys({
+  "signin.accepted": true,
+  "signin.refused": true,
+  signout: true,
+  "logout.backchannel": true,
+  "logout.backchannel.rejected": true,
+  "logout.frontchannel": true,
+  "refresh.ended": true,
+  "refresh.backed_off": true,
+  "sessions.ended_by_admin": true,
+  "sessions.ended_by_user": true,
+  "stepup.required": true,
+  "stepup.accepted": true,
+  "stepup.refused": true,
+} satisfies Record<AuthEventKind, true>) as [AuthEventKind, ...AuthEventKind[]];
+
+/** What anyone can cause without signing in (a forged callback, a bad logout token). */
+export const UNAUTHENTICATED_KINDS: ReadonlySet<AuthEventKind> = new Set(["signin.refused", "logout.backchannel.rejected", "logout.frontchannel"]);
 
 /** Why a step-up (a fresh UniAuth sign-in for a sensitive action) did not count. */
 export type StepUpRefusal = "AnotherAccount" | "AuthTimeMissing" | "AuthTimeStale" | "AcrNotMet";

@@ -1,3 +1,4 @@
+import { waitUntil } from "@vercel/functions";
 import NextAuth, { AuthError, customFetch, type Session } from "next-auth";
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
@@ -29,6 +30,7 @@ const nextAuth = NextAuth(async (request) => ({
     async signIn({ profile }) {
       const refusal = await signInRefusal(profile);
       if (refusal) {
+        await endStepUp();
         await recordAuthEvent({ event: "signin.refused", reason: refusal });
         return `${AUTH_ERROR_PATH}?error=${refusal}`;
       }
@@ -37,7 +39,7 @@ const nextAuth = NextAuth(async (request) => ({
       if (!stepUp || !stepUpRefused) return true;
       await endStepUp();
       await recordAuthEvent({ event: "stepup.refused", userId: stepUp.userId, sessionId: stepUp.sessionId, reason: stepUpRefused });
-      // The session the browser holds is left as it was.
+      // Nothing is written: the session the browser holds stays as it is.
       return `${AUTH_ERROR_PATH}?${new URLSearchParams({ error: stepUpRefused, callbackUrl: stepUp.returnTo })}`;
     },
     async jwt({ token, account, profile, trigger }) {
@@ -61,7 +63,8 @@ const nextAuth = NextAuth(async (request) => ({
   logger: {
     error(error) {
       const type = error instanceof AuthError ? error.type : error.name;
-      if (SIGN_IN_FAILURES.has(type)) void recordAuthEvent({ event: "signin.refused", reason: type });
+      // Auth.js's logger is synchronous: the insert finishes after the response, kept alive on Vercel.
+      if (SIGN_IN_FAILURES.has(type)) waitUntil(recordAuthEvent({ event: "signin.refused", reason: type }));
       // As Auth.js's own logger prints it, less the "details" it adds from the failed request.
       const cause = error.cause instanceof Object && "err" in error.cause && error.cause.err instanceof Error ? error.cause.err : undefined;
       console.error(`[auth][error] ${type}: ${error.message}`, ...(cause ? ["\n[auth][cause]:", cause.stack] : []));

@@ -5,7 +5,7 @@ import { groupsSchema, rolesFromGroups } from "@/lib/auth/claims";
 import { recordAuthEvent } from "@/lib/auth/audit-trail";
 import type { RefreshEndReason } from "@/lib/auth/events";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
-import { endSession, storedTokens } from "@/lib/auth/sessions";
+import { storedTokens } from "@/lib/auth/sessions";
 import { DEFAULT_ACCESS_TOKEN_SECONDS } from "@/lib/auth/sign-in";
 import { TokenDecryptionError } from "@/lib/auth/token-crypto";
 import { describeFailure, uniauthClient } from "@/lib/auth/uniauth-client";
@@ -70,8 +70,10 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
   const stored = session.refreshToken;
   if (!stored) return "skipped";
   const who = { userId: session.userId, sessionId: session.id };
-  const end = async (reason: RefreshEndReason) => {
-    await endSession(session.id);
+  // Once this request holds the lease, only while it still does: a step-up may have renewed the row meanwhile.
+  const end = async (reason: RefreshEndReason, where: { id: string; refreshLeaseUntil?: Date } = { id: session.id }) => {
+    const { count } = await db.session.deleteMany({ where });
+    if (count === 0) return "skipped" as const;
     await recordAuthEvent({ event: "refresh.ended", ...who, reason });
     return "ended" as const;
   };
@@ -113,7 +115,7 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
   if (response.ok) {
     // The old refresh token is spent from here on: keep the rotated one before anything else can fail.
     const body = (await response.clone().json().catch(() => undefined)) as { refresh_token?: unknown } | undefined;
-    if (!body) return end("unreadable_response");
+    if (!body) return end("unreadable_response", mine);
     if (typeof body.refresh_token === "string" && !(await keepRotatedToken(mine, body.refresh_token))) return "skipped";
   }
 
@@ -121,12 +123,12 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
   try {
     tokens = await oauth.processRefreshTokenResponse(uniauth.server, uniauth.client, response);
   } catch (error) {
-    if (error instanceof oauth.ResponseBodyError && error.error === "invalid_grant") return end("invalid_grant");
+    if (error instanceof oauth.ResponseBodyError && error.error === "invalid_grant") return end("invalid_grant", mine);
     return backOff(describeFailure(error));
   }
 
   const claims = await freshClaims(tokens, session.userId, uniauth.server.issuer);
-  if (claims === "another subject") return end("another_subject");
+  if (claims === "another subject") return end("another_subject", mine);
   await db.$transaction(async (tx) => {
     const written = await tx.session.updateMany({
       where: mine,

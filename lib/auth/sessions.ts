@@ -77,22 +77,21 @@ export async function touchSession(session: { id: string; lastSeenAt: Date }): P
   await db.session.updateMany({ where: { id: session.id, lastSeenAt: { lt: new Date(now - LAST_SEEN_EVERY_MS) } }, data: { lastSeenAt: new Date(now) } });
 }
 
-/**
- * The tokens a session holds, decrypted, for signing out at UniAuth. Server-side only. A token that does not
- * decrypt (its secret was removed) is null: the sign-out goes on without it.
- */
+/** A token as stored in a Session row, decrypted; null when none or it does not decrypt (its secret was removed). */
+export function openStoredToken(id: string, column: TokenColumn, stored: string | null): string | null {
+  try {
+    return stored && storedTokens.decrypt(id, column, stored);
+  } catch (error) {
+    console.error(`Going on without the session's ${column}:`, (error as Error).message);
+    return null;
+  }
+}
+
+/** The tokens a session holds, decrypted, for signing out at UniAuth. Server-side only. */
 export async function sessionTokens(id: string): Promise<{ idToken: string | null; refreshToken: string | null } | null> {
   const row = await db.session.findUnique({ where: { id }, select: { idToken: true, refreshToken: true } });
   if (!row) return null;
-  const open = (column: TokenColumn, stored: string | null) => {
-    try {
-      return stored && storedTokens.decrypt(id, column, stored);
-    } catch (error) {
-      console.error(`Signing out without the session's ${column}:`, (error as Error).message);
-      return null;
-    }
-  };
-  return { idToken: open("idToken", row.idToken), refreshToken: open("refreshToken", row.refreshToken) };
+  return { idToken: openStoredToken(id, "idToken", row.idToken), refreshToken: openStoredToken(id, "refreshToken", row.refreshToken) };
 }
 
 /** Ends every session UniAuth knows by this OP session id (front-channel logout). */

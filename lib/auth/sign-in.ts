@@ -4,10 +4,11 @@ import type { Account } from "next-auth";
 import { type UniAuthClaims, rolesFromGroups } from "@/lib/auth/claims";
 import { SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
 import { discoveredIssuer } from "@/lib/auth/discovery";
+import { revokeRefreshToken } from "@/lib/auth/end-session";
 import { recordAuthEvent } from "@/lib/auth/audit-trail";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
 import type { TokenColumn } from "@/lib/auth/token-crypto";
-import { type ActiveSession, sessionUserSelect, storedTokens } from "@/lib/auth/sessions";
+import { type ActiveSession, openStoredToken, sessionUserSelect, storedTokens } from "@/lib/auth/sessions";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
@@ -122,13 +123,20 @@ export async function recordSignIn({ claims, tokens, userAgent }: SignIn): Promi
  * Records a step-up (lib/auth/step-up.ts has checked it): the browser's existing session takes the new grant's
  * tokens, UniAuth session id and authentication context, and the user the current profile and roles. No new
  * session: the browser keeps its row, and a refresh in flight (holding the old lease) writes nothing over it.
- * Null when the row is gone (ended meanwhile): there is nothing to step up.
+ * The old grant's refresh token is revoked at UniAuth (best effort). Null when the row is gone (ended meanwhile):
+ * there is nothing to step up.
  */
 export async function recordStepUp({ sessionId, userId, claims, tokens }: StepUp): Promise<ActiveSession | null> {
   const now = new Date();
-  const session = await db.$transaction(async (tx) => {
-    const { count } = await tx.session.updateMany({
-      where: { id: sessionId, userId },
+  const issuer = await discoveredIssuer();
+  const stepped = await db.$transaction(async (tx) => {
+    // The signIn callback refused another account already; a row is never handed to one all the same.
+    const own = await tx.account.count({ where: { userId, provider: UNIAUTH_PROVIDER_ID, issuer, providerAccountId: claims.sub } });
+    if (!own) throw new Error("A step-up must be signed in as the session's own UniAuth account.");
+    const before = await tx.session.findFirst({ where: { id: sessionId, userId }, select: { refreshToken: true } });
+    if (!before) return null;
+    await tx.session.update({
+      where: { id: sessionId },
       data: {
         sid: claims.sid ?? null,
         ...tokenColumns(sessionId, tokens, now),
@@ -136,12 +144,14 @@ export async function recordStepUp({ sessionId, userId, claims, tokens }: StepUp
         refreshLeaseUntil: null,
         refreshFailures: 0,
         ...authContextOf(claims),
+        user: { update: profileOf(claims, now) },
       },
     });
-    if (count === 0) return null;
-    await tx.user.update({ where: { id: userId }, data: profileOf(claims, now) });
-    return tx.session.findUniqueOrThrow({ where: { id: sessionId }, select: activeSessionSelect });
+    return { replacedRefreshToken: before.refreshToken, session: await tx.session.findUniqueOrThrow({ where: { id: sessionId }, select: activeSessionSelect }) };
   });
-  if (session) await recordAuthEvent({ event: "stepup.accepted", userId, sessionId, acr: claims.acr, amr: claims.amr });
-  return session;
+  if (!stepped) return null;
+  await recordAuthEvent({ event: "stepup.accepted", userId, sessionId, acr: claims.acr, amr: claims.amr });
+  const replaced = openStoredToken(sessionId, "refreshToken", stepped.replacedRefreshToken);
+  if (replaced) await revokeRefreshToken(replaced);
+  return stepped.session;
 }

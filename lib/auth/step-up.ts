@@ -1,5 +1,6 @@
 import "server-only";
 import type { Session } from "next-auth";
+import { decode, encode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { z } from "zod";
 import type { UniAuthClaims } from "@/lib/auth/claims";
@@ -14,14 +15,18 @@ import { env } from "@/lib/env";
 
 export const stepUpPolicy: StepUpPolicy = { maxAgeSeconds: env.STEP_UP_MAX_AGE_SECONDS, acr: env.STEP_UP_ACR };
 
+const STEP_UP_MAX_AGE_SECONDS = 15 * 60;
+
 /**
  * Marks the sign-in the browser is about to make as a step-up of the session it holds: which session, since
- * when, and the page to come back to. HttpOnly, and only as long as Auth.js's own sign-in cookies last.
+ * when, and the page to come back to. Encrypted like the session cookie (Auth.js's JWE, its own salt), so the
+ * browser can neither read nor alter it; HttpOnly, and only as long as Auth.js's own sign-in cookies last.
  */
 const STEP_UP_COOKIE = {
   name: `${authConfig.useSecureCookies ? "__Host-" : ""}uniauth.step-up`,
-  options: { httpOnly: true, sameSite: "lax", secure: authConfig.useSecureCookies, path: "/", maxAge: 15 * 60 },
+  options: { httpOnly: true, sameSite: "lax", secure: authConfig.useSecureCookies, path: "/", maxAge: STEP_UP_MAX_AGE_SECONDS },
 } as const;
+const sealed = { secret: env.AUTH_SECRETS, salt: STEP_UP_COOKIE.name };
 
 const pendingSchema = z.object({ sessionId: z.string().min(1).max(100), startedAt: z.number().int(), returnTo: z.string().max(2000) });
 
@@ -33,7 +38,8 @@ export type PendingStepUp = z.infer<typeof pendingSchema> & { userId: string };
  */
 export async function beginStepUp(session: Session, returnTo: string): Promise<Record<string, string>> {
   const pending = { sessionId: session.sessionId, startedAt: Date.now(), returnTo } satisfies z.infer<typeof pendingSchema>;
-  (await cookies()).set(STEP_UP_COOKIE.name, Buffer.from(JSON.stringify(pending)).toString("base64url"), STEP_UP_COOKIE.options);
+  const value = await encode({ ...sealed, token: pending, maxAge: STEP_UP_MAX_AGE_SECONDS });
+  (await cookies()).set(STEP_UP_COOKIE.name, value, STEP_UP_COOKIE.options);
   return { max_age: "0", ...(stepUpPolicy.acr && { acr_values: stepUpPolicy.acr.join(" ") }) };
 }
 
@@ -46,14 +52,10 @@ export async function pendingStepUp(): Promise<PendingStepUp | null> {
   const jar = await cookies();
   const marker = jar.get(STEP_UP_COOKIE.name)?.value;
   if (!marker) return null;
-  let pending: z.infer<typeof pendingSchema>;
-  try {
-    pending = pendingSchema.parse(JSON.parse(Buffer.from(marker, "base64url").toString()));
-  } catch {
-    return null;
-  }
+  const pending = pendingSchema.safeParse(await decode({ ...sealed, token: marker }).catch(() => null));
+  if (!pending.success) return null;
   const token = await readSessionCookie(jar, authConfig.useSecureCookies, env.AUTH_SECRETS);
-  return token?.sub && token.sessionId === pending.sessionId ? { ...pending, userId: token.sub } : null;
+  return token?.sub && token.sessionId === pending.data.sessionId ? { ...pending.data, userId: token.sub } : null;
 }
 
 /** The step-up is over, whichever way it went. */

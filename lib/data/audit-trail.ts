@@ -9,8 +9,9 @@ export const AUDIT_PAGE_SIZE = 50;
 /** The trail's filters, from the page's query string: anything unreadable is no filter (or the first page). */
 export const auditFilterSchema = z.object({
   kind: z.enum(AUTH_EVENT_KINDS).optional().catch(undefined),
-  user: z.email().max(320).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  /** An email, or a user id (the trail names users who no longer exist by id). */
+  user: z.string().trim().min(1).max(320).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
@@ -29,13 +30,14 @@ export interface AuditEntry {
 const detailSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).catch({});
 
 /**
- * Superusers only: the audit trail, newest first, a page at a time; filtered by kind and by a user (by email,
- * as the user the event is about or as the one who did it). `hasMore`: an older page exists.
+ * Superusers only: the audit trail, newest first, a page at a time; filtered by kind and by a user (by email or
+ * id, as the user the event is about or as the one who did it). `hasMore`: an older page exists.
  */
 export async function listAuthEvents({ kind, user, page }: AuditFilter): Promise<{ entries: AuditEntry[]; hasMore: boolean; unknownUser: boolean }> {
   await requireSuperuser();
-  const userId = user ? (await db.user.findUnique({ where: { email: user.toLowerCase() }, select: { id: true } }))?.id : undefined;
-  if (user && !userId) return { entries: [], hasMore: false, unknownUser: true };
+  const byEmail = user?.includes("@");
+  const userId = byEmail ? (await db.user.findUnique({ where: { email: user!.toLowerCase() }, select: { id: true } }))?.id : user;
+  if (byEmail && !userId) return { entries: [], hasMore: false, unknownUser: true };
   const rows = await db.authEvent.findMany({
     where: { ...(kind && { kind }), ...(userId && { OR: [{ userId }, { actorUserId: userId }] }) },
     orderBy: { id: "desc" },

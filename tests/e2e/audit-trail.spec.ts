@@ -25,6 +25,14 @@ test("superusers read the audit trail on /admin: newest first, filtered by kind 
   await expect(rows.first()).toContainText(/signout\s*mia@example\.com/);
   for (const row of await rows.all()) await expect(row).toContainText(/signout\s*mia@example\.com/);
 
+  // By the one who did it: the superuser ends Mia's other session (signed in again to have one).
+  await signInAs(member, "member");
+  await page.getByRole("button", { name: "End all sessions of mia@example.com" }).click();
+  await trail.getByLabel("Kind").selectOption("sessions.ended_by_admin");
+  await trail.getByLabel("User").fill("ada@example.com");
+  await trail.getByRole("button", { name: "Filter" }).click();
+  await expect(rows.first()).toContainText(/sessions\.ended_by_admin\s*mia@example\.com\s*ada@example\.com/);
+
   await trail.getByLabel("User").fill("nobody@example.com");
   await trail.getByRole("button", { name: "Filter" }).click();
   await expect(trail.getByRole("status")).toHaveText("No user has the email nobody@example.com.");

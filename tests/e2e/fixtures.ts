@@ -11,6 +11,7 @@ import { testEnv } from "../support/env";
 import { TEST_RESULTS } from "../support/test-results";
 
 export { expect };
+export { trailMark, trailSince } from "../support/audit-trail";
 
 export const SEEDED = {
   admin: "Ada Admin",
@@ -213,25 +214,6 @@ export async function endAllSessionsActionField(request: APIRequestContext): Pro
 /** Starts from no sessions for that user, so counts in a test are its own. */
 export async function endAllSessions(db: pg.Pool, email: string): Promise<void> {
   await db.query(`delete from "Session" where "userId" in (select id from "User" where email = $1)`, [email]);
-}
-
-export interface TrailRow {
-  kind: string;
-  userId: string | null;
-  actorUserId: string | null;
-  sessionId: string | null;
-  detail: Record<string, unknown>;
-}
-
-/** Where the audit trail stands now: pass it to `trailSince` to read what a test added. */
-export async function trailMark(db: pg.Pool): Promise<string> {
-  return (await db.query<{ max: string | null }>(`select max(id)::text as max from "AuthEvent"`)).rows[0]!.max ?? "0";
-}
-
-/** The audit trail's rows since `mark`, oldest first. */
-export async function trailSince(db: pg.Pool, mark: string): Promise<TrailRow[]> {
-  const { rows } = await db.query<TrailRow>(`select kind, "userId", "actorUserId", "sessionId", detail from "AuthEvent" where id > $1 order by id`, [mark]);
-  return rows;
 }
 
 /** A seeded user's id in the app's database. */

@@ -1,3 +1,4 @@
+import type { Page } from "@playwright/test";
 import type pg from "pg";
 import { localUniAuth } from "../support/uniauth";
 import {
@@ -30,6 +31,9 @@ async function authContexts(db: pg.Pool, email: string) {
   return rows;
 }
 
+const STEP_UP_COOKIE = "uniauth.step-up";
+const stepUpCookies = async (page: Page) => (await page.context().cookies()).filter((cookie) => cookie.name === STEP_UP_COOKIE);
+
 const confirmNotice = "Ending a user's sessions is sensitive: it needs a UniAuth sign-in in the last 10 minutes";
 const endMiasSessions = { name: `End all sessions of ${MIA}` };
 
@@ -51,8 +55,13 @@ test("a superuser who signed in 11 minutes ago confirms it's them at UniAuth, th
   await expect(page.getByRole("heading", { name: "Confirm it's you" })).toBeVisible();
   expect(await sessionsOf(db, MIA)).toHaveLength(1);
 
+  const replaced = (await sessionsOf(db, ADA))[0]!.refreshToken!;
   const uniauthMark = Date.now();
   await page.getByRole("button", { name: "Confirm it's you" }).click();
+  // Encrypted, so the browser can neither read nor move the moment the step-up began.
+  const [marker] = await stepUpCookies(page);
+  expect(marker).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+  expect(marker!.value.split(".")).toHaveLength(5);
   // UniAuth's session is alive, yet it asks again: max_age=0.
   await pickAtUniAuth(page, "admin");
   await expect(page).toHaveURL(/\/admin$/);
@@ -65,6 +74,12 @@ test("a superuser who signed in 11 minutes ago confirms it's them at UniAuth, th
   expect(others).toEqual([]);
   expect(confirmed!.id).toBe(signedIn!.id);
   expect(confirmed!.authTime).toBeGreaterThan(Date.now() - MINUTE);
+  expect(await stepUpCookies(page)).toEqual([]);
+  // The session holds the new grant's tokens; the replaced grant's refresh token is revoked at UniAuth.
+  const current = (await sessionsOf(db, ADA))[0]!.refreshToken!;
+  expect(current).not.toBe(replaced);
+  expect(await localUniAuth.isActive(replaced)).toBe(false);
+  expect(await localUniAuth.isActive(current)).toBe(true);
 
   await page.getByRole("button", endMiasSessions).click();
   await expect(page.getByRole("button", endMiasSessions)).toHaveCount(0);
@@ -94,12 +109,52 @@ test("a confirmation by another UniAuth account is refused: the browser is not s
   // UniAuth's call. The app refused the step-up, so the browser is signed in as nobody, not as Sam.
   expect(await authContexts(db, ADA)).toEqual([]);
   const adaId = await userIdOf(db, ADA);
-  expect(await trailSince(db, mark)).toEqual([
-    expect.objectContaining({ kind: "logout.backchannel", userId: adaId, detail: { sessionsEnded: 1 } }),
-    expect.objectContaining({ kind: "stepup.refused", userId: adaId, sessionId: ada!.id, detail: { reason: "AnotherAccount" } }),
-  ]);
+  const trail = await trailSince(db, mark);
+  expect(trail).toHaveLength(2);
+  expect(trail).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ kind: "logout.backchannel", userId: adaId, detail: { sessionsEnded: 1 } }),
+      expect.objectContaining({ kind: "stepup.refused", userId: adaId, sessionId: ada!.id, detail: { reason: "AnotherAccount" } }),
+    ]),
+  );
+  expect(await stepUpCookies(page)).toEqual([]);
   await page.getByRole("link", { name: "Back" }).click();
   await expect(page).toHaveURL(/\/signin\?reason=session-ended/);
+});
+
+test("a step-up that comes back with an earlier sign-in is refused: auth_time is checked, not assumed", async ({ page, db }) => {
+  await signInAs(page, "admin", { minutesAgo: 30 });
+  const before = await authContexts(db, ADA);
+  const mark = await trailMark(db);
+
+  await page.goto("/confirm?callbackUrl=/admin");
+  await page.getByRole("button", { name: "Confirm it's you" }).click();
+  // The stand-in lets this sign-in claim to be 11 minutes old, as a UniAuth ignoring max_age=0 would answer.
+  await pickAtUniAuth(page, "admin", { minutesAgo: 11 });
+  await expect(page.getByRole("heading", { name: "UniAuth did not confirm a new sign-in" })).toBeVisible();
+  expect(await authContexts(db, ADA)).toEqual(before);
+  expect(await trailSince(db, mark)).toEqual([
+    expect.objectContaining({ kind: "stepup.refused", sessionId: before[0]!.id, detail: { reason: "AuthTimeStale" } }),
+  ]);
+  await page.getByRole("link", { name: "Back" }).click();
+  await expect(page.getByText(confirmNotice)).toBeVisible();
+});
+
+test("a step-up whose session ended meanwhile signs the same user in afresh, with one new session", async ({ page, db }) => {
+  await signInAs(page, "admin", { minutesAgo: 11 });
+  const [ended] = await authContexts(db, ADA);
+  await page.goto("/confirm?callbackUrl=/admin");
+  await page.getByRole("button", { name: "Confirm it's you" }).click();
+  await endAllSessions(db, ADA);
+  const mark = await trailMark(db);
+  await pickAtUniAuth(page, "admin");
+
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByText(/You have confirmed it's you/)).toBeVisible();
+  const [fresh, ...others] = await authContexts(db, ADA);
+  expect(others).toEqual([]);
+  expect(fresh!.id).not.toBe(ended!.id);
+  expect((await trailSince(db, mark)).map((row) => row.kind)).toEqual(["signin.accepted"]);
 });
 
 test("a direct POST of the action without a recent sign-in is refused, and ends nothing", async ({ page, newBrowser, baseURL, db }) => {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { recordAuthEvent } from "@/lib/auth/audit-trail";
+import { UNAUTHENTICATED_EVENTS_PER_MINUTE, recordAuthEvent } from "@/lib/auth/audit-trail";
 import { db } from "@/lib/db";
 import { testEnv } from "../support/env";
 import { importWithEnv, unreachableDatabaseUrl } from "../support/fresh-import";
@@ -30,6 +30,42 @@ describe("recordAuthEvent", () => {
     expect(Math.abs(stored!.at.getTime() - Date.now())).toBeLessThan(5_000);
     const [admin] = await db.authEvent.findMany({ where: { kind: "sessions.ended_by_admin", actorUserId: "actor-1" }, orderBy: { id: "desc" }, take: 1 });
     expect(admin).toMatchObject({ userId: "user-1", sessionId: null, detail: { sessionsEnded: 2 } });
+  });
+
+  it("stores the time in UTC, as Prisma reads it, whatever the database session's time zone", async () => {
+    const sessionId = randomBytes(12).toString("hex");
+    const elsewhere = new URL(testEnv("DATABASE_URL"));
+    elsewhere.searchParams.set("options", "-c TimeZone=America/New_York");
+    const { recordAuthEvent: recordFromNewYork } = await importWithEnv(() => import("@/lib/auth/audit-trail"), { DATABASE_URL: elsewhere.href });
+    const log = quietLog();
+    try {
+      await recordFromNewYork({ event: "signout", userId: "u1", sessionId });
+    } finally {
+      log.mockRestore();
+    }
+    const stored = await db.authEvent.findFirstOrThrow({ where: { sessionId } });
+    expect(Math.abs(stored.at.getTime() - Date.now())).toBeLessThan(5_000);
+  });
+
+  it(`stores at most ${UNAUTHENTICATED_EVENTS_PER_MINUTE} a minute of what anyone can cause unauthenticated, and logs every one`, async () => {
+    const { recordAuthEvent: record } = await importWithEnv(() => import("@/lib/auth/audit-trail"), {});
+    const reason = `flood ${randomBytes(8).toString("hex")}`;
+    const log = quietLog();
+    const sessionId = randomBytes(12).toString("hex");
+    // One calendar minute throughout: the count starts afresh when the minute turns.
+    vi.useFakeTimers({ toFake: ["Date"], now: Math.floor(Date.now() / 60_000) * 60_000 + 1_000 });
+    try {
+      for (let n = 0; n < UNAUTHENTICATED_EVENTS_PER_MINUTE + 5; n++) await record({ event: "logout.backchannel.rejected", reason });
+      // A signed-in user's events are never held back.
+      await record({ event: "signout", userId: "u1", sessionId });
+      expect(log).toHaveBeenCalledTimes(UNAUTHENTICATED_EVENTS_PER_MINUTE + 6);
+    } finally {
+      vi.useRealTimers();
+      log.mockRestore();
+    }
+    const stored = await db.authEvent.count({ where: { kind: "logout.backchannel.rejected", detail: { equals: { reason } } } });
+    expect(stored).toBe(UNAUTHENTICATED_EVENTS_PER_MINUTE);
+    expect(await db.authEvent.count({ where: { sessionId } })).toBe(1);
   });
 
   it("never fails the request it describes: with the database down the event is still logged", async () => {

@@ -3,7 +3,8 @@ import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/api/auth/backchannel-logout/route";
 import { recordSignIn } from "@/lib/auth/sign-in";
-import { db } from "@/lib/db";
+import { db, pool } from "@/lib/db";
+import { trailMark, trailSince } from "../support/audit-trail";
 import { testEnv } from "../support/env";
 import { importWithEnv, unreachableDatabaseUrl } from "../support/fresh-import";
 import { BACKCHANNEL_LOGOUT_EVENT, logoutClaims, mintLogoutToken, uniauthKeys } from "../support/logout-token";
@@ -39,9 +40,6 @@ async function signedInPerson(sessions: number): Promise<Person> {
   return { sub, userId: created[0]!.userId, sessions: created.map(({ id, sid }) => ({ id, sid })) };
 }
 
-const trailMark = async () => (await db.authEvent.aggregate({ _max: { id: true } }))._max.id ?? 0n;
-const trailSince = (mark: bigint) =>
-  db.authEvent.findMany({ where: { id: { gt: mark } }, orderBy: { id: "asc" }, select: { kind: true, userId: true, sessionId: true, detail: true } });
 const allSessionIds = async () => (await db.session.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((s) => s.id);
 const rememberedTokenIds = () => db.logoutTokenJti.count();
 
@@ -127,11 +125,11 @@ describe("back-channel logout: invalid requests are refused with 400 and touch n
   it("has at least 30 invalid cases", () => expect(cases.length).toBeGreaterThanOrEqual(30));
 
   it.each(cases)("refuses %s: one audit event, no session or token id touched", async (_name, send, description) => {
-    const [sessions, tokenIds, mark] = [await allSessionIds(), await rememberedTokenIds(), await trailMark()];
+    const [sessions, tokenIds, mark] = [await allSessionIds(), await rememberedTokenIds(), await trailMark(pool)];
     await expectRejected(await send(), description);
     expect(await allSessionIds()).toEqual(sessions);
     expect(await rememberedTokenIds()).toBe(tokenIds);
-    expect(await trailSince(mark)).toEqual([{ kind: "logout.backchannel.rejected", userId: null, sessionId: null, detail: { reason: expect.stringMatching(/^invalid_request: /) } }]);
+    expect(await trailSince(pool, mark)).toEqual([{ kind: "logout.backchannel.rejected", userId: null, actorUserId: null, sessionId: null, detail: { reason: expect.stringMatching(/^invalid_request: /) } }]);
   });
 
   it("a flood of unknown kids makes the app re-fetch UniAuth's keys at most once", async () => {
@@ -201,7 +199,7 @@ describe("back-channel logout: valid tokens end exactly the matching sessions", 
 
   it("logs one line per logout and stores it in the audit trail: the user and how many sessions ended, or why the token was refused, never the token", async () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
-    const mark = await trailMark();
+    const mark = await trailMark(pool);
     try {
       const token = await mintLogoutToken(logoutClaims({ sub: alice.sub }));
       await expectOk(token);
@@ -211,13 +209,13 @@ describe("back-channel logout: valid tokens end exactly the matching sessions", 
         { event: "logout.backchannel", at: expect.any(String), userId: alice.userId, sessionsEnded: 3 },
         { event: "logout.backchannel.rejected", at: expect.any(String), reason: "invalid_request: this logout token (jti) was already used" },
       ]);
-      expect(await trailSince(mark)).toEqual([
-        { kind: "logout.backchannel", userId: alice.userId, sessionId: null, detail: { sessionsEnded: 3 } },
-        { kind: "logout.backchannel.rejected", userId: null, sessionId: null, detail: { reason: "invalid_request: this logout token (jti) was already used" } },
+      expect(await trailSince(pool, mark)).toEqual([
+        { kind: "logout.backchannel", userId: alice.userId, actorUserId: null, sessionId: null, detail: { sessionsEnded: 3 } },
+        { kind: "logout.backchannel.rejected", userId: null, actorUserId: null, sessionId: null, detail: { reason: "invalid_request: this logout token (jti) was already used" } },
       ]);
       for (const part of token.split(".").slice(1)) {
         expect(lines.join("\n")).not.toContain(part);
-        expect(JSON.stringify(await trailSince(mark))).not.toContain(part);
+        expect(JSON.stringify(await trailSince(pool, mark))).not.toContain(part);
       }
     } finally {
       log.mockRestore();

@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ConfirmItsYouButton } from "@/app/_components/confirm-its-you";
+import { describeStepUpPolicy } from "@/app/_components/format";
 import { UNIAUTH_UNAVAILABLE } from "@/lib/auth/paths";
 import { safeCallbackPath } from "@/lib/auth/redirect";
+import { stepUpPolicy } from "@/lib/auth/step-up";
 
 export const metadata: Metadata = { title: "Sign-in problem · UniAuth starter" };
 
@@ -33,7 +35,7 @@ const MESSAGES: Record<string, Message> = {
     stepUp: true,
     title: "That was a different UniAuth account",
     detail:
-      "To confirm it's you, sign in at UniAuth with the account you are signed in here with. Nothing was changed: you are still signed in as before, and the action did not run.",
+      "To confirm it's you, sign in at UniAuth with the account you are signed in here with. The action did not run, and this app did not sign you in as the other account. (If UniAuth signed your first account out to sign in the other, this app signs it out too.)",
   },
   AuthTimeStale: {
     stepUp: true,
@@ -48,7 +50,7 @@ const MESSAGES: Record<string, Message> = {
   AcrNotMet: {
     stepUp: true,
     title: "That action needs a stronger sign-in",
-    detail: "You signed in at UniAuth without the multi-factor authentication this action requires. Nothing was changed; confirm again and choose to sign in with MFA.",
+    detail: `It needs ${describeStepUpPolicy(stepUpPolicy)}, and UniAuth confirmed you another way. Nothing was changed; confirm again and choose that way of signing in.`,
   },
   AccessDenied: { title: "Access denied", detail: "You cancelled the sign-in, or you are not allowed to sign in to this app." },
   Configuration: {
