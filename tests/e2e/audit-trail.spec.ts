@@ -27,6 +27,7 @@ test("superusers read the audit trail on /admin: newest first, filtered by kind 
 
   // By the one who did it: the superuser ends Mia's other session (signed in again to have one).
   await signInAs(member, "member");
+  await page.reload();
   await page.getByRole("button", { name: "End all sessions of mia@example.com" }).click();
   await trail.getByLabel("Kind").selectOption("sessions.ended_by_admin");
   await trail.getByLabel("User").fill("ada@example.com");

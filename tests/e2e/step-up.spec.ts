@@ -40,6 +40,7 @@ const endMiasSessions = { name: `End all sessions of ${MIA}` };
 test.beforeEach(async ({ db }) => endAllSessions(db, ADA));
 
 test("a superuser who signed in 11 minutes ago confirms it's them at UniAuth, then ends a user's sessions", async ({ page, newBrowser, db }) => {
+  await endAllSessions(db, MIA);
   const member = await newBrowser();
   await signInAs(member, "member");
   const mark = await trailMark(db);
@@ -58,6 +59,7 @@ test("a superuser who signed in 11 minutes ago confirms it's them at UniAuth, th
   const replaced = (await sessionsOf(db, ADA))[0]!.refreshToken!;
   const uniauthMark = Date.now();
   await page.getByRole("button", { name: "Confirm it's you" }).click();
+  await expect(page.getByRole("heading", { name: /Sign in to/ })).toBeVisible();
   // Encrypted, so the browser can neither read nor move the moment the step-up began.
   const [marker] = await stepUpCookies(page);
   expect(marker).toMatchObject({ httpOnly: true, sameSite: "Lax" });
