@@ -135,7 +135,7 @@ export async function recordStepUp({ sessionId, userId, claims, tokens }: StepUp
     if (!own) throw new Error("A step-up must be signed in as the session's own UniAuth account.");
     const before = await tx.session.findFirst({ where: { id: sessionId, userId }, select: { refreshToken: true } });
     if (!before) return null;
-    await tx.session.update({
+    const session = await tx.session.update({
       where: { id: sessionId },
       data: {
         sid: claims.sid ?? null,
@@ -146,8 +146,9 @@ export async function recordStepUp({ sessionId, userId, claims, tokens }: StepUp
         ...authContextOf(claims),
         user: { update: profileOf(claims, now) },
       },
+      select: activeSessionSelect,
     });
-    return { replacedRefreshToken: before.refreshToken, session: await tx.session.findUniqueOrThrow({ where: { id: sessionId }, select: activeSessionSelect }) };
+    return { replacedRefreshToken: before.refreshToken, session };
   });
   if (!stepped) return null;
   await recordAuthEvent({ event: "stepup.accepted", userId, sessionId, acr: claims.acr, amr: claims.amr });

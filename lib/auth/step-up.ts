@@ -15,7 +15,7 @@ import { env } from "@/lib/env";
 
 export const stepUpPolicy: StepUpPolicy = { maxAgeSeconds: env.STEP_UP_MAX_AGE_SECONDS, acr: env.STEP_UP_ACR };
 
-const STEP_UP_MAX_AGE_SECONDS = 15 * 60;
+const MARKER_MAX_AGE_SECONDS = 15 * 60;
 
 /**
  * Marks the sign-in the browser is about to make as a step-up of the session it holds: which session, since
@@ -24,7 +24,7 @@ const STEP_UP_MAX_AGE_SECONDS = 15 * 60;
  */
 const STEP_UP_COOKIE = {
   name: `${authConfig.useSecureCookies ? "__Host-" : ""}uniauth.step-up`,
-  options: { httpOnly: true, sameSite: "lax", secure: authConfig.useSecureCookies, path: "/", maxAge: STEP_UP_MAX_AGE_SECONDS },
+  options: { httpOnly: true, sameSite: "lax", secure: authConfig.useSecureCookies, path: "/", maxAge: MARKER_MAX_AGE_SECONDS },
 } as const;
 const sealed = { secret: env.AUTH_SECRETS, salt: STEP_UP_COOKIE.name };
 
@@ -38,7 +38,7 @@ export type PendingStepUp = z.infer<typeof pendingSchema> & { userId: string };
  */
 export async function beginStepUp(session: Session, returnTo: string): Promise<Record<string, string>> {
   const pending = { sessionId: session.sessionId, startedAt: Date.now(), returnTo } satisfies z.infer<typeof pendingSchema>;
-  const value = await encode({ ...sealed, token: pending, maxAge: STEP_UP_MAX_AGE_SECONDS });
+  const value = await encode({ ...sealed, token: pending, maxAge: MARKER_MAX_AGE_SECONDS });
   (await cookies()).set(STEP_UP_COOKIE.name, value, STEP_UP_COOKIE.options);
   return { max_age: "0", ...(stepUpPolicy.acr && { acr_values: stepUpPolicy.acr.join(" ") }) };
 }
@@ -78,11 +78,10 @@ export async function stepUpRefusal(pending: PendingStepUp, claims: UniAuthClaim
 
 /** When and how the session's user last signed in at UniAuth, and until when that allows sensitive actions. */
 export async function recentAuthOf(sessionId: string) {
-  const row = await db.session.findUnique({ where: { id: sessionId }, select: { authTime: true, acr: true, amr: true } });
+  const row = await db.session.findUnique({ where: { id: sessionId }, select: { authTime: true, acr: true } });
   return {
     authTime: row?.authTime ?? null,
     acr: row?.acr ?? null,
-    amr: row?.amr ?? [],
     recentUntil: row ? recentUntil(row, stepUpPolicy) : null,
   };
 }

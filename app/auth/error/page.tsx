@@ -8,7 +8,7 @@ import { stepUpPolicy } from "@/lib/auth/step-up";
 
 export const metadata: Metadata = { title: "Sign-in problem · UniAuth starter" };
 
-/** `stepUp`: a refused "Confirm it's you", which leaves the user signed in (lib/auth/step-up.ts). */
+/** `stepUp`: a refused "Confirm it's you" (lib/auth/step-up.ts), which never signs in the account it came back with. */
 type Message = { title: string; detail: string; stepUp?: true };
 
 const MESSAGES: Record<string, Message> = {
