@@ -11,6 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
+    // Route handlers import `@/lib/auth`, and so next-auth, whose `next/server` import only a bundler resolves.
+    server: { deps: { inline: ["next-auth"] } },
     // Integration tests share one database: run files one at a time.
     fileParallelism: false,
     // Auth events (lib/auth/events.ts) print a JSON line each: kept out of the test output; tests that check them spy on console.log.

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { auth } from "@/lib/auth";
-import { signOutEverywhere } from "@/lib/auth/actions";
+import { auth, signOutEverywhere } from "@/lib/auth";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -11,8 +10,7 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
-  const session = await auth();
-  const user = session?.unavailable ? undefined : session?.user;
+  const user = (await auth())?.user;
   return (
     <html lang="en">
       <body>

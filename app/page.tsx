@@ -2,8 +2,7 @@ import Link from "next/link";
 import { auth } from "@/lib/auth";
 
 export default async function HomePage() {
-  const session = await auth();
-  const user = session?.unavailable ? undefined : session?.user;
+  const user = (await auth())?.user;
   return (
     <section className="card">
       <h1>Sign in with UniAuth</h1>

@@ -1,4 +1,4 @@
-import { confirmItsYou } from "@/lib/auth/actions";
+import { confirmItsYou } from "@/lib/auth";
 
 /** Sends the user to UniAuth to sign in again (a step-up), then back to `returnTo`. */
 export function ConfirmItsYouButton({ returnTo }: { returnTo: string }) {

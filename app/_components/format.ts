@@ -1,4 +1,4 @@
-import type { StepUpPolicy } from "@/lib/auth/step-up-policy";
+import type { StepUpPolicy } from "@/lib/auth";
 
 const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const dateTimeSeconds = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { ConfirmItsYouButton } from "@/app/_components/confirm-its-you";
 import { describeStepUpPolicy, formatDate } from "@/app/_components/format";
-import { requireStaff } from "@/lib/auth/guards";
+import { requireStaff } from "@/lib/auth";
 import { getRegistryOverview, listUsers } from "@/lib/data/admin";
 import { auditFilterSchema, listAuthEvents } from "@/lib/data/audit-trail";
 import { getMyRecentAuth } from "@/lib/data/sessions";

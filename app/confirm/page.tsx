@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ConfirmItsYouButton } from "@/app/_components/confirm-its-you";
 import { describeSignInMethod, describeStepUpPolicy, formatDate } from "@/app/_components/format";
-import { safeCallbackPath } from "@/lib/auth/redirect";
+import { safeCallbackPath } from "@/lib/auth";
 import { getMyRecentAuth } from "@/lib/data/sessions";
 
 export const metadata: Metadata = { title: "Confirm it's you · UniAuth starter" };

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { formatDate } from "@/app/_components/format";
-import { requireUser } from "@/lib/auth/guards";
+import { requireUser } from "@/lib/auth";
 import { listMySessions } from "@/lib/data/sessions";
 import { SessionList } from "./sessions";
 

@@ -1,8 +1,6 @@
 import type { Metadata } from "next";
 import { AccessDenied } from "@/app/_components/access-denied";
-import { auth } from "@/lib/auth";
-import { continueWithCurrentRoles } from "@/lib/auth/actions";
-import { safeCallbackPath } from "@/lib/auth/redirect";
+import { auth, continueWithCurrentRoles, safeCallbackPath } from "@/lib/auth";
 
 export const metadata: Metadata = { title: "No access · UniAuth starter" };
 
@@ -13,7 +11,7 @@ export const metadata: Metadata = { title: "No access · UniAuth starter" };
 export default async function ForbiddenPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const from = safeCallbackPath((await searchParams).from, "/dashboard");
   const session = await auth();
-  if (!session?.user.isStaff || session.unavailable) return <AccessDenied />;
+  if (!session?.user.isStaff) return <AccessDenied />;
   return (
     <section className="card" role="status">
       <h1>Your access has changed</h1>

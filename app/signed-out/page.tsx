@@ -1,15 +1,13 @@
 import type { Metadata } from "next";
-import { cookies } from "next/headers";
 import Link from "next/link";
-import { LOGOUT_STATE_COOKIE } from "@/lib/auth/end-session";
+import { uniauthSignOutConfirmed } from "@/lib/auth";
 
 export const metadata: Metadata = { title: "Signed out · UniAuth starter" };
 
 /** Where UniAuth sends the browser back after ending its session; `state` proves it is the answer we asked for. */
 export default async function SignedOutPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { state, uniauth } = await searchParams;
-  const expected = (await cookies()).get(LOGOUT_STATE_COOKIE)?.value;
-  const confirmed = typeof state === "string" && expected !== undefined && state === expected;
+  const confirmed = await uniauthSignOutConfirmed(state);
   return (
     <section className="card">
       <h1>You are signed out</h1>

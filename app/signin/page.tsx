@@ -1,8 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { auth } from "@/lib/auth";
-import { signInWithUniAuth } from "@/lib/auth/actions";
-import { safeCallbackPath } from "@/lib/auth/redirect";
+import { auth, safeCallbackPath, signInWithUniAuth } from "@/lib/auth";
 import { RefreshLayout } from "./refresh-layout";
 
 export const metadata: Metadata = { title: "Sign in · UniAuth starter" };
@@ -11,7 +9,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   const callbackUrl = safeCallbackPath(params.callbackUrl, "/dashboard");
   const session = await auth();
-  if (session?.user && !session.unavailable) redirect(callbackUrl);
+  if (session) redirect(callbackUrl);
   return (
     <section className="card">
       <h1>Sign in</h1>

@@ -3,15 +3,16 @@
 import { randomBytes } from "node:crypto";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { auth, reissueSessionCookie, signIn, signOut } from "@/lib/auth";
-import { requireUser } from "@/lib/auth/guards";
-import { LOGOUT_STATE_COOKIE, POST_LOGOUT_PATH, endSessionUrl, revokeRefreshToken } from "@/lib/auth/end-session";
-import { uniauthAnswers } from "@/lib/auth/outage";
-import { UNIAUTH_UNAVAILABLE_PATH } from "@/lib/auth/paths";
-import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
-import { safeCallbackPath } from "@/lib/auth/redirect";
-import { sessionTokens } from "@/lib/auth/sessions";
-import { beginStepUp } from "@/lib/auth/step-up";
+import { requireUser } from "@/lib/auth/guards/pages";
+import { reissueSessionCookie, signIn, signOut } from "@/lib/auth/nextauth";
+import { auth } from "@/lib/auth/session/current";
+import { LOGOUT_STATE_COOKIE, POST_LOGOUT_PATH, endSessionUrl, revokeRefreshToken } from "@/lib/auth/uniauth/end-session";
+import { uniauthAnswers } from "@/lib/auth/uniauth/outage";
+import { UNIAUTH_UNAVAILABLE_PATH } from "@/lib/auth/core/paths";
+import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
+import { safeCallbackPath } from "@/lib/auth/core/redirect";
+import { sessionTokens } from "@/lib/auth/session/store";
+import { beginStepUp } from "@/lib/auth/step-up/step-up";
 import { appOrigin } from "@/lib/http/origin";
 
 export async function signInWithUniAuth(formData: FormData): Promise<void> {
@@ -22,7 +23,7 @@ export async function signInWithUniAuth(formData: FormData): Promise<void> {
 
 /**
  * "Confirm it's you": sends the signed-in user to UniAuth for a fresh sign-in (a step-up), which comes back to
- * the same session and then to the page they left (lib/auth/step-up.ts).
+ * the same session and then to the page they left (lib/auth/step-up/step-up.ts).
  */
 export async function confirmItsYou(formData: FormData): Promise<void> {
   const session = await requireUser();

@@ -1,31 +1,25 @@
 import type { NextAuthConfig, Session } from "next-auth";
 import type { JWT } from "next-auth/jwt";
-import { AUTH_ERROR_PATH, SIGN_IN_PATH } from "@/lib/auth/paths";
-import { safeCallbackPath } from "@/lib/auth/redirect";
-import { secureSessionCookie } from "@/lib/auth/session-cookie";
+import { AUTH_ERROR_PATH, SIGN_IN_PATH } from "@/lib/auth/core/paths";
+import { safeCallbackPath } from "@/lib/auth/core/redirect";
+import "@/lib/auth/core/types";
+import { sessionCookie } from "@/lib/auth/session/cookie";
+import { useSecureCookies } from "@/lib/auth/session/secure-cookies";
+import { SESSION_MAX_AGE_SECONDS } from "@/lib/auth/session/store";
 import { env } from "@/lib/env";
-import "./types";
 
-/** A session lasts as long as UniAuth's refresh token: 30 days from sign-in, never extended. */
-export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
-
-/** The session the app sees, from a checked token; null when the token lacks what a session needs. */
-export function toSession(token: JWT): Session | null {
-  if (!token.user || !token.sessionId || !token.sessionStartedAt || !token.sessionExpiresAt) return null;
-  return {
-    user: token.user,
-    sessionId: token.sessionId,
-    sessionStartedAt: token.sessionStartedAt,
-    expires: token.sessionExpiresAt,
-    ...(token.unavailable && { unavailable: true }),
-  };
+/** The session Auth.js's own routes (`/api/auth/session`) show: only from a token whose row was checked. */
+function sessionOf(token: JWT): Session | null {
+  if (token.unavailable || !token.user || !token.sessionId || !token.sessionStartedAt || !token.sessionExpiresAt) return null;
+  return { user: token.user, sessionId: token.sessionId, sessionStartedAt: token.sessionStartedAt, expires: token.sessionExpiresAt };
 }
 
-/** The Auth.js config without the provider and the database checks, which lib/auth/index.ts adds. */
+/** The Auth.js config without the provider and the database checks, which lib/auth/nextauth.ts adds. */
 export const authConfig = {
   // Newest first: Auth.js encrypts with the first and decrypts with any (see lib/auth-secrets.ts).
   secret: env.AUTH_SECRETS,
-  useSecureCookies: secureSessionCookie({ authUrl: env.AUTH_URL, production: env.NODE_ENV === "production" }),
+  useSecureCookies,
+  cookies: { sessionToken: sessionCookie(useSecureCookies) },
   providers: [],
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: SIGN_IN_PATH, error: AUTH_ERROR_PATH },
@@ -34,8 +28,9 @@ export const authConfig = {
     redirect({ url, baseUrl }) {
       return `${baseUrl}${safeCallbackPath(url.startsWith(baseUrl) ? url.slice(baseUrl.length) : url)}`;
     },
-    session({ session, token }) {
-      return toSession(token) ?? session;
+    // Auth.js's type wants a session; its session route answers `null` for this one, as for no session at all.
+    session({ token }) {
+      return sessionOf(token) as Session;
     },
   },
 } satisfies NextAuthConfig;

@@ -1,5 +1,5 @@
 import "server-only";
-import { requireStaff, requireSuperuser } from "@/lib/auth/guards";
+import { requireStaff, requireSuperuser } from "@/lib/auth";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 

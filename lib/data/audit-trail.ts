@@ -1,7 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { AUTH_EVENT_KINDS, type AuthEventKind } from "@/lib/auth/events";
-import { requireSuperuser } from "@/lib/auth/guards";
+import { AUTH_EVENT_KINDS, type AuthEventKind, requireSuperuser } from "@/lib/auth";
 import { db } from "@/lib/db";
 
 export const AUDIT_PAGE_SIZE = 50;

@@ -1,7 +1,5 @@
 import "server-only";
-import { recordAuthEvent } from "@/lib/auth/audit-trail";
-import { requireRecentAuth, requireSuperuser, requireUser } from "@/lib/auth/guards";
-import { recentAuthOf, stepUpPolicy } from "@/lib/auth/step-up";
+import { recentAuthOf, recordAuthEvent, requireRecentAuth, requireSuperuser, requireUser, stepUpPolicy } from "@/lib/auth";
 import { describeDevice } from "@/lib/data/user-agent";
 import { db } from "@/lib/db";
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
-import { createTokenCrypto } from "@/lib/auth/token-crypto";
+import { createTokenCrypto } from "@/lib/auth/session/token-crypto";
 import { localUniAuth } from "../support/uniauth";
 import { endAllSessions, expect, sessionsOf, signInAs, storedTokens, test } from "./fixtures";
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { UNAUTHENTICATED_EVENTS_PER_MINUTE, recordAuthEvent } from "@/lib/auth/audit-trail";
+import { UNAUTHENTICATED_EVENTS_PER_MINUTE, recordAuthEvent } from "@/lib/auth/audit/trail";
 import { db } from "@/lib/db";
 import { testEnv } from "../support/env";
 import { importWithEnv, unreachableDatabaseUrl } from "../support/fresh-import";
@@ -36,7 +36,7 @@ describe("recordAuthEvent", () => {
     const sessionId = randomBytes(12).toString("hex");
     const elsewhere = new URL(testEnv("DATABASE_URL"));
     elsewhere.searchParams.set("options", "-c TimeZone=America/New_York");
-    const { recordAuthEvent: recordFromNewYork } = await importWithEnv(() => import("@/lib/auth/audit-trail"), { DATABASE_URL: elsewhere.href });
+    const { recordAuthEvent: recordFromNewYork } = await importWithEnv(() => import("@/lib/auth/audit/trail"), { DATABASE_URL: elsewhere.href });
     const log = quietLog();
     try {
       await recordFromNewYork({ event: "signout", userId: "u1", sessionId });
@@ -48,7 +48,7 @@ describe("recordAuthEvent", () => {
   });
 
   it(`stores at most ${UNAUTHENTICATED_EVENTS_PER_MINUTE} a minute of what anyone can cause unauthenticated, and logs every one`, async () => {
-    const { recordAuthEvent: record } = await importWithEnv(() => import("@/lib/auth/audit-trail"), {});
+    const { recordAuthEvent: record } = await importWithEnv(() => import("@/lib/auth/audit/trail"), {});
     const reason = `flood ${randomBytes(8).toString("hex")}`;
     const log = quietLog();
     const sessionId = randomBytes(12).toString("hex");
@@ -69,7 +69,7 @@ describe("recordAuthEvent", () => {
   });
 
   it("never fails the request it describes: with the database down the event is still logged", async () => {
-    const { recordAuthEvent: recordWithDeadDatabase } = await importWithEnv(() => import("@/lib/auth/audit-trail"), {
+    const { recordAuthEvent: recordWithDeadDatabase } = await importWithEnv(() => import("@/lib/auth/audit/trail"), {
       DATABASE_URL: unreachableDatabaseUrl(testEnv("DATABASE_URL")),
     });
     const log = quietLog();

@@ -1,8 +1,8 @@
 import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { needsRefresh } from "@/lib/auth/refresh";
-import { checkSession } from "@/lib/auth/session-check";
-import { recordSignIn } from "@/lib/auth/sign-in";
+import { needsRefresh } from "@/lib/auth/session/refresh";
+import { checkSession } from "@/lib/auth/session/check";
+import { recordSignIn } from "@/lib/auth/session/sign-in";
 import { db } from "@/lib/db";
 import { testEnv } from "../support/env";
 import { importWithEnv, unreachableDatabaseUrl } from "../support/fresh-import";
@@ -44,32 +44,48 @@ describe("checkSession", () => {
 
   it("refreshes the token's user and roles from the database, and ends it when the row is gone", async () => {
     const session = await signIn();
-    const token = { sessionId: session.id };
-    expect(await checkSession(token)).toMatchObject({ sessionId: session.id, user: { isStaff: true } });
+    expect(await checkSession(session.id)).toMatchObject({ status: "signed-in", session: { id: session.id, user: { isStaff: true } } });
     await db.user.update({ where: { id: session.user.id }, data: { isStaff: false } });
-    expect(await checkSession(token)).toMatchObject({ user: { isStaff: false } });
+    expect(await checkSession(session.id)).toMatchObject({ status: "signed-in", session: { user: { isStaff: false } } });
     await db.session.delete({ where: { id: session.id } });
-    expect(await checkSession(token)).toBeNull();
-    expect(await checkSession({})).toBeNull();
+    expect(await checkSession(session.id)).toEqual({ status: "signed-out" });
+    expect(await checkSession(undefined)).toEqual({ status: "signed-out" });
   });
 
   it("checks a session with one statement: the row, the user and the roles together", async () => {
     const session = await signIn();
     const statements = vi.spyOn(pg.Client.prototype, "query");
     try {
-      expect(await checkSession({ sessionId: session.id })).toMatchObject({ sessionId: session.id, user: { email: session.user.email } });
+      expect(await checkSession(session.id)).toMatchObject({ status: "signed-in", session: { id: session.id, user: { email: session.user.email } } });
       expect(statements).toHaveBeenCalledTimes(1);
     } finally {
       statements.mockRestore();
     }
   });
 
-  it("keeps the session, marked unavailable, when the database is unreachable (an outage signs no one out)", async () => {
+  it("can't tell when the database is unreachable: neither signed in nor signed out (an outage signs no one out)", async () => {
     const session = await signIn();
-    const { checkSession: checkWithDeadDatabase } = await importWithEnv(() => import("@/lib/auth/session-check"), {
+    const { checkSession: checkWithDeadDatabase } = await importWithEnv(() => import("@/lib/auth/session/check"), {
       DATABASE_URL: unreachableDatabaseUrl(testEnv("DATABASE_URL")),
     });
-    const token = { sessionId: session.id, user: session.user };
-    expect(await checkWithDeadDatabase(token)).toEqual({ ...token, unavailable: true });
+    expect(await checkWithDeadDatabase(session.id)).toEqual({ status: "unavailable" });
+  });
+
+  it("throws any other failure rather than calling it an outage (or a sign-out)", async () => {
+    const session = await signIn();
+    // What PostgreSQL answers a query written against another schema: a bug to surface, not an outage.
+    const bug = Object.assign(new Error('column "nope" does not exist'), { code: "42703", severity: "ERROR" });
+    const broken = vi.spyOn(pg.Client.prototype, "query").mockImplementationOnce((...args: unknown[]) => {
+      const callback = args.find((arg) => typeof arg === "function") as ((error: Error) => void) | undefined;
+      if (!callback) return Promise.reject(bug) as never;
+      queueMicrotask(() => callback(bug));
+      return undefined as never;
+    });
+    try {
+      await expect(checkSession(session.id)).rejects.toThrow(/does not exist/);
+    } finally {
+      broken.mockRestore();
+    }
+    expect(await checkSession(session.id)).toMatchObject({ status: "signed-in" });
   });
 });

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import * as oauth from "oauth4webapi";
 import { afterAll, describe, expect, it } from "vitest";
-import { uniauthClaimsSchema } from "@/lib/auth/claims";
-import { checkSession } from "@/lib/auth/session-check";
-import { sessionTokens, storedTokens } from "@/lib/auth/sessions";
-import { recordSignIn } from "@/lib/auth/sign-in";
-import { TokenDecryptionError, createTokenCrypto } from "@/lib/auth/token-crypto";
+import { uniauthClaimsSchema } from "@/lib/auth/uniauth/claims";
+import { checkSession } from "@/lib/auth/session/check";
+import { sessionTokens, storedTokens } from "@/lib/auth/session/store";
+import { recordSignIn } from "@/lib/auth/session/sign-in";
+import { TokenDecryptionError, createTokenCrypto } from "@/lib/auth/session/token-crypto";
 import { db } from "@/lib/db";
 import { testEnv } from "../support/env";
 import { importWithEnv } from "../support/fresh-import";
@@ -59,9 +59,9 @@ describe("tokens at rest", () => {
     const rotated = await importWithEnv(
       async () => ({
         env: (await import("@/lib/env")).env,
-        check: await import("@/lib/auth/session-check"),
-        sessions: await import("@/lib/auth/sessions"),
-        endSession: await import("@/lib/auth/end-session"),
+        check: await import("@/lib/auth/session/check"),
+        sessions: await import("@/lib/auth/session/store"),
+        endSession: await import("@/lib/auth/uniauth/end-session"),
         db: (await import("@/lib/db")).db,
       }),
       { AUTH_SECRET_1: randomBytes(33).toString("base64") },
@@ -72,7 +72,7 @@ describe("tokens at rest", () => {
 
       await expireAccessToken(session.id);
       const since = Date.now();
-      expect(await rotated.check.checkSession({ sessionId: session.id })).toMatchObject({ sessionId: session.id });
+      expect(await rotated.check.checkSession(session.id)).toMatchObject({ status: "signed-in", session: { id: session.id } });
       expect((await localUniAuth.events(since)).filter((event) => event.type === "token")).toEqual([
         expect.objectContaining({ detail: { status: 200, grant_type: "refresh_token" } }),
       ]);
@@ -102,7 +102,7 @@ describe("tokens at rest", () => {
   it("UniAuth refuses the stored (encrypted) value as a hint, so the acceptance above means something", async () => {
     const { session } = await signedInMember();
     const row = await rowOf(session.id);
-    const url = (await (await import("@/lib/auth/end-session")).endSessionUrl({ idToken: row.idToken, origin: testEnv("AUTH_URL"), state: "s" }))!;
+    const url = (await (await import("@/lib/auth/uniauth/end-session")).endSessionUrl({ idToken: row.idToken, origin: testEnv("AUTH_URL"), state: "s" }))!;
     const visit = await visitEndSession(url);
     expect(visit.status).toBe(400);
     expect(visit.body).toContain("id_token_hint");
@@ -115,12 +115,12 @@ describe("tokens at rest", () => {
       where: { id: session.id },
       data: Object.fromEntries(COLUMNS.map((column) => [column, removed.encrypt(session.id, column, "from another secret")])),
     });
-    expect(await checkSession({ sessionId: session.id })).toMatchObject({ sessionId: session.id });
+    expect(await checkSession(session.id)).toMatchObject({ status: "signed-in", session: { id: session.id } });
     expect(await sessionTokens(session.id)).toEqual({ idToken: null, refreshToken: null });
 
     await expireAccessToken(session.id);
     const since = Date.now();
-    expect(await checkSession({ sessionId: session.id })).toBeNull();
+    expect(await checkSession(session.id)).toEqual({ status: "signed-out" });
     expect(await db.session.findUnique({ where: { id: session.id } })).toBeNull();
     expect((await localUniAuth.events(since)).filter((event) => event.type === "token")).toEqual([]);
   });
@@ -131,7 +131,7 @@ describe("tokens at rest", () => {
     await db.session.update({ where: { id: b.id }, data: { refreshToken: rowA.refreshToken, idToken: rowA.refreshToken } });
     expect(await sessionTokens(b.id)).toEqual({ idToken: null, refreshToken: null });
     await expireAccessToken(b.id);
-    expect(await checkSession({ sessionId: b.id })).toBeNull();
+    expect(await checkSession(b.id)).toEqual({ status: "signed-out" });
     expect(await sessionTokens(a.id)).toMatchObject({ refreshToken: expect.any(String) });
   });
 
@@ -144,7 +144,7 @@ describe("tokens at rest", () => {
     expect(await sessionTokens(session.id)).toEqual({ idToken: grant.id_token, refreshToken: grant.refresh_token });
 
     await expireAccessToken(session.id);
-    expect(await checkSession({ sessionId: session.id })).toMatchObject({ sessionId: session.id });
+    expect(await checkSession(session.id)).toMatchObject({ status: "signed-in", session: { id: session.id } });
     const row = await rowOf(session.id);
     for (const column of COLUMNS) expect(storedTokens.isCurrent(row[column]!)).toBe(true);
     expect(JSON.stringify(row)).not.toContain(grant.id_token!.split(".")[1]!);

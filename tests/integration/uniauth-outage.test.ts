@@ -19,7 +19,7 @@ async function freePort(): Promise<number> {
 /** The app's outage modules, fresh (no discovery cached), talking to a UniAuth at `port`. */
 function outageModules(port: number) {
   return importWithEnv(
-    async () => ({ ...(await import("@/lib/auth/outage")), ...(await import("@/lib/auth/discovery")), ...(await import("@/lib/auth/uniauth-fetch")) }),
+    async () => ({ ...(await import("@/lib/auth/uniauth/outage")), ...(await import("@/lib/auth/uniauth/discovery")), ...(await import("@/lib/auth/uniauth/fetch")) }),
     { UNIAUTH_ISSUER: `http://localhost:${port}` },
   );
 }

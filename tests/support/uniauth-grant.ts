@@ -1,5 +1,5 @@
 import * as oauth from "oauth4webapi";
-import { uniauthClient } from "@/lib/auth/uniauth-client";
+import { uniauthClient } from "@/lib/auth/uniauth/client";
 import { testEnv } from "./env";
 
 interface GrantOptions {

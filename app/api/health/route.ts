@@ -1,4 +1,4 @@
-import { discoveryStatus } from "@/lib/auth/discovery";
+import { uniauthStatus } from "@/lib/auth";
 import { db } from "@/lib/db";
 
 export const runtime = "nodejs";
@@ -22,7 +22,7 @@ export async function GET(): Promise<Response> {
     .finally(() => clearTimeout(timer));
   const healthy = database === "ok";
   return Response.json(
-    { status: healthy ? "ok" : "unavailable", database, uniauth: discoveryStatus() },
+    { status: healthy ? "ok" : "unavailable", database, uniauth: uniauthStatus() },
     { status: healthy ? 200 : 503, headers: { "Cache-Control": "no-store" } },
   );
 }

@@ -2,9 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ConfirmItsYouButton } from "@/app/_components/confirm-its-you";
 import { describeStepUpPolicy } from "@/app/_components/format";
-import { UNIAUTH_UNAVAILABLE } from "@/lib/auth/paths";
-import { safeCallbackPath } from "@/lib/auth/redirect";
-import { stepUpPolicy } from "@/lib/auth/step-up";
+import { safeCallbackPath, stepUpPolicy, UNIAUTH_UNAVAILABLE } from "@/lib/auth";
 
 export const metadata: Metadata = { title: "Sign-in problem · UniAuth starter" };
 

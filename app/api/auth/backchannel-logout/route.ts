@@ -1,34 +1,7 @@
-import { endSessionsForLogout } from "@/lib/auth/backchannel-logout";
-import { recordAuthEvent } from "@/lib/auth/audit-trail";
-import { verifyLogoutToken } from "@/lib/auth/logout-token";
-import { readForm } from "@/lib/http/read-form";
-import { AppError } from "@/lib/errors";
+import { backchannelLogout } from "@/lib/auth";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const NO_STORE = { "Cache-Control": "no-store" };
-
-/**
- * OpenID Connect Back-Channel Logout receiver: UniAuth POSTs `logout_token` here when a user signs out of
- * UniAuth; the matching sessions are deleted, so the user's browser is signed out on its next request.
- * Register <origin>/api/auth/backchannel-logout as the client's back-channel logout URI.
- *
- * 200 on success, 400 for any invalid request or token. When UniAuth's keys or the database are
- * unreachable it answers 503 rather than the spec's 400 on purpose: the logout did not happen, and a 5xx
- * tells UniAuth to retry it.
- */
-export async function POST(request: Request): Promise<Response> {
-  try {
-    const form = await readForm(request);
-    const tokens = form.getAll("logout_token");
-    if (tokens.length !== 1 || !tokens[0]) throw new AppError("invalid_request", "exactly one logout_token is required");
-    await endSessionsForLogout(await verifyLogoutToken(tokens[0]));
-    return new Response(null, { status: 200, headers: NO_STORE });
-  } catch (error) {
-    const known = error instanceof AppError ? error : new AppError("service_unavailable");
-    if (!(error instanceof AppError)) console.error("Back-channel logout failed:", error instanceof Error ? error.name : "unknown error");
-    await recordAuthEvent({ event: "logout.backchannel.rejected", reason: `${known.code}: ${known.message}` });
-    return Response.json({ error: known.code, error_description: known.message }, { status: known.status, headers: NO_STORE });
-  }
-}
+/** Register <origin>/api/auth/backchannel-logout as the client's back-channel logout URI at UniAuth. */
+export const POST = backchannelLogout;

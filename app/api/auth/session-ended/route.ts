@@ -1,23 +1,5 @@
-import { type NextRequest, NextResponse } from "next/server";
-import { auth } from "@/lib/auth";
-import { SIGN_IN_PATH } from "@/lib/auth/paths";
-import { clearSessionCookies, sessionCookieNames } from "@/lib/auth/session-cookie";
-import { databaseUnavailable } from "@/lib/http/database-unavailable";
+import { sessionEnded } from "@/lib/auth";
 
 export const dynamic = "force-dynamic";
 
-/**
- * Pages cannot clear cookies, so a page that finds the session ended (its row deleted, e.g. by back-channel
- * logout) sends the browser here: the stale cookie is cleared and the user is asked to sign in again.
- * A session that is still valid is left alone, so this cannot be used to sign anyone out.
- */
-export async function GET(request: NextRequest): Promise<Response> {
-  const session = await auth();
-  // The database is down: the session may well be alive, so keep the cookie.
-  if (session?.unavailable) return databaseUnavailable();
-  if (session?.user) return NextResponse.redirect(new URL("/dashboard", request.url));
-  const response = NextResponse.redirect(new URL(`${SIGN_IN_PATH}?reason=session-ended`, request.url));
-  clearSessionCookies(sessionCookieNames(request.cookies), response.cookies);
-  response.headers.set("Cache-Control", "no-store");
-  return response;
-}
+export const GET = sessionEnded;

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import { pruneExpired } from "@/lib/auth/housekeeping";
+import { pruneExpired } from "@/lib/auth";
 import { env } from "@/lib/env";
 
 export const runtime = "nodejs";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeCallbackPath } from "@/lib/auth/redirect";
+import { safeCallbackPath } from "@/lib/auth/core/redirect";
 
 describe("safeCallbackPath", () => {
   it("keeps same-origin paths with their query and hash", () => {

@@ -1,7 +1,7 @@
 import { encode } from "next-auth/jwt";
 import { NextResponse } from "next/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { clearSessionCookies, readSessionCookie, secureSessionCookie, sessionCookieNames } from "@/lib/auth/session-cookie";
+import { clearSessionCookies, readSessionCookie, secureSessionCookie, sessionCookie, sessionCookieNames } from "@/lib/auth/session/cookie";
 
 const jar = (cookies: Record<string, string>) => ({ getAll: () => Object.entries(cookies).map(([name, value]) => ({ name, value })) });
 const SECRET = "a-secret-of-at-least-thirty-two-characters";
@@ -14,11 +14,26 @@ afterEach(() => vi.useRealTimers());
 
 describe("session cookies", () => {
   it("finds Auth.js's session cookie in all its forms, and nothing else", () => {
-    const names = ["authjs.session-token", "__Secure-authjs.session-token.0", "__Secure-authjs.session-token.1", "authjs.csrf-token", "session-token", "xauthjs.session-token"];
-    expect(sessionCookieNames(jar(Object.fromEntries(names.map((name) => [name, "x"]))))).toEqual(names.slice(0, 3));
+    const names = [
+      "authjs.session-token",
+      "__Host-authjs.session-token.0",
+      "__Host-authjs.session-token.1",
+      // The name before __Host-: still recognised, so that it can be cleared.
+      "__Secure-authjs.session-token",
+      "authjs.csrf-token",
+      "session-token",
+      "xauthjs.session-token",
+      "__Host-authjs.session-tokens",
+    ];
+    expect(sessionCookieNames(jar(Object.fromEntries(names.map((name) => [name, "x"]))))).toEqual(names.slice(0, 4));
   });
 
-  it("names the cookie __Secure- from the environment alone: AUTH_URL's protocol, else production", () => {
+  it("is __Host- on https: Secure, Path=/, no Domain, so no sibling subdomain can set one of the same name", () => {
+    expect(sessionCookie(true)).toEqual({ name: "__Host-authjs.session-token", options: { httpOnly: true, sameSite: "lax", path: "/", secure: true } });
+    expect(sessionCookie(false)).toEqual({ name: "authjs.session-token", options: { httpOnly: true, sameSite: "lax", path: "/", secure: false } });
+  });
+
+  it("is secure from the environment alone: AUTH_URL's protocol, else production", () => {
     expect(secureSessionCookie({ authUrl: "https://app.example.com", production: false })).toBe(true);
     expect(secureSessionCookie({ authUrl: "http://localhost:3000", production: true })).toBe(false);
     expect(secureSessionCookie({ production: true })).toBe(true);
@@ -29,15 +44,18 @@ describe("session cookies", () => {
     const plain = await sealed("authjs.session-token");
     expect(await readSessionCookie(jar({ "authjs.session-token": plain }), false, [SECRET])).toMatchObject(token);
     expect(await readSessionCookie(jar({ "authjs.session-token": plain }), true, [SECRET])).toBeNull();
-    // The name is the key's salt: the same value under the __Secure- name does not decrypt.
-    expect(await readSessionCookie(jar({ "__Secure-authjs.session-token": plain }), true, [SECRET])).toBeNull();
+    // The name is the key's salt: the same value under the __Host- name does not decrypt.
+    expect(await readSessionCookie(jar({ "__Host-authjs.session-token": plain }), true, [SECRET])).toBeNull();
+    // Nor is a cookie under the old __Secure- name read, even one sealed for it.
+    const old = await sealed("__Secure-authjs.session-token");
+    expect(await readSessionCookie(jar({ "__Secure-authjs.session-token": old }), true, [SECRET])).toBeNull();
     expect(await readSessionCookie(jar({}), false, [SECRET])).toBeNull();
   });
 
   it("joins a chunked cookie in chunk order, whatever order the browser sends", async () => {
-    const value = await sealed("__Secure-authjs.session-token", { extra: { padding: "p".repeat(6000) } });
+    const value = await sealed("__Host-authjs.session-token", { extra: { padding: "p".repeat(6000) } });
     const [first, second] = [value.slice(0, 3936), value.slice(3936)];
-    const cookies = jar({ "__Secure-authjs.session-token.1": second, "__Secure-authjs.session-token.0": first });
+    const cookies = jar({ "__Host-authjs.session-token.1": second, "__Host-authjs.session-token.0": first });
     expect(await readSessionCookie(cookies, true, [SECRET])).toMatchObject(token);
   });
 
@@ -56,13 +74,15 @@ describe("session cookies", () => {
     expect(await readSessionCookie(cookies, false, [SECRET])).toBeNull();
   });
 
-  it("expires them, with Secure for __Secure- names (or the browser would ignore it)", () => {
+  it("expires them, with Secure for prefixed names (or the browser would ignore it)", () => {
     const response = NextResponse.next();
-    clearSessionCookies(["authjs.session-token", "__Secure-authjs.session-token.0"], response.cookies);
+    clearSessionCookies(["authjs.session-token", "__Host-authjs.session-token.0", "__Secure-authjs.session-token"], response.cookies);
     const headers = response.headers.getSetCookie();
-    expect(headers).toHaveLength(2);
+    expect(headers).toHaveLength(3);
     expect(headers[0]).toMatch(/^authjs\.session-token=; Path=\/; Max-Age=0;.*HttpOnly/);
     expect(headers[0]).not.toContain("Secure");
-    expect(headers[1]).toMatch(/^__Secure-authjs\.session-token\.0=; Path=\/; Max-Age=0;.*Secure/);
+    expect(headers[1]).toMatch(/^__Host-authjs\.session-token\.0=; Path=\/; Max-Age=0;.*Secure/);
+    expect(headers[1]).not.toContain("Domain");
+    expect(headers[2]).toMatch(/^__Secure-authjs\.session-token=; Path=\/; Max-Age=0;.*Secure/);
   });
 });

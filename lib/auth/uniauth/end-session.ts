@@ -1,7 +1,9 @@
 import "server-only";
+import { cookies } from "next/headers";
 import * as oauth from "oauth4webapi";
-import { POST_LOGOUT_PATH } from "@/lib/auth/paths";
-import { describeFailure, uniauthClient } from "@/lib/auth/uniauth-client";
+import { POST_LOGOUT_PATH } from "@/lib/auth/core/paths";
+import { uniauthClient } from "@/lib/auth/uniauth/client";
+import { describeFailure } from "@/lib/auth/uniauth/failure";
 import { env } from "@/lib/env";
 
 export { POST_LOGOUT_PATH };
@@ -32,4 +34,10 @@ export async function revokeRefreshToken(refreshToken: string): Promise<void> {
   } catch (error) {
     console.error("Refresh token revocation failed (going on without it):", describeFailure(error));
   }
+}
+
+/** Whether the browser came back from UniAuth's end-session endpoint with the `state` this app sent it with. */
+export async function uniauthSignOutConfirmed(state: unknown): Promise<boolean> {
+  const expected = (await cookies()).get(LOGOUT_STATE_COOKIE)?.value;
+  return typeof state === "string" && expected !== undefined && state === expected;
 }

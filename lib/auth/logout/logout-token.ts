@@ -2,8 +2,8 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { z } from "zod";
-import { discover } from "@/lib/auth/discovery";
-import { ID_TOKEN_ALGORITHM } from "@/lib/auth/provider";
+import { discover } from "@/lib/auth/uniauth/discovery";
+import { ID_TOKEN_ALGORITHM } from "@/lib/auth/uniauth/provider";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 

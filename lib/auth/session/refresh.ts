@@ -1,15 +1,15 @@
 import "server-only";
 import * as oauth from "oauth4webapi";
 import { z } from "zod";
-import { groupsSchema, rolesFromGroups } from "@/lib/auth/claims";
-import { recordAuthEvent } from "@/lib/auth/audit-trail";
-import type { RefreshEndReason } from "@/lib/auth/events";
-import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
-import { storedTokens } from "@/lib/auth/sessions";
-import { DEFAULT_ACCESS_TOKEN_SECONDS } from "@/lib/auth/sign-in";
-import { TokenDecryptionError } from "@/lib/auth/token-crypto";
-import { describeFailure, uniauthClient } from "@/lib/auth/uniauth-client";
-import { fetchUserinfo, withGroups } from "@/lib/auth/userinfo";
+import { groupsSchema, rolesFromGroups } from "@/lib/auth/uniauth/claims";
+import { recordAuthEvent } from "@/lib/auth/audit/trail";
+import type { RefreshEndReason } from "@/lib/auth/audit/events";
+import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
+import { DEFAULT_ACCESS_TOKEN_SECONDS, type RefreshableSession, storedTokens } from "@/lib/auth/session/store";
+import { TokenDecryptionError } from "@/lib/auth/session/token-crypto";
+import { uniauthClient } from "@/lib/auth/uniauth/client";
+import { describeFailure } from "@/lib/auth/uniauth/failure";
+import { fetchUserinfo, withGroups } from "@/lib/auth/uniauth/userinfo";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
@@ -30,17 +30,6 @@ let rateLimitedUntil = 0;
 
 // At a refresh only the subject and groups matter; a refreshed ID token may carry no profile claims.
 const refreshedClaimsSchema = z.object({ sub: z.string(), groups: groupsSchema });
-
-export interface RefreshableSession {
-  id: string;
-  userId: string;
-  /** As stored: encrypted (or plaintext from before encryption); decrypted only to refresh. */
-  refreshToken: string | null;
-  accessTokenExpiresAt: Date | null;
-  tokensRefreshedAt: Date;
-  refreshLeaseUntil: Date | null;
-  refreshFailures: number;
-}
 
 /** True when the access token has expired (or the revalidation interval passed) and nobody is refreshing. */
 export function needsRefresh(session: RefreshableSession, now = Date.now()): boolean {

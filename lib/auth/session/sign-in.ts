@@ -1,14 +1,13 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import type { Account } from "next-auth";
-import { type UniAuthClaims, rolesFromGroups } from "@/lib/auth/claims";
-import { SESSION_MAX_AGE_SECONDS } from "@/lib/auth/config";
-import { discoveredIssuer } from "@/lib/auth/discovery";
-import { revokeRefreshToken } from "@/lib/auth/end-session";
-import { recordAuthEvent } from "@/lib/auth/audit-trail";
-import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
-import type { TokenColumn } from "@/lib/auth/token-crypto";
-import { type ActiveSession, openStoredToken, sessionUserSelect, storedTokens } from "@/lib/auth/sessions";
+import { type UniAuthClaims, rolesFromGroups } from "@/lib/auth/uniauth/claims";
+import { discoveredIssuer } from "@/lib/auth/uniauth/discovery";
+import { revokeRefreshToken } from "@/lib/auth/uniauth/end-session";
+import { recordAuthEvent } from "@/lib/auth/audit/trail";
+import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
+import type { TokenColumn } from "@/lib/auth/session/token-crypto";
+import { type ActiveSession, DEFAULT_ACCESS_TOKEN_SECONDS, SESSION_MAX_AGE_SECONDS, openStoredToken, sessionUserSelect, storedTokens } from "@/lib/auth/session/store";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
@@ -19,9 +18,6 @@ interface SignIn {
 }
 
 type StepUp = Omit<SignIn, "userAgent"> & { sessionId: string; userId: string };
-
-/** UniAuth's access tokens live an hour; assume that when a token response omits `expires_in`. */
-export const DEFAULT_ACCESS_TOKEN_SECONDS = 3600;
 
 const accountOf = (issuer: string, sub: string) => ({
   provider: UNIAUTH_PROVIDER_ID,

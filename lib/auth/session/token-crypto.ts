@@ -1,11 +1,12 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
+import type { TokenDecryptionReason } from "@/lib/auth/core/types";
 
 /** The Session columns that hold UniAuth's tokens. Each is part of its ciphertext's additional data. */
 export type TokenColumn = "idToken" | "accessToken" | "refreshToken";
 
 /** Why a stored token could not be read: no configured secret has its key id, or it fails authentication. */
 export class TokenDecryptionError extends Error {
-  constructor(readonly reason: "unknown key" | "not authentic") {
+  constructor(readonly reason: TokenDecryptionReason) {
     super(`Stored token does not decrypt (${reason})`);
     this.name = "TokenDecryptionError";
   }

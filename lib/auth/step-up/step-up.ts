@@ -3,13 +3,13 @@ import type { Session } from "next-auth";
 import { decode, encode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { z } from "zod";
-import type { UniAuthClaims } from "@/lib/auth/claims";
-import { authConfig } from "@/lib/auth/config";
-import { discoveredIssuer } from "@/lib/auth/discovery";
-import type { StepUpRefusal } from "@/lib/auth/events";
-import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
-import { readSessionCookie } from "@/lib/auth/session-cookie";
-import { type StepUpPolicy, recentUntil, stepUpClaimsRefusal } from "@/lib/auth/step-up-policy";
+import type { UniAuthClaims } from "@/lib/auth/uniauth/claims";
+import { useSecureCookies } from "@/lib/auth/session/secure-cookies";
+import { discoveredIssuer } from "@/lib/auth/uniauth/discovery";
+import type { StepUpRefusal } from "@/lib/auth/audit/events";
+import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
+import { readSessionCookie } from "@/lib/auth/session/cookie";
+import { type StepUpPolicy, recentUntil, stepUpClaimsRefusal } from "@/lib/auth/step-up/policy";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
@@ -23,8 +23,8 @@ const MARKER_MAX_AGE_SECONDS = 15 * 60;
  * browser can neither read nor alter it; HttpOnly, and only as long as Auth.js's own sign-in cookies last.
  */
 const STEP_UP_COOKIE = {
-  name: `${authConfig.useSecureCookies ? "__Host-" : ""}uniauth.step-up`,
-  options: { httpOnly: true, sameSite: "lax", secure: authConfig.useSecureCookies, path: "/", maxAge: MARKER_MAX_AGE_SECONDS },
+  name: `${useSecureCookies ? "__Host-" : ""}uniauth.step-up`,
+  options: { httpOnly: true, sameSite: "lax", secure: useSecureCookies, path: "/", maxAge: MARKER_MAX_AGE_SECONDS },
 } as const;
 const sealed = { secret: env.AUTH_SECRETS, salt: STEP_UP_COOKIE.name };
 
@@ -54,7 +54,7 @@ export async function pendingStepUp(): Promise<PendingStepUp | null> {
   if (!marker) return null;
   const pending = pendingSchema.safeParse(await decode({ ...sealed, token: marker }).catch(() => null));
   if (!pending.success) return null;
-  const token = await readSessionCookie(jar, authConfig.useSecureCookies, env.AUTH_SECRETS);
+  const token = await readSessionCookie(jar, useSecureCookies, env.AUTH_SECRETS);
   return token?.sub && token.sessionId === pending.data.sessionId ? { ...pending.data, userId: token.sub } : null;
 }
 

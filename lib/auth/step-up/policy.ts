@@ -1,4 +1,4 @@
-import type { StepUpRefusal } from "@/lib/auth/events";
+import type { StepUpRefusal } from "@/lib/auth/audit/events";
 
 /** What a sensitive action asks of the user's last UniAuth sign-in (STEP_UP_MAX_AGE_SECONDS, STEP_UP_ACR). */
 export interface StepUpPolicy {

@@ -2,20 +2,33 @@ import type { JWT } from "next-auth/jwt";
 import { decode } from "next-auth/jwt";
 import type { NextResponse } from "next/server";
 
-// Auth.js's session cookie: `authjs.session-token`, `__Secure-` on https, split into `.0`, `.1`… when large.
-const SESSION_COOKIE = /^(__Secure-)?authjs\.session-token(\.(\d+))?$/;
+// Auth.js's session cookie, split into `.0`, `.1`… when large: `__Host-` on https (see sessionCookie below).
+// `__Secure-` was its name before, and is still recognised so that an old cookie can be cleared.
+const SESSION_COOKIE = /^(__Host-|__Secure-)?authjs\.session-token(\.(\d+))?$/;
 
 interface Cookies {
   getAll(): { name: string; value: string }[];
 }
 
 /**
- * Whether the session cookie is `__Secure-`: decided once from the environment (AUTH_URL's protocol when set,
+ * Whether the session cookie is a secure one: decided once from the environment (AUTH_URL's protocol when set,
  * else https in production, as on Vercel) and given to Auth.js as `useSecureCookies`, so the name it writes and
  * the one read here never depend on a request's proxy headers. The name is also the salt of the cookie's key.
  */
 export function secureSessionCookie({ authUrl, production }: { authUrl?: string; production: boolean }): boolean {
   return authUrl ? new URL(authUrl).protocol === "https:" : production;
+}
+
+/**
+ * The session cookie as Auth.js writes it. On https it is `__Host-` (Secure, Path=/, no Domain), not Auth.js's
+ * default `__Secure-`: a sibling subdomain could otherwise toss a `Domain` cookie of the same name, and with a
+ * repeated name the browser sends both and the last one wins.
+ */
+export function sessionCookie(secure: boolean) {
+  return {
+    name: `${secure ? "__Host-" : ""}authjs.session-token`,
+    options: { httpOnly: true, sameSite: "lax", path: "/", secure },
+  } as const;
 }
 
 /** The names of the session cookie (and its chunks) the browser sent, either prefix. */
@@ -41,11 +54,11 @@ const MAX_DECRYPTED = 1000;
  * expired).
  */
 export async function readSessionCookie(cookies: Cookies, secure: boolean, secrets: readonly string[]): Promise<Readonly<JWT> | null> {
-  const name = `${secure ? "__Secure-" : ""}authjs.session-token`;
+  const { name } = sessionCookie(secure);
   const chunks = cookies
     .getAll()
     .map((cookie) => ({ ...cookie, match: SESSION_COOKIE.exec(cookie.name) }))
-    .filter(({ match }) => match && match[1] === (secure ? "__Secure-" : undefined))
+    .filter(({ match }) => match && match[1] === (secure ? "__Host-" : undefined))
     .sort((a, b) => Number(a.match![3] ?? 0) - Number(b.match![3] ?? 0));
   if (!chunks.length) return null;
   const value = chunks.map((chunk) => chunk.value).join("");
@@ -64,9 +77,9 @@ function unexpired(token: Readonly<JWT>): boolean {
   return typeof token.exp === "number" && token.exp * 1000 > Date.now();
 }
 
-/** Expires those cookies; `__Secure-` ones must be cleared with `Secure`, or the browser ignores it. */
+/** Expires those cookies; prefixed ones must be cleared with `Secure` (and `__Host-` on `/`), or the browser ignores it. */
 export function clearSessionCookies(names: string[], cookies: NextResponse["cookies"]): void {
   for (const name of names) {
-    cookies.set(name, "", { path: "/", maxAge: 0, httpOnly: true, sameSite: "lax", secure: name.startsWith("__Secure-") });
+    cookies.set(name, "", { path: "/", maxAge: 0, httpOnly: true, sameSite: "lax", secure: name.startsWith("__") });
   }
 }

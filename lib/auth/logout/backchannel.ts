@@ -1,7 +1,7 @@
 import "server-only";
-import { recordAuthEvent } from "@/lib/auth/audit-trail";
-import { CLOCK_SKEW_SECONDS, type LogoutClaims } from "@/lib/auth/logout-token";
-import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
+import { recordAuthEvent } from "@/lib/auth/audit/trail";
+import { CLOCK_SKEW_SECONDS, type LogoutClaims } from "@/lib/auth/logout/logout-token";
+import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 

@@ -1,10 +1,10 @@
 import "server-only";
 import type { NextRequest } from "next/server";
-import { discover } from "@/lib/auth/discovery";
-import { AUTH_ERROR_PATH, UNIAUTH_UNAVAILABLE_PATH } from "@/lib/auth/paths";
-import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/provider";
-import { describeFailure } from "@/lib/auth/uniauth-client";
-import { watchUniAuth } from "@/lib/auth/uniauth-fetch";
+import { discover } from "@/lib/auth/uniauth/discovery";
+import { AUTH_ERROR_PATH, UNIAUTH_UNAVAILABLE_PATH } from "@/lib/auth/core/paths";
+import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
+import { describeFailure } from "@/lib/auth/uniauth/failure";
+import { watchUniAuth } from "@/lib/auth/uniauth/fetch";
 
 /** At the click, UniAuth must answer within this, or the user is told it is unavailable. */
 const PROBE_TIMEOUT_MS = 2500;

@@ -1,11 +1,11 @@
 import "server-only";
-import { type AuthEvent, type AuthEventKind, UNAUTHENTICATED_KINDS, eventFields, logAuthEvent } from "@/lib/auth/events";
-import { describeFailure } from "@/lib/auth/uniauth-client";
+import { type AuthEvent, type AuthEventKind, UNAUTHENTICATED_KINDS, eventFields, logAuthEvent } from "@/lib/auth/audit/events";
+import { describeFailure } from "@/lib/auth/uniauth/failure";
 import { pool } from "@/lib/db";
 
 // Prisma keeps DateTime as UTC `timestamp` columns: the time is the database's, in UTC, whatever its time zone.
+// Unnamed, like every raw statement here, so that it works behind a transaction-mode pooler.
 const INSERT_AUTH_EVENT = {
-  name: "insert-auth-event",
   text: `INSERT INTO "AuthEvent" (at, kind, "userId", "actorUserId", "sessionId", detail)
          VALUES (now() AT TIME ZONE 'UTC', $1, $2, $3, $4, $5)`,
 };

@@ -17,8 +17,6 @@ declare module "next-auth" {
     /** The Session row behind this browser: an opaque id, not a credential. */
     sessionId: string;
     sessionStartedAt: string;
-    /** Set when the session could not be checked (database unreachable): not the same as signed out. */
-    unavailable?: true;
   }
 }
 
@@ -28,6 +26,10 @@ declare module "@auth/core/jwt" {
     sessionStartedAt?: string;
     sessionExpiresAt?: string;
     user?: SessionUser;
+    /** Set by the `jwt` callback when the row could not be checked: Auth.js keeps the cookie, the app trusts nothing in it. */
     unavailable?: true;
   }
 }
+
+/** Why a stored token does not decrypt: no configured secret has its key id, or it fails authentication. */
+export type TokenDecryptionReason = "unknown key" | "not authentic";

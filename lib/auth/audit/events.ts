@@ -1,4 +1,4 @@
-import type { TokenDecryptionError } from "@/lib/auth/token-crypto";
+import type { TokenDecryptionReason } from "@/lib/auth/core/types";
 
 /**
  * The auth events operators see: one JSON line each on stdout. Fields are ids, counts and short reasons
@@ -56,7 +56,7 @@ export type RefreshEndReason =
   | "invalid_grant"
   | "another_subject"
   | "unreadable_response"
-  | `undecryptable_refresh_token: ${TokenDecryptionError["reason"]}`;
+  | `undecryptable_refresh_token: ${TokenDecryptionReason}`;
 
 /** Reasons may quote what a caller sent (a logout token's `typ`, say): keep a line a line. */
 const MAX_TEXT = 200;
@@ -71,7 +71,7 @@ export function eventFields(event: AuthEvent): { event: AuthEventKind } & Record
 
 /**
  * Writes one auth event as one JSON line on stdout. Never throws: logging an event must not fail the request
- * it describes. (lib/auth/audit-trail.ts stores it as well.)
+ * it describes. (lib/auth/audit/trail.ts stores it as well.)
  */
 export function logAuthEvent(event: AuthEvent): void {
   try {

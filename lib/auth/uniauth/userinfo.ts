@@ -1,6 +1,7 @@
 import "server-only";
 import * as oauth from "oauth4webapi";
-import { describeFailure, uniauthClient } from "@/lib/auth/uniauth-client";
+import { uniauthClient } from "@/lib/auth/uniauth/client";
+import { describeFailure } from "@/lib/auth/uniauth/failure";
 
 /** UniAuth's userinfo for this access token, checked to belong to `sub` (when given). */
 export async function fetchUserinfo(accessToken: string, sub: string | typeof oauth.skipSubjectCheck): Promise<oauth.UserInfoResponse> {

@@ -1,12 +1,29 @@
 import "server-only";
-import type { RefreshableSession } from "@/lib/auth/refresh";
-import { type TokenColumn, createTokenCrypto } from "@/lib/auth/token-crypto";
-import type { SessionUser } from "@/lib/auth/types";
+import type { SessionUser } from "@/lib/auth/core/types";
+import { type TokenColumn, createTokenCrypto } from "@/lib/auth/session/token-crypto";
 import { db, pool } from "@/lib/db";
 import { env } from "@/lib/env";
 
 /** Encrypts and decrypts the tokens in Session rows, with the same secrets, in the same order, as the cookie. */
 export const storedTokens = createTokenCrypto(env.AUTH_SECRETS);
+
+/** A session lasts as long as UniAuth's refresh token: 30 days from sign-in, never extended. */
+export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+
+/** UniAuth's access tokens live an hour; assume that when a token response omits `expires_in`. */
+export const DEFAULT_ACCESS_TOKEN_SECONDS = 3600;
+
+/** What a refresh needs of a Session row. */
+export interface RefreshableSession {
+  id: string;
+  userId: string;
+  /** As stored: encrypted (or plaintext from before encryption); decrypted only to refresh. */
+  refreshToken: string | null;
+  accessTokenExpiresAt: Date | null;
+  tokensRefreshedAt: Date;
+  refreshLeaseUntil: Date | null;
+  refreshFailures: number;
+}
 
 export const sessionUserSelect = {
   id: true,
@@ -31,8 +48,9 @@ const LAST_SEEN_EVERY_MS = 5 * 60_000;
 const TIMESTAMPS = ["createdAt", "expiresAt", "lastSeenAt", "accessTokenExpiresAt", "tokensRefreshedAt", "refreshLeaseUntil"] as const;
 
 // Prisma keeps DateTime as UTC `timestamp` columns: read as epoch milliseconds, never through the driver's local time.
+// Unnamed (not a prepared statement pg keeps per connection): a transaction-mode pooler may hand the next query to
+// another server connection, where a named statement does not exist.
 const FIND_ACTIVE_SESSION = {
-  name: "find-active-session",
   text: `
     SELECT s.id, s."userId", s."refreshToken", s."refreshFailures",
            ${TIMESTAMPS.map((column) => `extract(epoch from s."${column}")::float8 * 1000 AS "${column}"`).join(", ")},
@@ -48,7 +66,7 @@ type CheckedSessionRow = Omit<RefreshableSession, (typeof TIMESTAMPS)[number]> &
 
 /**
  * The session registry's answer to "is this browser still signed in?", with the user's current roles. It runs on
- * every signed-in request, so it is one prepared statement (session and user joined) sent straight to the pool:
+ * every signed-in request, so it is one statement (session and user joined) sent straight to the pool:
  * Prisma's query building costs as much again as the round trip here. The refresh token comes back still
  * encrypted: only a refresh decrypts it, and the stored value doubles as the refresh lease's compare-and-swap key.
  */

@@ -2,25 +2,25 @@ import "server-only";
 import type { Session } from "next-auth";
 import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
-import { auth } from "@/lib/auth";
-import { recordAuthEvent } from "@/lib/auth/audit-trail";
-import { DATABASE_UNAVAILABLE_PATH, SESSION_ENDED_PATH, SIGN_IN_PATH, STEP_UP_PATH } from "@/lib/auth/paths";
-import { safeCallbackPath } from "@/lib/auth/redirect";
-import { sessionCookieNames } from "@/lib/auth/session-cookie";
-import { recentAuthOf } from "@/lib/auth/step-up";
+import { recordAuthEvent } from "@/lib/auth/audit/trail";
+import { DATABASE_UNAVAILABLE_PATH, SESSION_ENDED_PATH, SIGN_IN_PATH, STEP_UP_PATH } from "@/lib/auth/core/paths";
+import { safeCallbackPath } from "@/lib/auth/core/redirect";
+import { sessionCookieNames } from "@/lib/auth/session/cookie";
+import { getSessionState } from "@/lib/auth/session/current";
+import { recentAuthOf } from "@/lib/auth/step-up/step-up";
 import { appOrigin } from "@/lib/http/origin";
 
 /**
- * The real boundary for every protected page, route handler and server action (middleware is only a
+ * The real boundary for every protected page and layout, and inside every data function (middleware is only a
  * first gate): a session whose row still exists, with the user's current roles from the database.
  */
 export async function requireUser(): Promise<Session> {
-  const session = await auth();
+  const state = await getSessionState();
+  if (state.status === "signed-in") return state.session;
   // The session may well be alive: keep the cookie, and answer 503 from a route handler (a page cannot).
-  if (session?.unavailable) redirect(DATABASE_UNAVAILABLE_PATH);
+  if (state.status === "unavailable") redirect(DATABASE_UNAVAILABLE_PATH);
   // A cookie without a live session row: the session was ended on the server; clear the cookie too.
-  if (!session) redirect(sessionCookieNames(await cookies()).length ? SESSION_ENDED_PATH : SIGN_IN_PATH);
-  return session;
+  redirect(sessionCookieNames(await cookies()).length ? SESSION_ENDED_PATH : SIGN_IN_PATH);
 }
 
 /** A signed-in user who is staff now (groups `staff` or `admin`, as last read from UniAuth); else 403. */
@@ -43,13 +43,19 @@ export async function requireSuperuser(): Promise<Session> {
  * comes back to `returnTo`: by default the page the action was sent from.
  */
 export async function requireRecentAuth(session: Session, returnTo?: string): Promise<Session> {
-  if ((await recentAuthOf(session.sessionId)).recentUntil) return session;
-  await recordAuthEvent({ event: "stepup.required", userId: session.user.id, sessionId: session.sessionId });
+  if (await hasRecentAuth(session)) return session;
   redirect(`${STEP_UP_PATH}?${new URLSearchParams({ callbackUrl: returnTo ?? (await referringPath()) })}`);
 }
 
+/** Whether the session's UniAuth sign-in is recent enough for a sensitive action; records `stepup.required` when not. */
+export async function hasRecentAuth(session: Session): Promise<boolean> {
+  if ((await recentAuthOf(session.sessionId)).recentUntil) return true;
+  await recordAuthEvent({ event: "stepup.required", userId: session.user.id, sessionId: session.sessionId });
+  return false;
+}
+
 /** The app page a request came from (a server action's form), else the dashboard. */
-async function referringPath(): Promise<string> {
+export async function referringPath(): Promise<string> {
   const [referer, origin] = [(await headers()).get("referer"), await appOrigin()];
   return referer?.startsWith(`${origin}/`) ? safeCallbackPath(referer.slice(origin.length), "/dashboard") : "/dashboard";
 }

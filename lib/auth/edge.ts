@@ -1,0 +1,64 @@
+import { type NextRequest, NextResponse } from "next/server";
+import type { AccessPolicy } from "@/lib/access";
+import { FORBIDDEN_PATH, SIGN_IN_PATH } from "@/lib/auth/core/paths";
+import { readSessionCookie, secureSessionCookie } from "@/lib/auth/session/cookie";
+import { edgeEnv } from "@/lib/edge-env";
+
+/**
+ * The edge entry of `@/lib/auth`: what middleware.ts may use. It reads only the session cookie (no database, no
+ * re-issued cookie), so it is a first gate; the guards in `@/lib/auth` are the authority.
+ */
+
+export { AUTH_ERROR_PATH, UNIAUTH_UNAVAILABLE } from "@/lib/auth/core/paths";
+
+const secureCookie = secureSessionCookie({ authUrl: edgeEnv.AUTH_URL, production: edgeEnv.production });
+
+// An RSC or segment-prefetch form of a page (`/signin.rsc`, `/signin.segments/…`, `/index.rsc` for `/`) is that page.
+const RSC_FORMS = /(?:\/index)?(?:\.prefetch)?(?:\.rsc|\.segments\/.*)$/;
+
+/** The page or route a path names, for matching against the access policy. */
+export function normalizePath(pathname: string): string {
+  const path = pathname.replace(RSC_FORMS, "").replace(/\/+$/, "");
+  return path || "/";
+}
+
+const matches = (path: string, entry: string) =>
+  entry.endsWith("/*") ? path === entry.slice(0, -2) || path.startsWith(entry.slice(0, -1)) : path === entry;
+
+/** Whether the access policy lists the path as public (exactly, or under a `/*` entry). */
+export function isPublic(pathname: string, policy: AccessPolicy): boolean {
+  const path = normalizePath(pathname);
+  return policy.public.some((entry) => matches(path, entry));
+}
+
+/** The role a path needs by the access policy, if it is in a role area (the prefix itself or anything under it). */
+export function roleFor(pathname: string, policy: AccessPolicy): "staff" | "superuser" | undefined {
+  const path = normalizePath(pathname);
+  return Object.entries(policy.roles).find(([area]) => path === area || path.startsWith(`${area}/`))?.[1];
+}
+
+/**
+ * Deny by default: a request for anything the policy does not list as public needs a session cookie that
+ * decrypts (else a page goes to sign-in and a route handler gets 401 JSON), and a role area needs that role in
+ * it (else 403). `next` forwards the request with the headers given.
+ */
+export async function gate(request: NextRequest, policy: AccessPolicy, forward: { headers: Headers }): Promise<NextResponse> {
+  const { pathname, search, origin } = request.nextUrl;
+  if (isPublic(pathname, policy)) return NextResponse.next({ request: forward });
+  const user = (await readSessionCookie(request.cookies, secureCookie, edgeEnv.AUTH_SECRETS))?.user;
+  const api = normalizePath(pathname).startsWith("/api/");
+  if (!user) {
+    if (api) return NextResponse.json({ error: "unauthenticated", message: "Sign in to continue." }, { status: 401, headers: { "Cache-Control": "no-store" } });
+    const signIn = new URL(SIGN_IN_PATH, origin);
+    signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
+    return NextResponse.redirect(signIn);
+  }
+  const role = roleFor(pathname, policy);
+  if ((role === "staff" && !user.isStaff) || (role === "superuser" && !user.isSuperuser)) {
+    if (api) return NextResponse.json({ error: "forbidden", message: "You do not have access to this." }, { status: 403, headers: { "Cache-Control": "no-store" } });
+    const forbidden = new URL(FORBIDDEN_PATH, origin);
+    forbidden.searchParams.set("from", `${pathname}${search}`);
+    return NextResponse.rewrite(forbidden, { status: 403, request: forward });
+  }
+  return NextResponse.next({ request: forward });
+}

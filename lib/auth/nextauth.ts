@@ -1,0 +1,112 @@
+import "server-only";
+import { waitUntil } from "@vercel/functions";
+import NextAuth, { AuthError, customFetch } from "next-auth";
+import { headers } from "next/headers";
+import type { NextRequest } from "next/server";
+import { uniauthClaimsSchema } from "@/lib/auth/uniauth/claims";
+import { authConfig } from "@/lib/auth/config";
+import { discover, discoveredAlready } from "@/lib/auth/uniauth/discovery";
+import { recordAuthEvent } from "@/lib/auth/audit/trail";
+import type { SignInRefusal } from "@/lib/auth/audit/events";
+import { pruneExpired } from "@/lib/auth/session/housekeeping";
+import { withUniAuthOutagePage } from "@/lib/auth/uniauth/outage";
+import { AUTH_ERROR_PATH } from "@/lib/auth/core/paths";
+import { uniauthProvider } from "@/lib/auth/uniauth/provider";
+import { checkSession, toToken } from "@/lib/auth/session/check";
+import { endSession } from "@/lib/auth/session/store";
+import { emailBelongsToAnotherSubject, recordSignIn, recordStepUp } from "@/lib/auth/session/sign-in";
+import { endStepUp, pendingStepUp, stepUpRefusal } from "@/lib/auth/step-up/step-up";
+import { uniauthFetch } from "@/lib/auth/uniauth/fetch";
+import { withGroups } from "@/lib/auth/uniauth/userinfo";
+
+const nextAuth = NextAuth(async (request) => ({
+  ...authConfig,
+  // Auth.js's own routes (which receive a request) talk to UniAuth, so they wait for discovery; anything else
+  // (reading a session) must not wait on UniAuth and takes the cached copy if there is one.
+  providers: [{ ...uniauthProvider(request ? await discover().catch(() => null) : discoveredAlready()), [customFetch]: uniauthFetch }],
+  callbacks: {
+    ...authConfig.callbacks,
+    async signIn({ profile }) {
+      const refusal = await signInRefusal(profile);
+      if (refusal) {
+        await endStepUp();
+        await recordAuthEvent({ event: "signin.refused", reason: refusal });
+        return `${AUTH_ERROR_PATH}?error=${refusal}`;
+      }
+      const stepUp = await pendingStepUp();
+      const stepUpRefused = stepUp && (await stepUpRefusal(stepUp, uniauthClaimsSchema.parse(profile)));
+      if (!stepUp || !stepUpRefused) return true;
+      await endStepUp();
+      await recordAuthEvent({ event: "stepup.refused", userId: stepUp.userId, sessionId: stepUp.sessionId, reason: stepUpRefused });
+      // Nothing is written: the session the browser holds stays as it is.
+      return `${AUTH_ERROR_PATH}?${new URLSearchParams({ error: stepUpRefused, callbackUrl: stepUp.returnTo })}`;
+    },
+    async jwt({ token, account, profile, trigger }) {
+      if (trigger === "signIn" && account) {
+        const granted = account.scope?.split(" ").includes("groups");
+        const claims = uniauthClaimsSchema.parse(granted ? await withGroups(profile ?? {}, account.access_token) : profile);
+        const stepUp = await pendingStepUp();
+        if (stepUp) await endStepUp();
+        const steppedUp = stepUp && (await recordStepUp({ ...stepUp, claims, tokens: account }));
+        if (steppedUp) return toToken(steppedUp);
+        // A sign-in, or a step-up whose session ended meanwhile: the same person, freshly signed in, gets a new one.
+        const userAgent = (await headers()).get("user-agent");
+        const session = await recordSignIn({ claims, tokens: account, userAgent });
+        // Sign-ins are rare (UniAuth rate-limits them), so each one also sweeps expired rows.
+        await pruneExpired().catch(() => undefined);
+        return toToken(session);
+      }
+      const checked = await checkSession(token.sessionId);
+      if (checked.status === "signed-in") return toToken(checked.session);
+      // Unreachable database: Auth.js keeps the cookie (the session may well be alive) but shows no session.
+      return checked.status === "unavailable" ? { ...token, unavailable: true } : null;
+    },
+  },
+  logger: {
+    error(error) {
+      const type = error instanceof AuthError ? error.type : error.name;
+      // Auth.js's logger is synchronous: the insert finishes after the response, kept alive on Vercel.
+      if (SIGN_IN_FAILURES.has(type)) waitUntil(recordAuthEvent({ event: "signin.refused", reason: type }));
+      // As Auth.js's own logger prints it, less the "details" it adds from the failed request.
+      const cause = error.cause instanceof Object && "err" in error.cause && error.cause.err instanceof Error ? error.cause.err : undefined;
+      console.error(`[auth][error] ${type}: ${error.message}`, ...(cause ? ["\n[auth][cause]:", cause.stack] : []));
+    },
+  },
+  events: {
+    async signOut(message) {
+      const token = "token" in message ? message.token : null;
+      if (!token?.sessionId) return;
+      await endSession(token.sessionId);
+      if (token.sub) await recordAuthEvent({ event: "signout", userId: token.sub, sessionId: token.sessionId });
+    },
+  },
+}));
+
+/** What Auth.js stops a sign-in for itself: a state, PKCE or nonce check, UniAuth's error, a failed code exchange. */
+const SIGN_IN_FAILURES = new Set(["AccessDenied", "CallbackRouteError", "InvalidCheck", "OAuthCallbackError", "OAuthProfileParseError", "OAuthSignInError"]);
+
+async function signInRefusal(profile: unknown): Promise<SignInRefusal | null> {
+  const claims = uniauthClaimsSchema.safeParse(profile);
+  if (!claims.success) return "InvalidClaims";
+  if (!claims.data.email_verified) return "EmailUnverified";
+  if (await emailBelongsToAnotherSubject(claims.data)) return "AccountConflict";
+  return null;
+}
+
+type Handler = (request: NextRequest) => Promise<Response>;
+
+/** Auth.js's pages and JSON (sign-out, providers, session, CSRF token) are per-user or per-request: never cached. */
+function noStore(handler: Handler): Handler {
+  return async (request) => {
+    const response = await handler(request);
+    const headers = new Headers(response.headers);
+    headers.set("Cache-Control", "no-store");
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  };
+}
+
+export const { signIn, signOut, unstable_update: reissueSessionCookie } = nextAuth;
+export const handlers = {
+  GET: noStore(withUniAuthOutagePage(nextAuth.handlers.GET)),
+  POST: noStore(withUniAuthOutagePage(nextAuth.handlers.POST)),
+};
