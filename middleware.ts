@@ -30,6 +30,7 @@ export async function middleware(request: NextRequest): Promise<NextResponse> {
 }
 
 export const config = {
-  // Everything but Next's build output and the files in public/ (by their extension).
-  matcher: ["/((?!_next/static/|_next/image$|.*\\.(?:svg|png|jpe?g|gif|webp|avif|ico|txt|xml|webmanifest|woff2?)$).*)"],
+  // Every page, RSC request and route handler (a missing file's 404 page gets the policy too); not Next's build
+  // output, nor the two files every page loads.
+  matcher: ["/((?!_next/static/|_next/image$|icon\\.svg$|robots\\.txt$).*)"],
 };

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Image from "next/image";
 import Link from "next/link";
 import { auth, signOutEverywhere } from "@/lib/auth";
 import "./globals.css";
@@ -16,11 +17,13 @@ export default async function RootLayout({ children }: { children: React.ReactNo
       <body>
         <header>
           <Link className="brand" href="/">
+            <Image src="/icon.svg" alt="" width={24} height={24} priority />
             UniAuth starter
           </Link>
           {user ? (
             <>
               <Link href="/dashboard">Dashboard</Link>
+              <Link href="/notes">Notes</Link>
               {user.isStaff && <Link href="/admin">Admin</Link>}
               <span>{user.name ?? user.email}</span>
               <form action={signOutEverywhere}>

@@ -19,6 +19,8 @@ export const access = {
     // Vercel Cron sends no cookie: the route checks CRON_SECRET itself.
     "/api/cron/*",
   ],
+  // Files in public/ are public by their kind: these extensions.
+  publicFiles: ["svg", "png", "jpg", "jpeg", "gif", "webp", "avif", "ico", "txt", "xml", "webmanifest", "woff2"],
   roles: {
     "/admin": "staff",
   },
@@ -26,6 +28,7 @@ export const access = {
 
 export interface AccessPolicy {
   public: readonly string[];
+  publicFiles: readonly string[];
   /** A path prefix (itself and everything under it) and the role it needs. */
   roles: Readonly<Record<string, "staff" | "superuser">>;
 }

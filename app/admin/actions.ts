@@ -2,11 +2,18 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { authAction } from "@/lib/auth";
 import { endAllSessionsOf } from "@/lib/data/sessions";
 
+const endAllSessions = authAction(
+  { input: z.object({ userId: z.string().min(1).max(100) }), role: "superuser", recentAuth: true },
+  async ({ userId }) => {
+    await endAllSessionsOf(userId);
+    revalidatePath("/admin");
+  },
+);
+
+/** A plain form's action (its result is not shown): a refusal changes nothing, and a stale sign-in goes to "Confirm it's you". */
 export async function endAllSessionsAction(formData: FormData): Promise<void> {
-  const userId = z.string().min(1).max(100).safeParse(formData.get("userId"));
-  if (!userId.success) return;
-  await endAllSessionsOf(userId.data);
-  revalidatePath("/admin");
+  await endAllSessions(formData);
 }

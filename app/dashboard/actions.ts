@@ -2,23 +2,18 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { authAction } from "@/lib/auth";
+import { AppError } from "@/lib/errors";
 import { endMyOtherSessions, endMySession } from "@/lib/data/sessions";
 
-export interface ActionResult {
-  message: string;
-}
-
-const sessionId = z.string().min(1).max(100);
-
-export async function endSessionAction(_previous: ActionResult | null, formData: FormData): Promise<ActionResult> {
-  const id = sessionId.safeParse(formData.get("sessionId"));
-  if (!id.success || !(await endMySession(id.data))) return { message: "That session could not be found. It may have ended already." };
+export const endSessionAction = authAction({ input: z.object({ sessionId: z.string().min(1).max(100) }) }, async ({ sessionId }) => {
+  if (!(await endMySession(sessionId))) throw new AppError("not_found", "That session could not be found. It may have ended already.");
   revalidatePath("/dashboard");
-  return { message: "The session was signed out." };
-}
+  return "The session was signed out.";
+});
 
-export async function endOtherSessionsAction(): Promise<ActionResult> {
+export const endOtherSessionsAction = authAction({ input: z.object({}) }, async () => {
   const count = await endMyOtherSessions();
   revalidatePath("/dashboard");
-  return { message: count === 1 ? "1 other session was signed out." : `${count} other sessions were signed out.` };
-}
+  return count === 1 ? "1 other session was signed out." : `${count} other sessions were signed out.`;
+});

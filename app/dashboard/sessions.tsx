@@ -3,12 +3,13 @@
 import { useActionState } from "react";
 import { describeSignInMethod, formatDate } from "@/app/_components/format";
 import type { SessionSummary } from "@/lib/data/sessions";
-import { type ActionResult, endOtherSessionsAction, endSessionAction } from "./actions";
+import type { ActionResult } from "@/lib/auth";
+import { endOtherSessionsAction, endSessionAction } from "./actions";
 
 /** The user's sessions, with sign-out buttons. Receives only what it shows: never a token. */
 export function SessionList({ sessions }: { sessions: SessionSummary[] }) {
-  const [ended, endOne, endingOne] = useActionState<ActionResult | null, FormData>(endSessionAction, null);
-  const [endedOthers, endOthers, endingOthers] = useActionState<ActionResult | null>(endOtherSessionsAction, null);
+  const [ended, endOne, endingOne] = useActionState<ActionResult<string> | null, FormData>(endSessionAction, null);
+  const [endedOthers, endOthers, endingOthers] = useActionState<ActionResult<string> | null, FormData>(endOtherSessionsAction, null);
   const result = ended ?? endedOthers;
   return (
     <section className="card" aria-labelledby="sessions-heading">
@@ -60,7 +61,7 @@ export function SessionList({ sessions }: { sessions: SessionSummary[] }) {
           </button>
         </form>
       )}
-      {result && <p role="status">{result.message}</p>}
+      {result && <p role="status">{result.ok ? result.data : result.message}</p>}
     </section>
   );
 }

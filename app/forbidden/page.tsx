@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { AccessDenied } from "@/app/_components/access-denied";
-import { auth, continueWithCurrentRoles, safeCallbackPath } from "@/lib/auth";
+import { continueWithCurrentRoles, requireUser, safeCallbackPath } from "@/lib/auth";
 
 export const metadata: Metadata = { title: "No access · UniAuth starter" };
 
@@ -10,8 +10,8 @@ export const metadata: Metadata = { title: "No access · UniAuth starter" };
  */
 export default async function ForbiddenPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const from = safeCallbackPath((await searchParams).from, "/dashboard");
-  const session = await auth();
-  if (!session?.user.isStaff) return <AccessDenied />;
+  const { user } = await requireUser();
+  if (!user.isStaff) return <AccessDenied />;
   return (
     <section className="card" role="status">
       <h1>Your access has changed</h1>

@@ -25,10 +25,11 @@ export function normalizePath(pathname: string): string {
 const matches = (path: string, entry: string) =>
   entry.endsWith("/*") ? path === entry.slice(0, -2) || path.startsWith(entry.slice(0, -1)) : path === entry;
 
-/** Whether the access policy lists the path as public (exactly, or under a `/*` entry). */
+/** Whether the access policy lists the path as public (exactly, or under a `/*` entry), or as a public file. */
 export function isPublic(pathname: string, policy: AccessPolicy): boolean {
   const path = normalizePath(pathname);
-  return policy.public.some((entry) => matches(path, entry));
+  const extension = /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase();
+  return policy.public.some((entry) => matches(path, entry)) || (!!extension && policy.publicFiles.includes(extension) && !path.startsWith("/api/"));
 }
 
 /** The role a path needs by the access policy, if it is in a role area (the prefix itself or anything under it). */

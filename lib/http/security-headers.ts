@@ -8,7 +8,7 @@ interface PolicyOptions {
   nonce: string;
   /** UniAuth's origin: sign-in and sign-out forms are redirected there. */
   uniauthOrigin: string;
-  /** `next dev` evaluates code and injects styles for its overlay; only then are those allowed. */
+  /** `next dev` evaluates code and injects styles for hot reloading and its overlay; only then are those allowed. */
   development: boolean;
 }
 
@@ -19,7 +19,12 @@ export function contentSecurityPolicy({ nonce, uniauthOrigin, development }: Pol
     // Chrome also runs an inline script that any running script creates, which is how injected code spreads.
     // 'unsafe-inline' is ignored by every browser that knows nonces and only keeps CSP1 browsers working.
     `script-src 'self' 'nonce-${nonce}' 'unsafe-inline'${development ? " 'unsafe-eval'" : ""}`,
-    `style-src 'self'${development ? " 'unsafe-inline'" : ` 'nonce-${nonce}'`}`,
+    `style-src 'self' 'nonce-${nonce}'`,
+    // Style attributes (React's `style` prop, next/image's own) cannot run script, and Next.js cannot put a nonce on
+    // them: allowed, in development and production alike. <style> elements still need the nonce...
+    "style-src-attr 'unsafe-inline'",
+    // ...but for those `next dev` injects for hot reloading and its overlay, without one.
+    ...(development ? ["style-src-elem 'self' 'unsafe-inline'"] : []),
     "img-src 'self' data:",
     "font-src 'self'",
     `connect-src 'self'${development ? " ws:" : ""}`,

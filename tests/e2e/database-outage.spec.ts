@@ -29,7 +29,7 @@ function databaseProxy(port: number) {
 
 const sessionCookies = (cookies: { name: string; value: string }[]) => cookies.filter((cookie) => cookie.name.endsWith("authjs.session-token"));
 
-test("database unreachable: pages and server actions answer 503 with Retry-After, no cookie is touched, and it recovers without a restart", async ({
+test("database unreachable: pages and routes answer 503 with Retry-After, actions a typed error, no cookie is touched, and it recovers without a restart", async ({
   page,
   newBrowser,
   db,
@@ -53,10 +53,17 @@ test("database unreachable: pages and server actions answer 503 with Retry-After
 
     await database.stop();
 
-    await test.step("a server action answers with the 503 page, and does nothing", async () => {
+    await test.step("a server action answers its typed error, shown on the page, and does nothing", async () => {
       await page.getByRole("button", { name: "Sign out all other sessions" }).click();
-      await expect(page.getByRole("heading", { name: "The app cannot reach its database right now" })).toBeVisible();
-      await expect(page).toHaveURL(`${app.origin}/unavailable`);
+      await expect(page.getByRole("status")).toHaveText("The app cannot reach its database right now. Please try again in a minute.");
+      await expect(page).toHaveURL(`${app.origin}/dashboard`);
+    });
+
+    await test.step("auth() fails closed: the home page shows no one signed in, and says it cannot tell", async () => {
+      await page.goto(`${app.origin}/`);
+      await expect(page.getByRole("status")).toContainText("cannot check your session right now");
+      await expect(page.getByRole("banner").getByText(SEEDED.member)).toHaveCount(0);
+      await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
     });
 
     await test.step("a page answers 503 with Retry-After and says why; no Set-Cookie on the way", async () => {
@@ -76,6 +83,10 @@ test("database unreachable: pages and server actions answer 503 with Retry-After
       const health = await page.request.get(`${app.origin}/api/health`);
       expect(health.status()).toBe(503);
       expect(await health.json()).toMatchObject({ status: "unavailable", database: "unreachable" });
+      const notes = await page.request.get(`${app.origin}/api/notes`);
+      expect(notes.status()).toBe(503);
+      expect(notes.headers()["retry-after"]).toBe("60");
+      expect(await notes.json()).toMatchObject({ error: "service_unavailable" });
       const ended = await page.request.get(`${app.origin}/api/auth/session-ended`, { maxRedirects: 0 });
       expect(ended.status()).toBe(503);
       expect(ended.headers()["set-cookie"]).toBeUndefined();

@@ -16,6 +16,9 @@ function expectPagePolicy(response: APIResponse, referrerPolicy = "strict-origin
   // Exactly these: no 'strict-dynamic' (trust passed on to scripts that scripts create), no eval, no host wildcard.
   expect(directives.get("script-src")).toEqual(["'self'", nonce, "'unsafe-inline'"]);
   expect(directives.get("style-src")).toEqual(["'self'", nonce]);
+  // Style attributes only (React's `style` prop): no <style> element without the nonce, in production.
+  expect(directives.get("style-src-attr")).toEqual(["'unsafe-inline'"]);
+  expect(directives.has("style-src-elem")).toBe(false);
   expect(directives.get("default-src")).toEqual(["'self'"]);
   expect(directives.get("object-src")).toEqual(["'none'"]);
   expect(directives.get("base-uri")).toEqual(["'none'"]);
@@ -120,4 +123,24 @@ test("another origin cannot frame /dashboard; UniAuth can frame the front-channe
   });
   await page.goto("http://attacker.test/");
   await expect(page.frameLocator("iframe").getByRole("heading").first()).toBeVisible();
+  // The framed page goes on prefetching through the route above: let those requests go when the test ends.
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+});
+
+test("Auth.js's own pages and JSON are never cached", async ({ page }) => {
+  for (const path of ["/api/auth/signout", "/api/auth/providers", "/api/auth/session", "/api/auth/csrf"]) {
+    const response = await page.request.get(path, { maxRedirects: 0 });
+    expect(response.status(), path).toBeLessThan(400);
+    expect(response.headers()["cache-control"], path).toBe("no-store");
+  }
+});
+
+test("the sign-in error page looks messages up as its own keys only", async ({ page }) => {
+  for (const code of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
+    await page.goto(`/auth/error?error=${code}`);
+    await expect(page.getByRole("heading", { name: "Sign-in failed" }), code).toBeVisible();
+  }
+  // Control: a known code has its own message.
+  await page.goto("/auth/error?error=EmailUnverified");
+  await expect(page.getByRole("heading", { name: "Your email address is not verified" })).toBeVisible();
 });

@@ -6,7 +6,7 @@ import { safeCallbackPath, stepUpPolicy, UNIAUTH_UNAVAILABLE } from "@/lib/auth"
 
 export const metadata: Metadata = { title: "Sign-in problem · UniAuth starter" };
 
-/** `stepUp`: a refused "Confirm it's you" (lib/auth/step-up.ts), which never signs in the account it came back with. */
+/** `stepUp`: a refused "Confirm it's you" (lib/auth/step-up/step-up.ts), which never signs in the account it came back with. */
 type Message = { title: string; detail: string; stepUp?: true };
 
 const MESSAGES: Record<string, Message> = {
@@ -61,7 +61,8 @@ const FALLBACK: Message = { title: "Sign-in failed", detail: "Something went wro
 
 export default async function AuthErrorPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { error, callbackUrl } = await searchParams;
-  const message = (typeof error === "string" && MESSAGES[error]) || FALLBACK;
+  // Own keys only: `__proto__` or `constructor` must not find Object.prototype's.
+  const message = (typeof error === "string" && Object.hasOwn(MESSAGES, error) && MESSAGES[error]) || FALLBACK;
   // A failed step-up leaves the user signed in: they go back to the page they left, or confirm again.
   const returnTo = safeCallbackPath(callbackUrl, "/dashboard");
   return (

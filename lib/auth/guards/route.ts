@@ -15,7 +15,10 @@ interface RouteOptions<Input extends z.ZodType> extends AccessRule {
   input?: Input;
 }
 
-interface RouteContext<Input, Params> {
+/** A dynamic route's segments (`[id]` → `params.id`), unchecked: parse them like any input. */
+type Params = Record<string, string | string[] | undefined>;
+
+interface RouteContext<Input> {
   session: Session;
   input: Input;
   params: Params;
@@ -28,9 +31,9 @@ interface RouteContext<Input, Params> {
  * the handler throws ("not_found", say). The handler returns a Response, or data to send as JSON. Every answer is
  * `Cache-Control: no-store`.
  */
-export function authRoute<Input extends z.ZodType = z.ZodUndefined, Params = Record<string, string>>(
+export function authRoute<Input extends z.ZodType = z.ZodUndefined>(
   options: RouteOptions<Input>,
-  handler: (request: NextRequest, context: RouteContext<z.output<Input>, Params>) => Promise<unknown>,
+  handler: (request: NextRequest, context: RouteContext<z.output<Input>>) => Promise<unknown>,
 ) {
   return async (request: NextRequest, { params }: { params: Promise<Params> }): Promise<Response> => {
     try {

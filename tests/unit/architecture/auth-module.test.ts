@@ -1,0 +1,65 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { ESLint } from "eslint";
+import { describe, expect, it } from "vitest";
+
+const root = path.resolve(import.meta.dirname, "../../..");
+const authDir = path.join(root, "lib/auth");
+
+/** Every module under lib/auth, by its path relative to lib/auth without the extension. */
+function modules(dir = authDir): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? modules(path.join(dir, entry.name)) : [path.relative(authDir, path.join(dir, entry.name)).replace(/\.tsx?$/, "")],
+  );
+}
+
+/** The lib/auth modules a module imports (type-only imports included: a type cycle is still a cycle). */
+function importsOf(module: string): string[] {
+  const source = readFileSync(path.join(authDir, `${module}.ts`), "utf8");
+  return [...source.matchAll(/(?:import|export)\s[^;]*?from\s+"@\/lib\/auth\/([^"]+)"|import\s+"@\/lib\/auth\/([^"]+)"/g)].map((match) => match[1] ?? match[2]!);
+}
+
+// The layers, bottom up: each may import only from its own layer and those below it (DESIGN: arrows point down).
+const LAYERS = [["core"], ["uniauth"], ["audit"], ["session"], ["logout", "step-up"], ["guards", "config", "nextauth", "actions", "edge", "index"]];
+const layerOf = (module: string) => LAYERS.findIndex((layer) => layer.includes(module.split("/")[0]!));
+
+describe("lib/auth", () => {
+  const graph = new Map(modules().map((module) => [module, importsOf(module)]));
+
+  it("is grouped in folders that each import only downward, and every import names a module that exists", () => {
+    const upward: string[] = [];
+    for (const [module, imports] of graph) {
+      expect(layerOf(module), `${module} belongs to no layer`).toBeGreaterThanOrEqual(0);
+      for (const target of imports) {
+        expect(graph.has(target), `${module} imports ${target}, which does not exist`).toBe(true);
+        if (layerOf(target) > layerOf(module)) upward.push(`${module} → ${target}`);
+      }
+    }
+    expect(upward).toEqual([]);
+  });
+
+  it("has no import cycle", () => {
+    const cycles: string[] = [];
+    const visit = (module: string, trail: string[]) => {
+      if (trail.includes(module)) return void cycles.push([...trail.slice(trail.indexOf(module)), module].join(" → "));
+      for (const target of graph.get(module) ?? []) visit(target, [...trail, module]);
+    };
+    for (const module of graph.keys()) visit(module, []);
+    expect(cycles).toEqual([]);
+  });
+});
+
+describe("the public auth module, as ESLint enforces it", () => {
+  const eslint = new ESLint({ cwd: root });
+  const lint = async (filePath: string, code: string) => (await eslint.lintText(code, { filePath: path.join(root, filePath) }))[0]!.messages.map((m) => m.ruleId);
+
+  it("keeps app/ and lib/data on @/lib/auth, and middleware.ts on @/lib/auth/edge", async () => {
+    const internal = `import { checkSession } from "@/lib/auth/session/check";\nexport const x = checkSession;\n`;
+    expect(await lint("app/settings/page.tsx", internal)).toContain("no-restricted-imports");
+    expect(await lint("lib/data/settings.ts", internal)).toContain("no-restricted-imports");
+    expect(await lint("middleware.ts", `import { auth } from "@/lib/auth";\nexport const x = auth;\n`)).toContain("no-restricted-imports");
+    // Controls: the public module and the edge entry are allowed where they belong.
+    expect(await lint("app/settings/page.tsx", `import { auth } from "@/lib/auth";\nexport const x = auth;\n`)).toEqual([]);
+    expect(await lint("middleware.ts", `import { gate } from "@/lib/auth/edge";\nexport const x = gate;\n`)).toEqual([]);
+  }, 60_000);
+});
