@@ -4,8 +4,8 @@ import { describeFailure } from "@/lib/auth/uniauth-client";
 import { pool } from "@/lib/db";
 
 // Prisma keeps DateTime as UTC `timestamp` columns: the time is the database's, in UTC, whatever its time zone.
+// Unnamed, as FIND_ACTIVE_SESSION in sessions.ts: a named prepared statement breaks behind a transaction-mode pooler.
 const INSERT_AUTH_EVENT = {
-  name: "insert-auth-event",
   text: `INSERT INTO "AuthEvent" (at, kind, "userId", "actorUserId", "sessionId", detail)
          VALUES (now() AT TIME ZONE 'UTC', $1, $2, $3, $4, $5)`,
 };

@@ -31,8 +31,9 @@ const LAST_SEEN_EVERY_MS = 5 * 60_000;
 const TIMESTAMPS = ["createdAt", "expiresAt", "lastSeenAt", "accessTokenExpiresAt", "tokensRefreshedAt", "refreshLeaseUntil"] as const;
 
 // Prisma keeps DateTime as UTC `timestamp` columns: read as epoch milliseconds, never through the driver's local time.
+// No `name:` (a named prepared statement): behind a transaction-mode pooler (PgBouncer, Neon, Supabase) the next
+// query may run on a server connection that lacks the statement or already has it (tests/integration/pooler.test.ts).
 const FIND_ACTIVE_SESSION = {
-  name: "find-active-session",
   text: `
     SELECT s.id, s."userId", s."refreshToken", s."refreshFailures",
            ${TIMESTAMPS.map((column) => `extract(epoch from s."${column}")::float8 * 1000 AS "${column}"`).join(", ")},
@@ -48,7 +49,7 @@ type CheckedSessionRow = Omit<RefreshableSession, (typeof TIMESTAMPS)[number]> &
 
 /**
  * The session registry's answer to "is this browser still signed in?", with the user's current roles. It runs on
- * every signed-in request, so it is one prepared statement (session and user joined) sent straight to the pool:
+ * every signed-in request, so it is one statement (session and user joined) sent straight to the pool:
  * Prisma's query building costs as much again as the round trip here. The refresh token comes back still
  * encrypted: only a refresh decrypts it, and the stored value doubles as the refresh lease's compare-and-swap key.
  */
