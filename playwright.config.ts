@@ -13,6 +13,9 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"], ["json", { outputFile: ".local/test-results/playwright.json" }]],
   timeout: 30_000,
+  // Playwright's default of 5 s per expectation is tight on a loaded 2-core machine; these wait on conditions, so a
+  // longer bound costs nothing when things are quick.
+  expect: { timeout: 10_000 },
   use: {
     baseURL: `http://localhost:${port}`,
     trace: "retain-on-failure",

@@ -1,11 +1,14 @@
 import { spawn } from "node:child_process";
 import nextEnv from "@next/env";
-import { seededUsers } from "./uniauth/users";
+import { removeDevDatabaseUrl, writeDevDatabaseUrl } from "./local/dev-env-file";
 import { startLocalServices } from "./local/services";
+import { seededUsers } from "./uniauth/users";
 
 const projectDir = process.cwd();
 const port = Number(process.env.PORT ?? 3000);
 const appUrl = `http://localhost:${port}`;
+// The URL an earlier run wrote is not the developer's own DATABASE_URL: without it, the embedded database starts again.
+await removeDevDatabaseUrl(projectDir);
 const { combinedEnv } = nextEnv.loadEnvConfig(projectDir, true, { info: () => {}, error: console.error });
 
 const services = await startLocalServices({
@@ -20,9 +23,11 @@ const services = await startLocalServices({
   process.exit(1);
 });
 
+if (services.postgres) await writeDevDatabaseUrl(projectDir, services.postgres.url);
+
 console.log(`
   App             ${appUrl}
-  Database        ${services.postgres ? "embedded PostgreSQL (data kept in .local/ or the temp dir)" : "DATABASE_URL from your .env files"}
+  Database        ${services.postgres ? "embedded PostgreSQL (data kept in .local/ or the temp dir; its URL in .env.development.local for Prisma's CLI)" : "DATABASE_URL from your .env files"}
   UniAuth         ${services.uniauth ? `local stand-in at ${services.uniauth.issuer}` : combinedEnv.UNIAUTH_ISSUER ?? "https://uniauth.id"}`);
 if (services.uniauth) {
   console.log(`\n  Test users (pick one on the local UniAuth page):`);
@@ -42,6 +47,7 @@ async function stop(code: number) {
   if (stopping) return;
   stopping = true;
   next.kill("SIGTERM");
+  await removeDevDatabaseUrl(projectDir).catch((error) => console.error(error));
   await services.stop();
   process.exit(code);
 }

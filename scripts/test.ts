@@ -35,6 +35,9 @@ const testEnv = {
   AUTH_URL: appUrl,
   E2E_PORT: String(appPort),
   NEXT_TELEMETRY_DISABLED: "1",
+  // `next build` and `next start` would read the developer's .env files (.env.local, .env.production…) for whatever
+  // is not set here; this is the flag Next sets once it has loaded them, so they stay out of the tests.
+  __NEXT_PROCESSED_ENV: "true",
   CRON_SECRET: randomBytes(24).toString("hex"),
   UNIAUTH_FRONTCHANNEL_LOGOUT: "true",
   // Tests mint their own logout tokens with the stand-in's keys.

@@ -115,7 +115,7 @@ export const test = base.extend<
       await use(app.origin);
       await app.stop();
     },
-    { scope: "worker", timeout: 60_000 },
+    { scope: "worker", timeout: 90_000 },
   ],
 });
 
@@ -132,7 +132,7 @@ export async function startInstance(port: number, overrides: Record<string, stri
   });
   const exited = once(app, "exit");
   await Promise.race([
-    expect.poll(() => fetch(origin).then((response) => response.ok, () => false), { timeout: 30_000 }).toBe(true),
+    expect.poll(() => fetch(origin).then((response) => response.ok, () => false), { timeout: 60_000 }).toBe(true),
     exited.then(([code]) => Promise.reject(new Error(`The instance on port ${port} (next start) exited with ${code}.`))),
   ]);
   return {

@@ -8,12 +8,14 @@ import { SEEDED, expect, signInAs, startInstance, test } from "./fixtures";
 // works again by itself once UniAuth is back.
 
 const UNAVAILABLE = /\/auth\/error\?error=UniAuthUnavailable$/;
+/** The app gives up on UniAuth after 5 s (UNIAUTH_TIMEOUT_MS); a loaded machine may add a few seconds around it. */
+const OUTAGE_PAGE_WITHIN_MS = 10_000;
 
 const uniauthListens = () => localUniAuth.events().then(() => true, () => false);
 
 test.afterEach(async () => {
   // A test that failed while UniAuth was offline must not leave the next one without it.
-  await expect.poll(uniauthListens, { timeout: 15_000 }).toBe(true);
+  await expect.poll(uniauthListens, { timeout: 30_000 }).toBe(true);
   await localUniAuth.setAuthorizeStatus(null);
   await localUniAuth.setDiscoveryStatus(null);
   await localUniAuth.setTokenEndpointStatus(null);
@@ -31,8 +33,9 @@ async function writtenSince(db: pg.Pool, since: Date) {
 
 /** Our page, fast, answering 503 with Retry-After when loaded, with a way back to sign in. */
 async function expectOutagePage(page: Page, clickedAt: number) {
-  await expect(page).toHaveURL(UNAVAILABLE, { timeout: 8000 });
-  expect(Date.now() - clickedAt).toBeLessThan(7000);
+  // Without the app's own timeout a slow token endpoint (8 s below) would answer in the end and sign in: no outage page.
+  await expect(page).toHaveURL(UNAVAILABLE, { timeout: OUTAGE_PAGE_WITHIN_MS + 5000 });
+  expect(Date.now() - clickedAt).toBeLessThan(OUTAGE_PAGE_WITHIN_MS);
   await expect(page.getByRole("heading", { name: "UniAuth cannot be reached right now" })).toBeVisible();
   const reloaded = await page.reload();
   expect(reloaded?.status()).toBe(503);
@@ -73,7 +76,7 @@ test("UniAuth's authorization endpoint answering 503 at the click: our page, not
 });
 
 test("UniAuth refusing connections at the click: our page within seconds, and sign-in again once it listens", async ({ page, newBrowser, db }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(90_000);
   const signedIn = await newBrowser();
   await signInAs(signedIn, "admin");
   await page.goto("/signin");
@@ -91,7 +94,7 @@ test("UniAuth refusing connections at the click: our page within seconds, and si
   });
 
   await test.step("UniAuth back: sign-in works, no restart", async () => {
-    await expect.poll(uniauthListens, { timeout: 15_000 }).toBe(true);
+    await expect.poll(uniauthListens, { timeout: 30_000 }).toBe(true);
     await signInAs(page, "member");
   });
 });
@@ -101,7 +104,7 @@ for (const [fault, breakIt] of [
   ["not answering (timeout)", () => localUniAuth.setTokenEndpointDelay(8000)],
 ] as const) {
   test(`UniAuth's token endpoint ${fault} during the callback: our page, no session or user written`, async ({ page, newBrowser, db }) => {
-    test.setTimeout(45_000);
+    test.setTimeout(60_000);
     const signedIn = await newBrowser();
     await signInAs(signedIn, "admin");
     const since = new Date();
@@ -131,7 +134,7 @@ for (const [fault, breakIt] of [
 }
 
 test("UniAuth's discovery answering 503 on an instance that has no copy yet: our page, and sign-in once discovery is back", async ({ page }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(150_000);
   // A fresh instance: the first one has long cached discovery (and rightly uses that copy).
   const fresh = await startInstance(Number(process.env.E2E_PORT ?? 3100) + 52);
   try {
@@ -139,11 +142,11 @@ test("UniAuth's discovery answering 503 on an instance that has no copy yet: our
     await expectOutagePage(page, await clickSignIn(page, fresh.origin));
 
     await localUniAuth.setDiscoveryStatus(null);
-    // A failed discovery is retried 10 s later (lib/auth/discovery.ts), not cached for good.
+    // A failed discovery is retried 10 s later (lib/auth/uniauth/discovery.ts), not cached for good.
     await expect(async () => {
       await clickSignIn(page, fresh.origin);
-      await expect(page.getByRole("button", { name: new RegExp(SEEDED.member) })).toBeVisible({ timeout: 3000 });
-    }).toPass({ timeout: 30_000 });
+      await expect(page.getByRole("button", { name: new RegExp(SEEDED.member) })).toBeVisible({ timeout: 10_000 });
+    }).toPass({ timeout: 60_000 });
   } finally {
     await fresh.stop();
   }

@@ -4,7 +4,7 @@ import { applyMigrations, pendingSchemaChanges } from "../../scripts/local/migra
 import { testEnv } from "../support/env";
 
 describe("prisma/migrations", () => {
-  it("agree with prisma/schema.prisma (run `npx tsx scripts/db-migrate.ts new <name>` after changing the schema)", async () => {
+  it("agree with prisma/schema.prisma (run `npm run db:migrate -- <name>` after changing the schema)", async () => {
     expect(await pendingSchemaChanges(testEnv("DATABASE_URL"))).toBe("");
   });
 

@@ -2,11 +2,14 @@ import "server-only";
 import { type AuthEvent, type AuthEventKind, UNAUTHENTICATED_KINDS, eventFields, logAuthEvent } from "@/lib/auth/audit/events";
 import { describeFailure } from "@/lib/auth/uniauth/failure";
 import { pool } from "@/lib/db";
+import type { AuthEvent as AuthEventRow } from "@/lib/generated/prisma/client";
 
 // Prisma keeps DateTime as UTC `timestamp` columns: the time is the database's, in UTC, whatever its time zone.
-// Unnamed, like every raw statement here, so that it works behind a transaction-mode pooler.
-const INSERT_AUTH_EVENT = {
-  text: `INSERT INTO "AuthEvent" (at, kind, "userId", "actorUserId", "sessionId", detail)
+// Unnamed, as FIND_ACTIVE_SESSION in session/store.ts: a named prepared statement breaks behind a transaction-mode pooler.
+// Its columns are named after Prisma's AuthEvent model, so a column renamed in the schema fails the type check.
+export const INSERT_AUTH_EVENT_COLUMNS = ["at", "kind", "userId", "actorUserId", "sessionId", "detail"] as const satisfies readonly (keyof AuthEventRow)[];
+export const INSERT_AUTH_EVENT = {
+  text: `INSERT INTO "AuthEvent" (${INSERT_AUTH_EVENT_COLUMNS.map((column) => `"${column}"`).join(", ")})
          VALUES (now() AT TIME ZONE 'UTC', $1, $2, $3, $4, $5)`,
 };
 

@@ -4,6 +4,15 @@ import { CLOCK_SKEW_SECONDS, type LogoutClaims } from "@/lib/auth/logout/logout-
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import type { Session } from "@/lib/generated/prisma/client";
+
+/** The one row the logout statement returns: its last SELECT names these columns (tests/integration/raw-sql.test.ts). */
+export interface LogoutOutcome {
+  recorded: number;
+  ended: number;
+  userId: Session["userId"] | null;
+}
+export const LOGOUT_OUTCOME_COLUMNS = Object.keys({ recorded: true, ended: true, userId: true } satisfies Record<keyof LogoutOutcome, true>);
 
 /**
  * Applies a verified logout token: records its `jti` and deletes the matching sessions atomically, so a
@@ -19,12 +28,12 @@ export async function endSessionsForLogout(claims: LogoutClaims): Promise<number
   const sid = claims.sid ?? null;
   const sub = claims.sub ?? null;
 
-  let outcome: { recorded: number; ended: number; userId: string | null } | undefined;
+  let outcome: LogoutOutcome | undefined;
   try {
     // One statement: one round trip, and atomic. The jti is recorded and, only if it is new, the sessions are
     // deleted (with `sid`: that UniAuth session; with `sub`: that user; with both: both must match). This is
     // the app's hottest write path (npm run bench): a Prisma transaction here costs a third of the throughput.
-    [outcome] = await db.$queryRaw<{ recorded: number; ended: number; userId: string | null }[]>`
+    [outcome] = await db.$queryRaw<LogoutOutcome[]>`
       WITH recorded AS (
         INSERT INTO "LogoutTokenJti" (issuer, jti, "expiresAt")
         VALUES (${claims.issuer}, ${claims.replayKey}, ${claims.rememberUntil})

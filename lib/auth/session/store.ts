@@ -3,6 +3,7 @@ import type { SessionUser } from "@/lib/auth/core/types";
 import { type TokenColumn, createTokenCrypto } from "@/lib/auth/session/token-crypto";
 import { db, pool } from "@/lib/db";
 import { env } from "@/lib/env";
+import type { Session, User } from "@/lib/generated/prisma/client";
 
 /** Encrypts and decrypts the tokens in Session rows, with the same secrets, in the same order, as the cookie. */
 export const storedTokens = createTokenCrypto(env.AUTH_SECRETS);
@@ -45,24 +46,37 @@ export interface ActiveSession {
 /** How often `lastSeenAt` is written: a page view is not worth a write. */
 const LAST_SEEN_EVERY_MS = 5 * 60_000;
 
-const TIMESTAMPS = ["createdAt", "expiresAt", "lastSeenAt", "accessTokenExpiresAt", "tokensRefreshedAt", "refreshLeaseUntil"] as const;
+/**
+ * What FIND_ACTIVE_SESSION returns, by table. Its SQL is written from these lists and its row type derived from
+ * Prisma's models, so a column renamed in prisma/schema.prisma fails the type check (and
+ * tests/integration/raw-sql.test.ts, which runs the statement against the migrated database).
+ */
+export const FIND_ACTIVE_SESSION_COLUMNS = {
+  session: ["id", "userId", "refreshToken", "refreshFailures"],
+  /** Read as epoch milliseconds. */
+  sessionTimes: ["createdAt", "expiresAt", "lastSeenAt", "accessTokenExpiresAt", "tokensRefreshedAt", "refreshLeaseUntil"],
+  user: ["name", "email", "image", "groups", "isStaff", "isSuperuser"],
+} as const satisfies { session: readonly (keyof Session)[]; sessionTimes: readonly (keyof Session)[]; user: readonly (keyof User)[] };
+
+const { session: SESSION_COLUMNS, sessionTimes: TIMESTAMPS, user: USER_COLUMNS } = FIND_ACTIVE_SESSION_COLUMNS;
+type Timestamp = (typeof TIMESTAMPS)[number];
 
 // Prisma keeps DateTime as UTC `timestamp` columns: read as epoch milliseconds, never through the driver's local time.
-// Unnamed (not a prepared statement pg keeps per connection): a transaction-mode pooler may hand the next query to
-// another server connection, where a named statement does not exist.
-const FIND_ACTIVE_SESSION = {
+// No `name:` (a named prepared statement): behind a transaction-mode pooler (PgBouncer, Neon, Supabase) the next
+// query may run on a server connection that lacks the statement or already has it (tests/integration/pooler.test.ts).
+export const FIND_ACTIVE_SESSION = {
   text: `
-    SELECT s.id, s."userId", s."refreshToken", s."refreshFailures",
+    SELECT ${SESSION_COLUMNS.map((column) => `s."${column}"`).join(", ")},
            ${TIMESTAMPS.map((column) => `extract(epoch from s."${column}")::float8 * 1000 AS "${column}"`).join(", ")},
-           u.name, u.email, u.image, u.groups, u."isStaff", u."isSuperuser"
+           ${USER_COLUMNS.map((column) => `u."${column}"`).join(", ")}
     FROM "Session" s JOIN "User" u ON u.id = s."userId"
     WHERE s.id = $1 AND s."expiresAt" > (now() AT TIME ZONE 'UTC')`,
 };
 
 /** A Session row joined with its user's fields, its times in epoch milliseconds. */
-type CheckedSessionRow = Omit<RefreshableSession, (typeof TIMESTAMPS)[number]> &
-  Omit<SessionUser, "id"> &
-  Record<(typeof TIMESTAMPS)[number], number | null>;
+export type CheckedSessionRow = Pick<Session, (typeof SESSION_COLUMNS)[number]> &
+  { [column in Timestamp]: null extends Session[column] ? number | null : number } &
+  Pick<User, (typeof USER_COLUMNS)[number]>;
 
 /**
  * The session registry's answer to "is this browser still signed in?", with the user's current roles. It runs on
@@ -75,7 +89,7 @@ export async function findActiveSession(id: string) {
   const row = rows[0];
   if (!row) return null;
   const { name, email, image, groups, isStaff, isSuperuser, ...session } = row;
-  const time = (column: (typeof TIMESTAMPS)[number]) => (session[column] === null ? null : new Date(session[column]));
+  const time = (column: Timestamp) => (session[column] === null ? null : new Date(session[column]));
   return {
     ...session,
     createdAt: time("createdAt")!,

@@ -40,11 +40,11 @@ describe("lib/auth", () => {
 
   it("has no import cycle", () => {
     const cycles: string[] = [];
-    const visit = (module: string, trail: string[]) => {
-      if (trail.includes(module)) return void cycles.push([...trail.slice(trail.indexOf(module)), module].join(" → "));
-      for (const target of graph.get(module) ?? []) visit(target, [...trail, module]);
+    const visit = (name: string, trail: string[]) => {
+      if (trail.includes(name)) return void cycles.push([...trail.slice(trail.indexOf(name)), name].join(" → "));
+      for (const target of graph.get(name) ?? []) visit(target, [...trail, name]);
     };
-    for (const module of graph.keys()) visit(module, []);
+    for (const name of graph.keys()) visit(name, []);
     expect(cycles).toEqual([]);
   });
 });
