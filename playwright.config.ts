@@ -12,7 +12,9 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   reporter: [["list"], ["json", { outputFile: ".local/test-results/playwright.json" }]],
-  timeout: 30_000,
+  // A journey signs in several browsers; on a busy 2-core machine each sign-in can take seconds. Every step waits
+  // on a condition, so a roomier bound costs nothing when things are quick.
+  timeout: 60_000,
   // Playwright's default of 5 s per expectation is tight on a loaded 2-core machine; these wait on conditions, so a
   // longer bound costs nothing when things are quick.
   expect: { timeout: 10_000 },
