@@ -16,6 +16,7 @@ import { checkSession, toToken } from "@/lib/auth/session/check";
 import { endSession } from "@/lib/auth/session/store";
 import { emailBelongsToAnotherSubject, recordSignIn, recordStepUp } from "@/lib/auth/session/sign-in";
 import { endStepUp, pendingStepUp, stepUpRefusal } from "@/lib/auth/step-up/step-up";
+import { noteIdTokenSid, warnIfBackchannelLogoutUnsupported } from "@/lib/auth/uniauth/capabilities";
 import { uniauthFetch } from "@/lib/auth/uniauth/fetch";
 import { withUserinfoClaims } from "@/lib/auth/uniauth/userinfo";
 
@@ -23,7 +24,7 @@ const nextAuth = NextAuth(async (request) => ({
   ...authConfig,
   // Auth.js's own routes (which receive a request) talk to UniAuth, so they wait for discovery; anything else
   // (reading a session) must not wait on UniAuth and takes the cached copy if there is one.
-  providers: [{ ...uniauthProvider(request ? await discover().catch(() => null) : discoveredAlready()), [customFetch]: uniauthFetch }],
+  providers: [{ ...uniauthProvider(request ? await discoveredForSignIn() : discoveredAlready()), [customFetch]: uniauthFetch }],
   callbacks: {
     ...authConfig.callbacks,
     async signIn({ profile, account }) {
@@ -45,6 +46,7 @@ const nextAuth = NextAuth(async (request) => ({
     async jwt({ token, account, profile, trigger }) {
       if (trigger === "signIn" && account) {
         const claims = uniauthClaimsSchema.parse(await signInClaims(profile, account));
+        noteIdTokenSid(typeof profile?.sid === "string");
         const stepUp = await pendingStepUp();
         if (stepUp) await endStepUp();
         const steppedUp = stepUp && (await recordStepUp({ ...stepUp, claims, tokens: account }));
@@ -84,6 +86,13 @@ const nextAuth = NextAuth(async (request) => ({
 
 /** What Auth.js stops a sign-in for itself: a state, PKCE or nonce check, UniAuth's error, a failed code exchange. */
 const SIGN_IN_FAILURES = new Set(["AccessDenied", "CallbackRouteError", "InvalidCheck", "OAuthCallbackError", "OAuthProfileParseError", "OAuthSignInError"]);
+
+/** Discovery for Auth.js's routes; the first copy also says whether UniAuth can end sessions by back-channel logout. */
+async function discoveredForSignIn() {
+  const server = await discover().catch(() => null);
+  if (server) warnIfBackchannelLogoutUnsupported();
+  return server;
+}
 
 const completedClaims = new WeakMap<Profile, ReturnType<typeof withUserinfoClaims<Profile>>>();
 
