@@ -459,7 +459,7 @@ async function handleDev(users: UserStore, behaviour: Behaviour, log: { events: 
     "/dev/discovery-status": () => apply(z.number().int().min(500).max(599).nullable(), (value) => (behaviour.discoveryStatus = value)),
     "/dev/authorize-status": () => apply(z.number().int().min(500).max(599).nullable(), (value) => (behaviour.authorizeStatus = value)),
     "/dev/groups-in-id-token": () => apply(z.boolean(), (value) => (behaviour.groupsInIdToken = value)),
-    "/dev/delay": () => apply(z.number().int().min(0).max(10_000), (value) => (behaviour.delayMs = value)),
+    "/dev/delay": () => apply(z.number().int().min(0).max(30_000), (value) => (behaviour.delayMs = value)),
     "/dev/quirks": () =>
       apply(
         z.strictObject({
