@@ -14,9 +14,13 @@ const SIGN_IN_METHODS: Record<string, string> = {
   "urn:uniauth:acr:passkey": "passkey",
 };
 
-/** How UniAuth says the user signed in (`acr`), in words; an acr this app does not know is shown as it is. */
+/**
+ * How UniAuth says the user signed in (`acr`), in words. An acr this app has no words for (another provider's, or
+ * one UniAuth adds later) is named as UniAuth names it, so it reads as a method rather than as a bare code.
+ */
 export function describeSignInMethod(acr: string | null | undefined): string {
-  return acr ? (SIGN_IN_METHODS[acr] ?? acr) : "not stated by UniAuth";
+  if (!acr) return "not stated by UniAuth";
+  return Object.hasOwn(SIGN_IN_METHODS, acr) ? SIGN_IN_METHODS[acr]! : `a sign-in method UniAuth calls “${acr}”`;
 }
 
 /** What a sensitive action asks for, in words: "a UniAuth sign-in in the last 10 minutes, with password and MFA". */

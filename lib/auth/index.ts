@@ -29,6 +29,7 @@ export type { StepUpPolicy } from "@/lib/auth/step-up/policy";
 export { recentAuthOf, stepUpPolicy } from "@/lib/auth/step-up/step-up";
 export { uniauthSignOutConfirmed } from "@/lib/auth/uniauth/end-session";
 export { discoveryStatus as uniauthStatus } from "@/lib/auth/uniauth/discovery";
+export { type BackchannelLogoutSupport, backchannelLogoutSupport } from "@/lib/auth/uniauth/capabilities";
 
 // The template's own auth routes (app/api/auth/*, app/api/cron/prune).
 export { handlers } from "@/lib/auth/nextauth";

@@ -1,6 +1,6 @@
 import "server-only";
 import { waitUntil } from "@vercel/functions";
-import NextAuth, { AuthError, customFetch } from "next-auth";
+import NextAuth, { type Account, AuthError, type Profile, customFetch } from "next-auth";
 import { headers } from "next/headers";
 import type { NextRequest } from "next/server";
 import { uniauthClaimsSchema } from "@/lib/auth/uniauth/claims";
@@ -16,25 +16,27 @@ import { checkSession, toToken } from "@/lib/auth/session/check";
 import { endSession } from "@/lib/auth/session/store";
 import { emailBelongsToAnotherSubject, recordSignIn, recordStepUp } from "@/lib/auth/session/sign-in";
 import { endStepUp, pendingStepUp, stepUpRefusal } from "@/lib/auth/step-up/step-up";
+import { noteIdTokenSid, warnIfBackchannelLogoutUnsupported } from "@/lib/auth/uniauth/capabilities";
 import { uniauthFetch } from "@/lib/auth/uniauth/fetch";
-import { withGroups } from "@/lib/auth/uniauth/userinfo";
+import { withUserinfoClaims } from "@/lib/auth/uniauth/userinfo";
 
 const nextAuth = NextAuth(async (request) => ({
   ...authConfig,
   // Auth.js's own routes (which receive a request) talk to UniAuth, so they wait for discovery; anything else
   // (reading a session) must not wait on UniAuth and takes the cached copy if there is one.
-  providers: [{ ...uniauthProvider(request ? await discover().catch(() => null) : discoveredAlready()), [customFetch]: uniauthFetch }],
+  providers: [{ ...uniauthProvider(request ? await discoveredForSignIn() : discoveredAlready()), [customFetch]: uniauthFetch }],
   callbacks: {
     ...authConfig.callbacks,
-    async signIn({ profile }) {
-      const refusal = await signInRefusal(profile);
+    async signIn({ profile, account }) {
+      const claims = await signInClaims(profile, account);
+      const refusal = await signInRefusal(claims);
       if (refusal) {
         await endStepUp();
         await recordAuthEvent({ event: "signin.refused", reason: refusal });
         return `${AUTH_ERROR_PATH}?error=${refusal}`;
       }
       const stepUp = await pendingStepUp();
-      const stepUpRefused = stepUp && (await stepUpRefusal(stepUp, uniauthClaimsSchema.parse(profile)));
+      const stepUpRefused = stepUp && (await stepUpRefusal(stepUp, uniauthClaimsSchema.parse(claims)));
       if (!stepUp || !stepUpRefused) return true;
       await endStepUp();
       await recordAuthEvent({ event: "stepup.refused", userId: stepUp.userId, sessionId: stepUp.sessionId, reason: stepUpRefused });
@@ -43,8 +45,8 @@ const nextAuth = NextAuth(async (request) => ({
     },
     async jwt({ token, account, profile, trigger }) {
       if (trigger === "signIn" && account) {
-        const granted = account.scope?.split(" ").includes("groups");
-        const claims = uniauthClaimsSchema.parse(granted ? await withGroups(profile ?? {}, account.access_token) : profile);
+        const claims = uniauthClaimsSchema.parse(await signInClaims(profile, account));
+        noteIdTokenSid(typeof profile?.sid === "string");
         const stepUp = await pendingStepUp();
         if (stepUp) await endStepUp();
         const steppedUp = stepUp && (await recordStepUp({ ...stepUp, claims, tokens: account }));
@@ -84,6 +86,27 @@ const nextAuth = NextAuth(async (request) => ({
 
 /** What Auth.js stops a sign-in for itself: a state, PKCE or nonce check, UniAuth's error, a failed code exchange. */
 const SIGN_IN_FAILURES = new Set(["AccessDenied", "CallbackRouteError", "InvalidCheck", "OAuthCallbackError", "OAuthProfileParseError", "OAuthSignInError"]);
+
+/** Discovery for Auth.js's routes; the first copy also says whether UniAuth can end sessions by back-channel logout. */
+async function discoveredForSignIn() {
+  const server = await discover().catch(() => null);
+  if (server) warnIfBackchannelLogoutUnsupported();
+  return server;
+}
+
+const completedClaims = new WeakMap<Profile, ReturnType<typeof withUserinfoClaims<Profile>>>();
+
+/**
+ * A sign-in's claims: the ID token's (Auth.js's `profile` for an oidc provider; it never calls userinfo itself),
+ * completed from userinfo when the ID token lacks some (lib/auth/uniauth/userinfo.ts). Auth.js hands the signIn and
+ * jwt callbacks the same profile object, so the one userinfo call, if any, serves both.
+ */
+function signInClaims(profile: Profile | undefined, account: Account | null | undefined) {
+  if (!profile || !account) return Promise.resolve(profile ?? {});
+  let claims = completedClaims.get(profile);
+  if (!claims) completedClaims.set(profile, (claims = withUserinfoClaims(profile, account)));
+  return claims;
+}
 
 async function signInRefusal(profile: unknown): Promise<SignInRefusal | null> {
   const claims = uniauthClaimsSchema.safeParse(profile);

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import http from "node:http";
 import path from "node:path";
-import { exportJWK, generateKeyPair, type JWK } from "jose";
+import { SignJWT, decodeJwt, exportJWK, generateKeyPair, importJWK, type JWK } from "jose";
 import type { Context } from "koa";
 import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import { z } from "zod";
@@ -17,7 +17,7 @@ export const LOCAL_CLIENT = {
 
 export interface UniAuthEvent {
   at: number;
-  type: "discovery" | "authorize" | "token" | "userinfo" | "jwks" | "end_session" | "backchannel_logout";
+  type: "discovery" | "authorize" | "token" | "userinfo" | "jwks" | "end_session" | "revocation" | "backchannel_logout";
   detail: Record<string, unknown>;
 }
 
@@ -52,7 +52,45 @@ interface Behaviour {
   discoveryStatus: number | null;
   /** Set: the authorization endpoint answers with this status (an outage) instead of working. */
   authorizeStatus: number | null;
+  /** Milliseconds every endpoint (all but /dev/) waits before answering: a slow provider, not a dead one. */
+  delayMs: number;
+  /**
+   * Ways real OpenID providers differ from UniAuth, each a switch. On: the ID token carries only protocol claims
+   * (sub, sid, auth_time, acr, amr, nonce…) and email, name and groups are at userinfo only.
+   */
+  claimsOnlyAtUserinfo: boolean;
+  /** On: `max_age=0` alone is ignored (the provider's session answers, with the old auth_time); `prompt=login` still asks. */
+  maxAgeZeroIgnored: boolean;
+  /** Set: logout tokens carry this `typ` header (e.g. the generic "JWT") instead of logout+jwt. */
+  logoutTokenTyp: string | null;
+  /** On: token responses have no `scope` (which means "as requested", RFC 6749 §5.1). */
+  noScopeInTokenResponse: boolean;
+  /** On: a refresh keeps the refresh token, and the response carries none. */
+  refreshTokensNotRotated: boolean;
+  /**
+   * On: discovery lists only client_secret_basic, and the Basic credentials are compared as sent, without the
+   * form-decoding RFC 6749 §2.3.1 asks for: a percent-encoded client id (`uni%5F…`) is an unknown client (401).
+   */
+  basicCredentialsUndecoded: boolean;
+  /** Off: discovery does not advertise back-channel logout (backchannel_logout_supported and _session_supported). */
+  backchannelLogoutAdvertised: boolean;
 }
+
+const defaultBehaviour = (): Behaviour => ({
+  groupsInIdToken: true,
+  tokenEndpointStatus: null,
+  tokenEndpointDelayMs: 0,
+  discoveryStatus: null,
+  authorizeStatus: null,
+  delayMs: 0,
+  claimsOnlyAtUserinfo: false,
+  maxAgeZeroIgnored: false,
+  logoutTokenTyp: null,
+  noScopeInTokenResponse: false,
+  refreshTokensNotRotated: false,
+  basicCredentialsUndecoded: false,
+  backchannelLogoutAdvertised: true,
+});
 
 interface Secrets {
   jwk: JWK;
@@ -87,7 +125,7 @@ export async function startLocalUniAuth({ port, appUrl, otherAppUrls = [], state
   const issuer = `http://localhost:${port}`;
   const secrets = await loadSecrets(stateDir);
   const users = createUserStore();
-  const behaviour: Behaviour = { groupsInIdToken: true, tokenEndpointStatus: null, tokenEndpointDelayMs: 0, discoveryStatus: null, authorizeStatus: null };
+  const behaviour = defaultBehaviour();
   const events: UniAuthEvent[] = [];
   const record = (type: UniAuthEvent["type"], detail: Record<string, unknown>) => {
     events.push({ at: Date.now(), type, detail });
@@ -107,6 +145,7 @@ export async function startLocalUniAuth({ port, appUrl, otherAppUrls = [], state
     record("backchannel_logout", { ok: false, accountId, sid, error: error.message }),
   );
   provider.use(async (ctx, next) => {
+    if (behaviour.delayMs && !ctx.path.startsWith("/dev/")) await new Promise((done) => setTimeout(done, behaviour.delayMs));
     if (ctx.path === ROUTES.token && behaviour.tokenEndpointDelayMs) await new Promise((done) => setTimeout(done, behaviour.tokenEndpointDelayMs));
     if (ctx.path === ROUTES.token && behaviour.tokenEndpointStatus) {
       record("token", { status: behaviour.tokenEndpointStatus, simulatedFailure: true });
@@ -139,8 +178,25 @@ export async function startLocalUniAuth({ port, appUrl, otherAppUrls = [], state
       ctx.body = homePage(ROUTES.end_session);
       return;
     }
+    // As the app sent it, before a quirk below changes it.
+    const query = { ...ctx.query };
+    if (behaviour.maxAgeZeroIgnored && ctx.path === ROUTES.authorization && ctx.query.max_age === "0") {
+      const params = new URLSearchParams(ctx.querystring);
+      if (!params.getAll("prompt").join(" ").split(" ").includes("login")) {
+        params.delete("max_age");
+        ctx.querystring = params.toString();
+      }
+    }
+    if (behaviour.basicCredentialsUndecoded && CLIENT_AUTH_PATHS.has(ctx.path) && !basicCredentialsAsRegistered(ctx.get("authorization"))) {
+      record(ctx.path === ROUTES.token ? "token" : "revocation", { status: 401, basicCredentialsUndecoded: true });
+      ctx.status = 401;
+      ctx.set("WWW-Authenticate", `Basic realm="${issuer}", error="invalid_client"`);
+      ctx.body = { error: "invalid_client", error_description: "client authentication failed (credentials compared as sent)" };
+      return;
+    }
     await next();
-    recordOAuthCall(ctx, record, noteIssued);
+    applyQuirks(ctx, behaviour);
+    recordOAuthCall(ctx, query, record, noteIssued);
   });
 
   const server = http.createServer(provider.callback());
@@ -174,6 +230,42 @@ export async function startLocalUniAuth({ port, appUrl, otherAppUrls = [], state
 }
 
 type RecordEvent = (type: UniAuthEvent["type"], detail: Record<string, unknown>) => void;
+
+/** The endpoints where a client authenticates. */
+const CLIENT_AUTH_PATHS = new Set<string>([ROUTES.token, ROUTES.revocation, ROUTES.introspection]);
+
+/**
+ * Under the basicCredentialsUndecoded quirk: false for Basic credentials that are not, character for character, the
+ * client's id and secret. Other kinds of client authentication (a form body) are left to oidc-provider.
+ */
+function basicCredentialsAsRegistered(authorization: string): boolean {
+  const [scheme, encoded] = authorization.split(" ");
+  if (scheme?.toLowerCase() !== "basic" || !encoded) return true;
+  const decoded = Buffer.from(encoded, "base64").toString("utf8");
+  const at = decoded.indexOf(":");
+  return decoded.slice(0, at) === LOCAL_CLIENT.id && decoded.slice(at + 1) === LOCAL_CLIENT.secret;
+}
+
+/** The quirks that change what oidc-provider answered: discovery metadata and token responses. */
+function applyQuirks(ctx: Context & Partial<Pick<KoaContextWithOIDC, "oidc">>, behaviour: Behaviour) {
+  const body = ctx.body as Record<string, unknown> | undefined;
+  if (!body || typeof body !== "object" || Buffer.isBuffer(body)) return;
+  if (ctx.path === DISCOVERY_PATH) {
+    if (behaviour.basicCredentialsUndecoded) {
+      for (const key of ["token_endpoint_auth_methods_supported", "revocation_endpoint_auth_methods_supported", "introspection_endpoint_auth_methods_supported"]) {
+        if (key in body) body[key] = ["client_secret_basic"];
+      }
+    }
+    if (!behaviour.backchannelLogoutAdvertised) {
+      delete body.backchannel_logout_supported;
+      delete body.backchannel_logout_session_supported;
+    }
+  }
+  if (ctx.path === ROUTES.token && ctx.status === 200) {
+    if (behaviour.noScopeInTokenResponse) delete body.scope;
+    if (behaviour.refreshTokensNotRotated && ctx.oidc?.params?.grant_type === "refresh_token") delete body.refresh_token;
+  }
+}
 type NoteIssued = (...tokens: unknown[]) => void;
 
 function configuration(appUrls: string[], secrets: Secrets, users: UserStore, behaviour: Behaviour, noteIssued: NoteIssued): Configuration {
@@ -185,7 +277,7 @@ function configuration(appUrls: string[], secrets: Secrets, users: UserStore, be
         client_secret: LOCAL_CLIENT.secret,
         client_name: "UniAuth Next.js starter (local)",
         redirect_uris: appUrls.map((url) => `${url}/api/auth/callback/uniauth`),
-        post_logout_redirect_uris: [`${appUrl}/signed-out`, appUrl],
+        post_logout_redirect_uris: appUrls.flatMap((url) => [`${url}/signed-out`, url]),
         backchannel_logout_uri: `${appUrl}/api/auth/backchannel-logout`,
         backchannel_logout_session_required: true,
         grant_types: ["authorization_code", "refresh_token"],
@@ -226,7 +318,7 @@ function configuration(appUrls: string[], secrets: Secrets, users: UserStore, be
       createHmac("sha256", secrets.pairwiseSalt).update(`${client.clientId}:${accountId}`).digest("hex"),
     // UniAuth issues (and rotates) a refresh token without offline_access.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),
-    rotateRefreshToken: true,
+    rotateRefreshToken: () => !behaviour.refreshTokensNotRotated,
     ttl: {
       AccessToken: 3600,
       IdToken: 3600,
@@ -265,14 +357,17 @@ function configuration(appUrls: string[], secrets: Secrets, users: UserStore, be
       if (!user) return undefined;
       return {
         accountId: id,
-        claims: (use: string) => ({
-          sub: id,
-          name: user.name,
-          preferred_username: user.id,
-          email: user.email,
-          email_verified: user.email_verified,
-          ...((use === "userinfo" || behaviour.groupsInIdToken) && { groups: user.groups }),
-        }),
+        claims: (use: string) =>
+          use === "id_token" && behaviour.claimsOnlyAtUserinfo
+            ? { sub: id }
+            : {
+                sub: id,
+                name: user.name,
+                preferred_username: user.id,
+                email: user.email,
+                email_verified: user.email_verified,
+                ...((use === "userinfo" || behaviour.groupsInIdToken) && { groups: user.groups }),
+              },
       };
     },
     // A first-party stand-in: the user consents to every scope the client asks for.
@@ -289,9 +384,18 @@ function configuration(appUrls: string[], secrets: Secrets, users: UserStore, be
       ctx.body = messagePage("UniAuth error", `${out.error}: ${out.error_description ?? ""}`);
     },
     // oidc-provider refuses to call loopback addresses; the app's back-channel URI is one, here only.
-    fetch: (url, init) => {
+    fetch: async (url, init) => {
       const { dispatcher, ...options } = (init ?? {}) as RequestInit & { dispatcher?: unknown };
-      if (options.body instanceof URLSearchParams) noteIssued(options.body.get("logout_token"));
+      const logoutToken = options.body instanceof URLSearchParams ? options.body.get("logout_token") : null;
+      if (logoutToken && behaviour.logoutTokenTyp) {
+        // The same claims, signed again under another `typ`, as a provider that stamps one type on every token would.
+        const retyped = await new SignJWT(decodeJwt(logoutToken))
+          .setProtectedHeader({ alg: "RS256", kid: secrets.jwk.kid, typ: behaviour.logoutTokenTyp })
+          .sign(await importJWK(secrets.jwk, "RS256"));
+        (options.body as URLSearchParams).set("logout_token", retyped);
+        noteIssued(retyped);
+      }
+      noteIssued(logoutToken);
       return fetch(url, options);
     },
   };
@@ -355,6 +459,21 @@ async function handleDev(users: UserStore, behaviour: Behaviour, log: { events: 
     "/dev/discovery-status": () => apply(z.number().int().min(500).max(599).nullable(), (value) => (behaviour.discoveryStatus = value)),
     "/dev/authorize-status": () => apply(z.number().int().min(500).max(599).nullable(), (value) => (behaviour.authorizeStatus = value)),
     "/dev/groups-in-id-token": () => apply(z.boolean(), (value) => (behaviour.groupsInIdToken = value)),
+    "/dev/delay": () => apply(z.number().int().min(0).max(30_000), (value) => (behaviour.delayMs = value)),
+    "/dev/quirks": () =>
+      apply(
+        z.strictObject({
+          claimsOnlyAtUserinfo: z.boolean().optional(),
+          maxAgeZeroIgnored: z.boolean().optional(),
+          logoutTokenTyp: z.string().min(1).nullable().optional(),
+          noScopeInTokenResponse: z.boolean().optional(),
+          refreshTokensNotRotated: z.boolean().optional(),
+          basicCredentialsUndecoded: z.boolean().optional(),
+          backchannelLogoutAdvertised: z.boolean().optional(),
+        }),
+        (quirks) => Object.assign(behaviour, quirks),
+      ),
+    "/dev/reset": () => (Object.assign(behaviour, defaultBehaviour()), true),
   };
   const groups = /^\/dev\/users\/([\w-]+)\/groups$/.exec(ctx.path);
   if (groups) {
@@ -369,15 +488,15 @@ async function handleDev(users: UserStore, behaviour: Behaviour, log: { events: 
   ctx.body = behaviour;
 }
 
-function recordOAuthCall(ctx: Context & Partial<Pick<KoaContextWithOIDC, "oidc">>, record: RecordEvent, noteIssued: NoteIssued) {
+function recordOAuthCall(ctx: Context & Partial<Pick<KoaContextWithOIDC, "oidc">>, query: Context["query"], record: RecordEvent, noteIssued: NoteIssued) {
   const params = ctx.oidc?.params ?? {};
   const status = ctx.status;
   switch (ctx.path) {
     case ROUTES.authorization: {
       const { client_id, redirect_uri, scope, state, nonce, code_challenge, code_challenge_method, response_type, acr_values } = params;
       // As the app sent it: oidc-provider turns max_age=0 into prompt=login.
-      const { max_age } = ctx.query;
-      record("authorize", { status, client_id, redirect_uri, scope, state, nonce, code_challenge, code_challenge_method, response_type, max_age, acr_values });
+      const { max_age, prompt } = query;
+      record("authorize", { status, client_id, redirect_uri, scope, state, nonce, code_challenge, code_challenge_method, response_type, max_age, prompt, acr_values });
       break;
     }
     case ROUTES.token: {
@@ -397,6 +516,9 @@ function recordOAuthCall(ctx: Context & Partial<Pick<KoaContextWithOIDC, "oidc">
       break;
     case ROUTES.end_session:
       record("end_session", { status, method: ctx.method });
+      break;
+    case ROUTES.revocation:
+      record("revocation", { status });
       break;
   }
 }

@@ -70,7 +70,7 @@ test("a superuser who signed in 11 minutes ago confirms it's them at UniAuth, th
   await expect(page.getByText(/You have confirmed it's you: ending sessions is allowed until/)).toBeVisible();
   // The app's authorization request (the other is its bare check that UniAuth is up) asked for a new sign-in.
   const authorize = (await localUniAuth.events(uniauthMark)).filter((event) => event.type === "authorize" && event.detail.client_id);
-  expect(authorize.map((event) => event.detail.max_age)).toEqual(["0"]);
+  expect(authorize.map(({ detail }) => [detail.max_age, detail.prompt])).toEqual([["0", "login"]]);
   // The same session, no second one: its authentication context renewed.
   const [confirmed, ...others] = await authContexts(db, ADA);
   expect(others).toEqual([]);
@@ -147,6 +147,8 @@ test("a step-up whose session ended meanwhile signs the same user in afresh, wit
   const [ended] = await authContexts(db, ADA);
   await page.goto("/confirm?callbackUrl=/admin");
   await page.getByRole("button", { name: "Confirm it's you" }).click();
+  // Once the step-up is under way (UniAuth asks), not while the action may still be checking the session.
+  await expect(page.getByRole("heading", { name: /Sign in to/ })).toBeVisible();
   await endAllSessions(db, ADA);
   const mark = await trailMark(db);
   await pickAtUniAuth(page, "admin");

@@ -1,8 +1,9 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { GET } from "@/app/api/health/route";
 import { db } from "@/lib/db";
 import { testEnv } from "../support/env";
 import { importWithEnv, unreachableDatabaseUrl } from "../support/fresh-import";
+import { localUniAuth } from "../support/uniauth";
 
 afterAll(() => db.$disconnect());
 
@@ -12,7 +13,7 @@ describe("GET /api/health", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
     const body = await response.json();
-    expect(body).toEqual({ status: "ok", database: "ok", uniauth: expect.any(String) });
+    expect(body).toEqual({ status: "ok", database: "ok", uniauth: expect.any(String), backchannelLogout: expect.any(String) });
     const text = JSON.stringify(body);
     for (const secret of [testEnv("AUTH_SECRET"), testEnv("UNIAUTH_CLIENT_SECRET"), testEnv("DATABASE_URL")]) expect(text).not.toContain(secret);
   });
@@ -25,5 +26,54 @@ describe("GET /api/health", () => {
     expect(response.status).toBe(503);
     expect(response.headers.get("cache-control")).toBe("no-store");
     expect(await response.json()).toMatchObject({ status: "unavailable", database: "unreachable" });
+  });
+});
+
+describe("GET /api/health: whether UniAuth can end sessions by back-channel logout", () => {
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await localUniAuth.reset();
+  });
+  /** The route and the modules behind it, fresh: no discovery fetched, no sign-in seen. */
+  const fresh = () =>
+    importWithEnv(
+      async () => ({
+        ...(await import("@/app/api/health/route")),
+        ...(await import("@/lib/auth/uniauth/capabilities")),
+        ...(await import("@/lib/auth/uniauth/discovery")),
+      }),
+      {},
+    );
+
+  it("is unknown before discovery, supported when advertised, and says so (once) when a sign-in's ID token had no sid", async () => {
+    const { GET: get, discover, noteIdTokenSid } = await fresh();
+    const backchannelLogout = async () => (await (await get()).json()).backchannelLogout;
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    expect(await backchannelLogout()).toBe("unknown");
+    await discover();
+    expect(await backchannelLogout()).toBe("supported");
+    noteIdTokenSid(true);
+    expect(await backchannelLogout()).toBe("supported");
+    noteIdTokenSid(false);
+    noteIdTokenSid(false);
+    expect(await backchannelLogout()).toBe("no sid in ID tokens");
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^UniAuth's ID tokens carry no sid: .*SESSION_REVALIDATE_SECONDS/));
+    noteIdTokenSid(true);
+    expect(await backchannelLogout()).toBe("supported");
+  });
+
+  it("is not advertised when discovery lacks backchannel_logout_supported, and that is logged once", async () => {
+    await localUniAuth.setQuirks({ backchannelLogoutAdvertised: false });
+    const { GET: get, discover, warnIfBackchannelLogoutUnsupported } = await fresh();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    await discover();
+    const response = await get();
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: "ok", backchannelLogout: "not advertised" });
+    warnIfBackchannelLogoutUnsupported();
+    warnIfBackchannelLogoutUnsupported();
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^UniAuth's discovery does not advertise back-channel logout/));
   });
 });

@@ -1,6 +1,8 @@
 import * as oauth from "oauth4webapi";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { startLocalUniAuth } from "../../scripts/uniauth/server";
+import { testEnv } from "../support/env";
+import { localUniAuth } from "../support/uniauth";
 import { grantFromLocalUniAuth } from "../support/uniauth-grant";
 
 describe("the local UniAuth stand-in", () => {
@@ -104,5 +106,75 @@ describe("the local UniAuth stand-in's sign-ins, for step-up", () => {
     expect(signInPages, "the second sign-in is answered by the UniAuth session alone").toBe(1);
     await grantFromLocalUniAuth("member", { jar, onSignInPage, params: { max_age: "0" } });
     expect(signInPages).toBe(2);
+  });
+});
+
+describe("the local UniAuth stand-in's provider quirks (each a switch, off again after the test)", () => {
+  afterEach(() => localUniAuth.reset());
+  const issuer = () => testEnv("UNIAUTH_ISSUER");
+  const refresh = (refreshToken: string, headers: Record<string, string> = {}, body: Record<string, string> = {}) =>
+    fetch(`${issuer()}/api/oauth/token`, { method: "POST", headers, body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, ...body }) });
+  const postCredentials = { client_id: testEnv("UNIAUTH_CLIENT_ID"), client_secret: testEnv("UNIAUTH_CLIENT_SECRET") };
+
+  it("claims only at userinfo: the ID token keeps sub, sid, auth_time, acr and amr, and nothing from the scopes", async () => {
+    await localUniAuth.setQuirks({ claimsOnlyAtUserinfo: true });
+    const grant = await grantFromLocalUniAuth("staff");
+    const claims = oauth.getValidatedIdTokenClaims(grant)!;
+    for (const missing of ["email", "email_verified", "name", "groups"]) expect(claims).not.toHaveProperty(missing);
+    expect(claims).toMatchObject({ sub: expect.any(String), sid: expect.any(String), auth_time: expect.any(Number), acr: "urn:uniauth:acr:pwd" });
+    const userinfo = await (await fetch(`${issuer()}/api/oauth/userinfo`, { headers: { authorization: `Bearer ${grant.access_token}` } })).json();
+    expect(userinfo).toMatchObject({ sub: claims.sub, email: "sam@example.com", email_verified: true, name: "Sam Staff", groups: ["staff"] });
+  });
+
+  it("no scope in token responses", async () => {
+    expect((await grantFromLocalUniAuth("member")).scope).toBeDefined();
+    await localUniAuth.setQuirks({ noScopeInTokenResponse: true });
+    expect((await grantFromLocalUniAuth("member")).scope).toBeUndefined();
+  });
+
+  it("max_age=0 ignored: the UniAuth session answers alone, unless prompt=login", async () => {
+    await localUniAuth.setQuirks({ maxAgeZeroIgnored: true });
+    const jar = new Map<string, string>();
+    let signInPages = 0;
+    const onSignInPage = () => signInPages++;
+    await grantFromLocalUniAuth("member", { jar, onSignInPage });
+    await grantFromLocalUniAuth("member", { jar, onSignInPage, params: { max_age: "0" } });
+    expect(signInPages).toBe(1);
+    await grantFromLocalUniAuth("member", { jar, onSignInPage, params: { max_age: "0", prompt: "login" } });
+    expect(signInPages).toBe(2);
+  });
+
+  it("refresh tokens not rotated: the answer has none, and the same one works again", async () => {
+    const { refresh_token } = await grantFromLocalUniAuth("member");
+    await localUniAuth.setQuirks({ refreshTokensNotRotated: true });
+    for (let i = 0; i < 2; i++) {
+      const response = await refresh(refresh_token!, {}, postCredentials);
+      expect(response.status).toBe(200);
+      expect(await response.json()).not.toHaveProperty("refresh_token");
+    }
+  });
+
+  it("Basic credentials undecoded: discovery lists only Basic; a form-encoded client id is refused with 401, the raw one works", async () => {
+    const { refresh_token } = await grantFromLocalUniAuth("member");
+    await localUniAuth.setQuirks({ basicCredentialsUndecoded: true });
+    const discovery = await (await fetch(`${issuer()}/.well-known/openid-configuration`)).json();
+    expect(discovery.token_endpoint_auth_methods_supported).toEqual(["client_secret_basic"]);
+    const basic = (id: string, secret: string) => ({ authorization: `Basic ${btoa(`${id}:${secret}`)}` });
+    const id = testEnv("UNIAUTH_CLIENT_ID");
+    const secret = testEnv("UNIAUTH_CLIENT_SECRET");
+    const encoded = await refresh(refresh_token!, basic(id.replace("_", "%5F"), secret));
+    expect(encoded.status).toBe(401);
+    expect(encoded.headers.get("www-authenticate")).toMatch(/^Basic .*error="invalid_client"/);
+    expect((await encoded.json()).error).toBe("invalid_client");
+    expect((await refresh(refresh_token!, basic(id, secret))).status).toBe(200);
+  });
+
+  it("slow answers: every endpoint waits the set time; back-channel logout unadvertised", async () => {
+    await localUniAuth.setDelay(600);
+    await localUniAuth.setQuirks({ backchannelLogoutAdvertised: false });
+    const started = Date.now();
+    const discovery = await (await fetch(`${issuer()}/.well-known/openid-configuration`)).json();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(590);
+    expect(discovery).not.toHaveProperty("backchannel_logout_supported");
   });
 });

@@ -52,6 +52,32 @@ describe("uniauthAnswers (the check at the sign-in click)", () => {
     expect(await uniauthAnswers()).toBe(true);
   });
 
+  it("tells slow from down: an answer after 3.5 s lets the sign-in go ahead, 10 s of silence does not", async () => {
+    const port = await freePort();
+    const { uniauthAnswers } = await outageModules(port);
+    const { issuer } = await start(port);
+    expect(await uniauthAnswers()).toBe(true);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      await fetch(`${issuer}/dev/delay`, put(3500));
+      let started = Date.now();
+      expect(await uniauthAnswers()).toBe(true);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(3500);
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^UniAuth is slow \(its authorization endpoint took \d+ ms\); the sign-in goes ahead\.$/));
+
+      await fetch(`${issuer}/dev/delay`, put(15_000));
+      started = Date.now();
+      expect(await uniauthAnswers()).toBe(false);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(9900);
+      expect(Date.now() - started).toBeLessThan(12_000);
+      expect(error).toHaveBeenCalledWith("UniAuth cannot take a sign-in now:", "no answer within 10 s");
+    } finally {
+      warn.mockRestore();
+      error.mockRestore();
+    }
+  }, 20_000);
+
   it("is false without a discovery document, and a failed discovery is retried 10 s later, not cached for good", async () => {
     const port = await freePort();
     const { uniauthAnswers, discoveryStatus } = await outageModules(port);

@@ -2,8 +2,19 @@ import { testEnv } from "./env";
 
 export interface UniAuthEvent {
   at: number;
-  type: "discovery" | "authorize" | "token" | "userinfo" | "jwks" | "end_session" | "backchannel_logout";
+  type: "discovery" | "authorize" | "token" | "userinfo" | "jwks" | "end_session" | "revocation" | "backchannel_logout";
   detail: Record<string, unknown>;
+}
+
+/** Ways real OpenID providers differ from UniAuth, as the stand-in can imitate them. */
+export interface Quirks {
+  claimsOnlyAtUserinfo: boolean;
+  maxAgeZeroIgnored: boolean;
+  logoutTokenTyp: string | null;
+  noScopeInTokenResponse: boolean;
+  refreshTokensNotRotated: boolean;
+  basicCredentialsUndecoded: boolean;
+  backchannelLogoutAdvertised: boolean;
 }
 
 async function devCall(path: string, init?: RequestInit): Promise<unknown> {
@@ -27,6 +38,12 @@ export const localUniAuth = {
   setTokenEndpointDelay: (ms: number) => devCall("token-endpoint-delay", put(ms)),
   setDiscoveryStatus: (status: number | null) => devCall("discovery-status", put(status)),
   setAuthorizeStatus: (status: number | null) => devCall("authorize-status", put(status)),
+  /** Every endpoint of the stand-in waits this long before answering (0: none). */
+  setDelay: (ms: number) => devCall("delay", put(ms)),
+  /** Turns provider quirks on or off (scripts/uniauth/server.ts Behaviour). */
+  setQuirks: (quirks: Partial<Quirks>) => devCall("quirks", put(quirks)),
+  /** Every switch back to UniAuth's own behaviour. */
+  reset: () => devCall("reset", put(null)),
   /** Stops listening for a while (connections are refused, open ones dropped), then listens again. */
   goOffline: (ms: number) => devCall("offline", put(ms)),
 

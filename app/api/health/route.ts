@@ -1,4 +1,4 @@
-import { uniauthStatus } from "@/lib/auth";
+import { backchannelLogoutSupport, uniauthStatus } from "@/lib/auth";
 import { db } from "@/lib/db";
 
 export const runtime = "nodejs";
@@ -10,7 +10,9 @@ const DATABASE_TIMEOUT_MS = 3000;
 /**
  * For uptime monitors: 200 when the app can serve signed-in users, 503 naming the part that fails. UniAuth is
  * reported from this instance's cached discovery state (never asked per request); its outage alone does not
- * make the app unhealthy, since signed-in users keep working. No versions, no configuration.
+ * make the app unhealthy, since signed-in users keep working. `backchannelLogout` says whether UniAuth can end
+ * sessions from its side (lib/auth/uniauth/capabilities.ts): anything but "supported" is worth a look, not a 503.
+ * No versions, no configuration.
  */
 export async function GET(): Promise<Response> {
   let timer: NodeJS.Timeout | undefined;
@@ -22,7 +24,7 @@ export async function GET(): Promise<Response> {
     .finally(() => clearTimeout(timer));
   const healthy = database === "ok";
   return Response.json(
-    { status: healthy ? "ok" : "unavailable", database, uniauth: uniauthStatus() },
+    { status: healthy ? "ok" : "unavailable", database, uniauth: uniauthStatus(), backchannelLogout: backchannelLogoutSupport() },
     { status: healthy ? 200 : 503, headers: { "Cache-Control": "no-store" } },
   );
 }

@@ -10,6 +10,13 @@ import { AppError } from "@/lib/errors";
 const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 /** How old a logout token may be, by its `iat`, whatever its `exp` says. */
 const LOGOUT_TOKEN_MAX_AGE_SECONDS = 300;
+/**
+ * The `typ` headers a logout token may carry (compared case-insensitively), besides none: the spec's explicit type,
+ * in short and media-type form, and the generic JWT that many providers stamp on every token they sign (explicit
+ * typing is a SHOULD). Any other explicit type (at+jwt, id_token+jwt, …) is another kind of token and refused; the
+ * `events` claim and the absent `nonce` keep ID tokens out in any case (Back-Channel Logout 1.0 §2.4).
+ */
+const ACCEPTED_TYPES = new Set(["logout+jwt", "application/logout+jwt", "jwt"]);
 /** How far UniAuth's clock may be from ours. */
 export const CLOCK_SKEW_SECONDS = 30;
 
@@ -78,8 +85,8 @@ export async function verifyLogoutToken(token: string): Promise<LogoutClaims> {
     throw toAppError(error);
   });
 
-  const typ = protectedHeader.typ?.toLowerCase();
-  if (typ !== undefined && typ !== "logout+jwt" && typ !== "application/logout+jwt") invalid(`typ must be logout+jwt, not ${protectedHeader.typ}`);
+  const typ = protectedHeader.typ;
+  if (typ !== undefined && !ACCEPTED_TYPES.has(typ.toLowerCase())) invalid(`typ must be logout+jwt (or JWT, or none), not ${typ}`);
   if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== env.UNIAUTH_CLIENT_ID) {
     invalid("azp must be this client when there are several audiences");
   }

@@ -9,7 +9,7 @@ import { DEFAULT_ACCESS_TOKEN_SECONDS, type RefreshableSession, storedTokens } f
 import { TokenDecryptionError } from "@/lib/auth/session/token-crypto";
 import { uniauthClient } from "@/lib/auth/uniauth/client";
 import { describeFailure } from "@/lib/auth/uniauth/failure";
-import { fetchUserinfo, withGroups } from "@/lib/auth/uniauth/userinfo";
+import { fetchUserinfo, withUserinfoClaims } from "@/lib/auth/uniauth/userinfo";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
@@ -177,7 +177,8 @@ async function tokensToReencrypt(tx: Pick<typeof db, "session">, mine: Lease, to
 }
 
 /**
- * The user's subject and groups as of this refresh: from the new ID token (or userinfo when there is none).
+ * The user's subject and groups as of this refresh: from the new ID token, completed from userinfo when it lacks
+ * groups (or from userinfo alone when there is no ID token).
  * Null when UniAuth says neither (the roles stay); "another subject" when the tokens are not this user's.
  */
 async function freshClaims(tokens: oauth.TokenEndpointResponse, userId: string, issuer: string) {
@@ -189,7 +190,7 @@ async function freshClaims(tokens: oauth.TokenEndpointResponse, userId: string, 
   const idTokenClaims = oauth.getValidatedIdTokenClaims(tokens);
   if (idTokenClaims && idTokenClaims.sub !== account.providerAccountId) return "another subject" as const;
   const source = idTokenClaims
-    ? await withGroups(idTokenClaims, tokens.access_token)
+    ? await withUserinfoClaims(idTokenClaims, tokens, ["groups"])
     : await fetchUserinfo(tokens.access_token, account.providerAccountId).catch(() => null);
   const claims = refreshedClaimsSchema.safeParse(source);
   return claims.success ? claims.data : null;

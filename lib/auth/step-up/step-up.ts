@@ -34,13 +34,15 @@ export type PendingStepUp = z.infer<typeof pendingSchema> & { userId: string };
 
 /**
  * Starts a step-up of the signed-in session: remembers it in a cookie and returns what to ask UniAuth for, a
- * sign-in made now (`max_age=0`) and, when STEP_UP_ACR is set, made that way (`acr_values`).
+ * sign-in made now and, when STEP_UP_ACR is set, made that way (`acr_values`). "Now" is said twice: `prompt=login`,
+ * since some providers read `max_age=0` as no limit at all, and `max_age=0`. Neither is trusted: the ID token's
+ * `auth_time` is checked all the same (stepUpRefusal).
  */
 export async function beginStepUp(session: Session, returnTo: string): Promise<Record<string, string>> {
   const pending = { sessionId: session.sessionId, startedAt: Date.now(), returnTo } satisfies z.infer<typeof pendingSchema>;
   const value = await encode({ ...sealed, token: pending, maxAge: MARKER_MAX_AGE_SECONDS });
   (await cookies()).set(STEP_UP_COOKIE.name, value, STEP_UP_COOKIE.options);
-  return { max_age: "0", ...(stepUpPolicy.acr && { acr_values: stepUpPolicy.acr.join(" ") }) };
+  return { prompt: "login", max_age: "0", ...(stepUpPolicy.acr && { acr_values: stepUpPolicy.acr.join(" ") }) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import "server-only";
 import * as oauth from "oauth4webapi";
+import { UNIAUTH_DOWN_AFTER_MS } from "@/lib/auth/uniauth/fetch";
 import { env } from "@/lib/env";
 
 /** UniAuth asks clients to cache discovery for about a day. */
@@ -9,8 +10,8 @@ const CACHE_MS = 24 * 60 * 60 * 1000;
  * cached copy is refused, yet enough to spare UniAuth more than a few requests a minute per instance while down.
  */
 const RETRY_MS = 10 * 1000;
-/** A static document: a UniAuth that takes longer is as good as down for a user waiting on a sign-in. */
-const TIMEOUT_MS = 3000;
+/** Without this document there is no sign-in: a slow UniAuth gets as long as the check at the click gives it. */
+const TIMEOUT_MS = UNIAUTH_DOWN_AFTER_MS;
 
 let lastGood: { metadata: oauth.AuthorizationServer; at: number } | undefined;
 let lastFailure: { error: unknown; at: number } | undefined;

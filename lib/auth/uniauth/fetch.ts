@@ -3,6 +3,11 @@ import { AsyncLocalStorage } from "node:async_hooks";
 
 /** How long any call to UniAuth may take: a sign-in that waits longer is told UniAuth is unavailable. */
 export const UNIAUTH_TIMEOUT_MS = 5000;
+/**
+ * Before a sign-in (the check at the click, discovery), UniAuth counts as down only when silent this long: a provider
+ * under load may take several seconds and still sign the user in, and slow is not down.
+ */
+export const UNIAUTH_DOWN_AFTER_MS = 10_000;
 
 const watched = new AsyncLocalStorage<{ failed: boolean }>();
 

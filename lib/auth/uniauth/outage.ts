@@ -4,10 +4,10 @@ import { discover } from "@/lib/auth/uniauth/discovery";
 import { AUTH_ERROR_PATH, UNIAUTH_UNAVAILABLE_PATH } from "@/lib/auth/core/paths";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
 import { describeFailure } from "@/lib/auth/uniauth/failure";
-import { watchUniAuth } from "@/lib/auth/uniauth/fetch";
+import { UNIAUTH_DOWN_AFTER_MS, watchUniAuth } from "@/lib/auth/uniauth/fetch";
 
-/** At the click, UniAuth must answer within this, or the user is told it is unavailable. */
-const PROBE_TIMEOUT_MS = 2500;
+/** An answer slower than this is logged as slow (and the sign-in goes ahead). */
+const SLOW_MS = 3000;
 
 /**
  * Whether UniAuth can take a sign-in now. Auth.js builds the authorization URL from our cached discovery without
@@ -15,19 +15,25 @@ const PROBE_TIMEOUT_MS = 2500;
  * So at the click, and only then (page views never call UniAuth), this asks the very endpoint the browser is about
  * to be sent to, with a bare GET (an authorization server must answer that, a 400 for the missing parameters; a
  * HEAD may be a method it never serves). Any HTTP answer below 500 means UniAuth is up, even a 429 from its per-IP
- * limit (counted against the server's IP, never a user's); a refused connection, a timeout, a 5xx or no discovery
- * document means it is not. It can still die in the next instant: nothing can rule that out from here.
+ * limit (counted against the server's IP, never a user's), and even a slow one: slow is not down. A refused
+ * connection, no answer within 10 seconds, a 5xx or no discovery document means it is down. It can still die in the
+ * next instant: nothing can rule that out from here.
  */
 export async function uniauthAnswers(): Promise<boolean> {
   let outcome: string;
   try {
     const endpoint = (await discover()).authorization_endpoint;
-    const response = endpoint ? await fetch(endpoint, { redirect: "manual", signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }) : undefined;
+    const started = Date.now();
+    const response = endpoint ? await fetch(endpoint, { redirect: "manual", signal: AbortSignal.timeout(UNIAUTH_DOWN_AFTER_MS) }) : undefined;
     await response?.body?.cancel();
-    if (response && response.status < 500) return true;
+    const tookMs = Date.now() - started;
+    if (response && response.status < 500) {
+      if (tookMs > SLOW_MS) console.warn(`UniAuth is slow (its authorization endpoint took ${tookMs} ms); the sign-in goes ahead.`);
+      return true;
+    }
     outcome = response ? `its authorization endpoint answered ${response.status}` : "discovery names no authorization endpoint";
   } catch (error) {
-    outcome = describeFailure(error);
+    outcome = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${UNIAUTH_DOWN_AFTER_MS / 1000} s` : describeFailure(error);
   }
   console.error("UniAuth cannot take a sign-in now:", outcome);
   return false;

@@ -1,5 +1,6 @@
 import type { OIDCConfig } from "next-auth/providers";
 import type { AuthorizationServer } from "oauth4webapi";
+import { clientAuthMethod } from "@/lib/auth/uniauth/client-auth";
 import { env } from "@/lib/env";
 
 export const UNIAUTH_PROVIDER_ID = "uniauth";
@@ -14,7 +15,6 @@ const SCOPE = "openid profile email groups";
  * (UniAuth asks clients to cache it); without one (discovery failed) Auth.js tries discovery itself.
  */
 export function uniauthProvider(server: AuthorizationServer | null): OIDCConfig<Record<string, unknown>> {
-  const methods = server?.token_endpoint_auth_methods_supported;
   return {
     id: UNIAUTH_PROVIDER_ID,
     name: "UniAuth",
@@ -27,8 +27,8 @@ export function uniauthProvider(server: AuthorizationServer | null): OIDCConfig<
     token: server?.token_endpoint,
     userinfo: server?.userinfo_endpoint,
     client: {
-      // UniAuth documents client_secret_post; HTTP Basic only when discovery lists it.
-      token_endpoint_auth_method: methods?.includes("client_secret_basic") ? "client_secret_basic" : "client_secret_post",
+      // The one method for every token and revocation call (lib/auth/uniauth/client-auth.ts).
+      token_endpoint_auth_method: clientAuthMethod(server),
       id_token_signed_response_alg: ID_TOKEN_ALGORITHM,
     },
   };
