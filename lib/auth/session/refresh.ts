@@ -53,7 +53,7 @@ export function needsRefresh(session: RefreshableSession, now = Date.now()): boo
  * Every write here encrypts under the newest secret, so rows written in plaintext before tokens were encrypted,
  * or under a secret since rotated out of first place, are rewritten at their next refresh (within about an hour
  * of being used). That lazy upgrade needs no migration step holding AUTH_SECRET, and rows never used again
- * expire within 30 days; see README "Rotating AUTH_SECRET".
+ * expire within 30 days; see docs/how-it-works.md, "Rotating AUTH_SECRET".
  */
 export async function refreshSession(session: RefreshableSession): Promise<"refreshed" | "ended" | "skipped"> {
   const stored = session.refreshToken;
