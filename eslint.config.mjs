@@ -1,6 +1,36 @@
 import nextCoreWebVitals from "eslint-config-next/core-web-vitals";
 import nextTypescript from "eslint-config-next/typescript";
 
+/**
+ * Every server action in the app checks who calls it first: in a "use server" file, each export must be
+ * `export const name = authAction(…)` (lib/auth/guards/action.ts). Anything else (a bare async function, a re-export)
+ * is an endpoint anyone can POST to.
+ */
+const serverActionsUseAuthAction = {
+  meta: { type: "problem", messages: { unwrapped: "Export server actions as `export const {{name}} = authAction(…)` from @/lib/auth, so each checks its caller." } },
+  create(context) {
+    const isUseServer = (node) => node.body.some((statement) => statement.directive === "use server");
+    return {
+      Program(program) {
+        if (!isUseServer(program)) return;
+        for (const statement of program.body) {
+          if (statement.type === "ExportDefaultDeclaration" || statement.type === "ExportAllDeclaration") {
+            context.report({ node: statement, messageId: "unwrapped", data: { name: "default" } });
+          } else if (statement.type === "ExportNamedDeclaration") {
+            const declarators = statement.declaration?.type === "VariableDeclaration" ? statement.declaration.declarations : [];
+            const names = statement.declaration?.type === "FunctionDeclaration" ? [statement.declaration] : statement.specifiers;
+            for (const node of names) context.report({ node, messageId: "unwrapped", data: { name: node.id?.name ?? node.exported?.name ?? "action" } });
+            for (const declarator of declarators) {
+              const wrapped = declarator.init?.type === "CallExpression" && declarator.init.callee.type === "Identifier" && declarator.init.callee.name === "authAction";
+              if (!wrapped) context.report({ node: declarator, messageId: "unwrapped", data: { name: declarator.id.name ?? "action" } });
+            }
+          }
+        }
+      },
+    };
+  },
+};
+
 const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
@@ -27,6 +57,11 @@ const config = [
         },
       ],
     },
+  },
+  {
+    files: ["app/**", "lib/data/**"],
+    plugins: { local: { rules: { "server-actions-use-auth-action": serverActionsUseAuthAction } } },
+    rules: { "local/server-actions-use-auth-action": "error" },
   },
   // Playwright fixtures receive a `use` callback that is not React's hook.
   { files: ["tests/e2e/**"], rules: { "react-hooks/rules-of-hooks": "off" } },

@@ -5,15 +5,11 @@ import { z } from "zod";
 import { authAction } from "@/lib/auth";
 import { endAllSessionsOf } from "@/lib/data/sessions";
 
-const endAllSessions = authAction(
+/** Superusers with a recent UniAuth sign-in; a stale one goes to "Confirm it's you" and comes back to /admin. */
+export const endAllSessionsAction = authAction(
   { input: z.object({ userId: z.string().min(1).max(100) }), role: "superuser", recentAuth: true },
   async ({ userId }) => {
     await endAllSessionsOf(userId);
     revalidatePath("/admin");
   },
 );
-
-/** A plain form's action (its result is not shown): a refusal changes nothing, and a stale sign-in goes to "Confirm it's you". */
-export async function endAllSessionsAction(formData: FormData): Promise<void> {
-  await endAllSessions(formData);
-}

@@ -16,26 +16,42 @@ const secureCookie = secureSessionCookie({ authUrl: edgeEnv.AUTH_URL, production
 // An RSC or segment-prefetch form of a page (`/signin.rsc`, `/signin.segments/…`, `/index.rsc` for `/`) is that page.
 const RSC_FORMS = /(?:\/index)?(?:\.prefetch)?(?:\.rsc|\.segments\/.*)$/;
 
-/** The page or route a path names, for matching against the access policy. */
-export function normalizePath(pathname: string): string {
-  const path = pathname.replace(RSC_FORMS, "").replace(/\/+$/, "");
-  return path || "/";
+/**
+ * The page or route a path names, for matching against the access policy: percent-decoded as Next.js's router
+ * decodes it (`/%61dmin` is `/admin`), without its RSC forms or a trailing slash. Null when it does not decode, or
+ * decodes to dot segments.
+ */
+export function normalizePath(pathname: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  // A dot segment or a backslash that survived the URL parser (sent encoded) names no page of ours.
+  if (/(^|\/)\.\.?(\/|$)/.test(decoded) || decoded.includes("\\")) return null;
+  return decoded.replace(RSC_FORMS, "").replace(/\/+$/, "") || "/";
 }
 
 const matches = (path: string, entry: string) =>
   entry.endsWith("/*") ? path === entry.slice(0, -2) || path.startsWith(entry.slice(0, -1)) : path === entry;
 
-/** Whether the access policy lists the path as public (exactly, or under a `/*` entry), or as a public file. */
-export function isPublic(pathname: string, policy: AccessPolicy): boolean {
-  const path = normalizePath(pathname);
-  const extension = /\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase();
-  return policy.public.some((entry) => matches(path, entry)) || (!!extension && policy.publicFiles.includes(extension) && !path.startsWith("/api/"));
-}
-
 /** The role a path needs by the access policy, if it is in a role area (the prefix itself or anything under it). */
 export function roleFor(pathname: string, policy: AccessPolicy): "staff" | "superuser" | undefined {
   const path = normalizePath(pathname);
+  if (path === null) return undefined;
   return Object.entries(policy.roles).find(([area]) => path === area || path.startsWith(`${area}/`))?.[1];
+}
+
+/**
+ * Whether the access policy lists the path as public: exactly, under a `/*` entry, or as a file at the top level
+ * (where public/ files are served) with a listed extension. Never anything in a role area.
+ */
+export function isPublic(pathname: string, policy: AccessPolicy): boolean {
+  const path = normalizePath(pathname);
+  if (path === null || roleFor(pathname, policy)) return false;
+  const file = /^\/[^/]+\.([a-z0-9]+)$/i.exec(path)?.[1]?.toLowerCase();
+  return policy.public.some((entry) => matches(path, entry)) || (!!file && policy.publicFiles.includes(file));
 }
 
 /**
@@ -44,22 +60,30 @@ export function roleFor(pathname: string, policy: AccessPolicy): "staff" | "supe
  * it (else 403). `next` forwards the request with the headers given.
  */
 export async function gate(request: NextRequest, policy: AccessPolicy, forward: { headers: Headers }): Promise<NextResponse> {
-  const { pathname, search, origin } = request.nextUrl;
+  const { pathname, origin } = request.nextUrl;
   if (isPublic(pathname, policy)) return NextResponse.next({ request: forward });
   const user = (await readSessionCookie(request.cookies, secureCookie, edgeEnv.AUTH_SECRETS))?.user;
-  const api = normalizePath(pathname).startsWith("/api/");
+  const api = pathname.startsWith("/api/");
   if (!user) {
     if (api) return NextResponse.json({ error: "unauthenticated", message: "Sign in to continue." }, { status: 401, headers: { "Cache-Control": "no-store" } });
     const signIn = new URL(SIGN_IN_PATH, origin);
-    signIn.searchParams.set("callbackUrl", `${pathname}${search}`);
+    signIn.searchParams.set("callbackUrl", pageAsked(request));
     return NextResponse.redirect(signIn);
   }
   const role = roleFor(pathname, policy);
   if ((role === "staff" && !user.isStaff) || (role === "superuser" && !user.isSuperuser)) {
     if (api) return NextResponse.json({ error: "forbidden", message: "You do not have access to this." }, { status: 403, headers: { "Cache-Control": "no-store" } });
     const forbidden = new URL(FORBIDDEN_PATH, origin);
-    forbidden.searchParams.set("from", `${pathname}${search}`);
+    forbidden.searchParams.set("from", pageAsked(request));
     return NextResponse.rewrite(forbidden, { status: 403, request: forward });
   }
   return NextResponse.next({ request: forward });
+}
+
+/** The page a request asked for, to come back to: the page itself, not its RSC form or Next.js's `_rsc` parameter. */
+function pageAsked(request: NextRequest): string {
+  const search = new URLSearchParams(request.nextUrl.search);
+  search.delete("_rsc");
+  const query = search.size ? `?${search}` : "";
+  return `${request.nextUrl.pathname.replace(RSC_FORMS, "") || "/"}${query}`;
 }

@@ -19,6 +19,7 @@ import { endStepUp, pendingStepUp, stepUpRefusal } from "@/lib/auth/step-up/step
 import { noteIdTokenSid, warnIfBackchannelLogoutUnsupported } from "@/lib/auth/uniauth/capabilities";
 import { uniauthFetch } from "@/lib/auth/uniauth/fetch";
 import { withUserinfoClaims } from "@/lib/auth/uniauth/userinfo";
+import { noStore } from "@/lib/http/no-store";
 
 const nextAuth = NextAuth(async (request) => ({
   ...authConfig,
@@ -119,17 +120,10 @@ async function signInRefusal(profile: unknown): Promise<SignInRefusal | null> {
 type Handler = (request: NextRequest) => Promise<Response>;
 
 /** Auth.js's pages and JSON (sign-out, providers, session, CSRF token) are per-user or per-request: never cached. */
-function noStore(handler: Handler): Handler {
-  return async (request) => {
-    const response = await handler(request);
-    const headers = new Headers(response.headers);
-    headers.set("Cache-Control", "no-store");
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-  };
-}
+const neverCached = (handler: Handler): Handler => async (request) => noStore(await handler(request));
 
 export const { signIn, signOut, unstable_update: reissueSessionCookie } = nextAuth;
 export const handlers = {
-  GET: noStore(withUniAuthOutagePage(nextAuth.handlers.GET)),
-  POST: noStore(withUniAuthOutagePage(nextAuth.handlers.POST)),
+  GET: neverCached(withUniAuthOutagePage(nextAuth.handlers.GET)),
+  POST: neverCached(withUniAuthOutagePage(nextAuth.handlers.POST)),
 };

@@ -35,12 +35,53 @@ const ROUTES: Record<string, "public" | "signed-in" | "staff" | "cron"> = {
   "/admin": "staff",
 };
 
+/**
+ * Every server action of the build, by file and export, and who may call it. An action is an endpoint anyone can
+ * POST to (from any page, the public ones included), so the edge cannot guard it: each in app/ goes through
+ * authAction, and this proves it refuses the callers it must.
+ *  - signed-in, superuser: refused by the action itself (a typed "unauthenticated" or "forbidden" result);
+ *  - auth-flow: the sign-in and sign-out forms of lib/auth/actions.ts, open by design (signing in needs no session;
+ *    confirmItsYou calls requireUser, continueWithCurrentRoles only re-issues a valid session's cookie).
+ */
+const ACTIONS: Record<string, "signed-in" | "superuser" | "auth-flow"> = {
+  "app/dashboard/actions.ts#endSessionAction": "signed-in",
+  "app/dashboard/actions.ts#endOtherSessionsAction": "signed-in",
+  "app/notes/actions.ts#createNoteAction": "signed-in",
+  "app/notes/actions.ts#deleteNoteAction": "signed-in",
+  "app/admin/actions.ts#endAllSessionsAction": "superuser",
+  "lib/auth/actions.ts#signInWithUniAuth": "auth-flow",
+  "lib/auth/actions.ts#signOutEverywhere": "auth-flow",
+  "lib/auth/actions.ts#confirmItsYou": "auth-flow",
+  "lib/auth/actions.ts#continueWithCurrentRoles": "auth-flow",
+};
+
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
 /** The app's pages and route handlers as `next build` lists them (Next's own `/_not-found`, `/_global-error` aside). */
 function builtRoutes(): string[] {
   const manifest = JSON.parse(readFileSync(".next/app-path-routes-manifest.json", "utf8")) as Record<string, string>;
   return [...new Set(Object.values(manifest))].filter((route) => !route.startsWith("/_") && !/\.(ico|svg|png|txt|xml)$/.test(route)).sort();
+}
+
+/** The build's server actions: id, `file#export`, and a page that serves it. */
+function builtActions(): { id: string; name: string; page: string }[] {
+  const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
+    node: Record<string, { workers: Record<string, unknown>; filename: string; exportedName: string }>;
+  };
+  return Object.entries(manifest.node).map(([id, action]) => {
+    const worker = Object.keys(action.workers).find((name) => name.endsWith("/page") && !name.includes("/_")) ?? "app/page";
+    return { id, name: `${action.filename}#${action.exportedName}`, page: concrete(worker.slice("app".length, -"/page".length) || "/") };
+  });
+}
+
+/** Calls a server action as React does (its id in `Next-Action`, no arguments), and returns the answer's text. */
+async function callAction(request: APIRequestContext, action: { id: string; page: string }, cookie: string): Promise<string> {
+  const response = await request.post(action.page, {
+    headers: { cookie, "Next-Action": action.id, Accept: "text/x-component", "Content-Type": "text/plain;charset=UTF-8" },
+    data: "[]",
+    maxRedirects: 0,
+  });
+  return response.text();
 }
 
 /** A concrete path for a route: dynamic segments filled with made-up values. */
@@ -81,6 +122,30 @@ test("every route of the build has a decision here", () => {
   expect(undecided, "routes with no access decision: add them to ROUTES (and public ones to lib/access.ts)").toEqual([]);
   const gone = Object.keys(ROUTES).filter((route) => !builtRoutes().includes(route));
   expect(gone, "routes listed here that the build no longer has").toEqual([]);
+});
+
+test("every server action of the build has a decision here", () => {
+  const names = builtActions().map((action) => action.name);
+  expect(names.filter((name) => !(name in ACTIONS)), "server actions with no access decision: add them to ACTIONS").toEqual([]);
+  expect(Object.keys(ACTIONS).filter((name) => !names.includes(name)), "actions listed here that the build no longer has").toEqual([]);
+});
+
+test("server actions refuse, by themselves, a cookie the edge accepts for a session that does not exist or a role the user lacks", async ({ page, playwright, baseURL, db }) => {
+  await signInAs(page, "member");
+  const { rows } = await db.query<{ id: string; userId: string; email: string }>(
+    `select s.id, s."userId", u.email from "Session" s join "User" u on u.id = s."userId" where u.email = 'mia@example.com' order by s."createdAt" desc limit 1`,
+  );
+  const member = rows[0]!;
+  const noSuchSession = await forgedCookie("no-such-session", { id: member.userId, email: member.email, isStaff: true, isSuperuser: true });
+  const memberClaimingSuperuser = await forgedCookie(member.id, { id: member.userId, email: member.email, isStaff: true, isSuperuser: true });
+  const request = await playwright.request.newContext({ baseURL });
+  for (const action of builtActions().filter((action) => ACTIONS[action.name] !== "auth-flow")) {
+    await test.step(`${ACTIONS[action.name]} ${action.name} (on ${action.page})`, async () => {
+      expect(await callAction(request, action, noSuchSession)).toContain('"error":"unauthenticated"');
+      if (ACTIONS[action.name] === "superuser") expect(await callAction(request, action, memberClaimingSuperuser)).toContain('"error":"forbidden"');
+    });
+  }
+  await request.dispose();
 });
 
 test("anonymous requests: public routes are served, every other one is refused", async ({ playwright, baseURL }) => {

@@ -8,6 +8,7 @@ import { safeCallbackPath } from "@/lib/auth/core/redirect";
 import { sessionCookieNames } from "@/lib/auth/session/cookie";
 import { getSessionState } from "@/lib/auth/session/current";
 import { recentAuthOf } from "@/lib/auth/step-up/step-up";
+import { isConnectionFailure } from "@/lib/database-errors";
 import { appOrigin } from "@/lib/http/origin";
 
 /**
@@ -43,7 +44,16 @@ export async function requireSuperuser(): Promise<Session> {
  * comes back to `returnTo`: by default the page the action was sent from.
  */
 export async function requireRecentAuth(session: Session, returnTo?: string): Promise<Session> {
-  if (await hasRecentAuth(session)) return session;
+  const recent = await hasRecentAuth(session).catch((error: unknown) => {
+    if (isConnectionFailure(error)) redirect(DATABASE_UNAVAILABLE_PATH);
+    throw error;
+  });
+  if (recent) return session;
+  return redirectToStepUp(returnTo);
+}
+
+/** To "Confirm it's you", coming back to `returnTo`: by default the app page the request came from. */
+export async function redirectToStepUp(returnTo?: string): Promise<never> {
   redirect(`${STEP_UP_PATH}?${new URLSearchParams({ callbackUrl: returnTo ?? (await referringPath()) })}`);
 }
 
@@ -55,7 +65,7 @@ export async function hasRecentAuth(session: Session): Promise<boolean> {
 }
 
 /** The app page a request came from (a server action's form), else the dashboard. */
-export async function referringPath(): Promise<string> {
+async function referringPath(): Promise<string> {
   const [referer, origin] = [(await headers()).get("referer"), await appOrigin()];
   return referer?.startsWith(`${origin}/`) ? safeCallbackPath(referer.slice(origin.length), "/dashboard") : "/dashboard";
 }

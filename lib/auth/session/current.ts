@@ -1,4 +1,5 @@
 import "server-only";
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { Session } from "next-auth";
 import { cookies } from "next/headers";
 import { cache } from "react";
@@ -20,16 +21,34 @@ export function toSession(session: ActiveSession): Session {
   };
 }
 
+/** The state a route handler or server action checked on entry (see withSessionState). */
+const checkedOnEntry = new AsyncLocalStorage<SessionState>();
+
 /**
  * The browser's session as the server knows it now: the cookie decrypted, then its row checked against the
- * database (one query, with the user's current roles), once per request however many layouts, pages and data
- * functions ask. Never encodes a new cookie, which a Server Component could not set anyway.
+ * database (one query, with the user's current roles), once per page render however many layouts, pages and data
+ * functions ask (React's `cache`), and once per route handler or server action (withSessionState). Never encodes
+ * a new cookie, which a Server Component could not set anyway.
  */
-export const getSessionState = cache(async (): Promise<SessionState> => {
+export async function getSessionState(): Promise<SessionState> {
+  return checkedOnEntry.getStore() ?? checkedThisRender();
+}
+
+const checkedThisRender = cache(async (): Promise<SessionState> => {
   const token = await readSessionCookie(await cookies(), useSecureCookies, env.AUTH_SECRETS);
   const checked = await checkSession(token?.sessionId);
   return checked.status === "signed-in" ? { status: "signed-in", session: toSession(checked.session) } : checked;
 });
+
+/**
+ * Checks the session once and runs `work` with it: every guard `work` calls sees that same answer. React's `cache`
+ * lasts only for a render, so a route handler or server action would otherwise check (and touch) the row again in
+ * each data function, and could get another answer halfway through.
+ */
+export async function withSessionState<T>(work: (state: SessionState) => Promise<T>): Promise<T> {
+  const state = await getSessionState();
+  return checkedOnEntry.run(state, () => work(state));
+}
 
 /**
  * The signed-in user's session, or null. Fails closed: a session is returned only when its row was checked just

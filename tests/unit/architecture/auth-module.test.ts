@@ -62,4 +62,18 @@ describe("the public auth module, as ESLint enforces it", () => {
     expect(await lint("app/settings/page.tsx", `import { auth } from "@/lib/auth";\nexport const x = auth;\n`)).toEqual([]);
     expect(await lint("middleware.ts", `import { gate } from "@/lib/auth/edge";\nexport const x = gate;\n`)).toEqual([]);
   }, 60_000);
+
+  it("lets a \"use server\" file export only actions wrapped in authAction", async () => {
+    const header = `"use server";\nimport { authAction } from "@/lib/auth";\nimport { z } from "zod";\n`;
+    const wrapped = `export const save = authAction({ input: z.object({}) }, async () => 1);\n`;
+    expect(await lint("app/settings/actions.ts", header + wrapped)).toEqual([]);
+    for (const unwrapped of [
+      "export async function save(): Promise<void> {}\n",
+      "export const save = async () => 1;\n",
+      "const save = authAction({ input: z.object({}) }, async () => 1);\nexport { save as other };\n",
+      "export default async function save(): Promise<void> {}\n",
+    ]) {
+      expect(await lint("app/settings/actions.ts", header + unwrapped), unwrapped).toContain("local/server-actions-use-auth-action");
+    }
+  }, 60_000);
 });

@@ -12,6 +12,8 @@ describe("isConnectionFailure", () => {
     expect(isConnectionFailure(withCode("57P01", "terminating connection due to administrator command"))).toBe(true);
     expect(isConnectionFailure(withCode("08006"))).toBe(true);
     expect(isConnectionFailure(withCode("P1001", "Can't reach database server"))).toBe(true);
+    expect(isConnectionFailure(withCode("57P05", "terminating connection due to idle-session timeout"))).toBe(true);
+    expect(isConnectionFailure(Object.assign(new Error("Can't reach database server"), { errorCode: "P1001" }))).toBe(true);
     // Prisma's driver adapter keeps the kind on the cause.
     expect(isConnectionFailure(new Error("driver adapter error", { cause: { kind: "DatabaseNotReachable" } }))).toBe(true);
   });

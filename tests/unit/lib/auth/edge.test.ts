@@ -31,3 +31,32 @@ describe("the edge gate's reading of lib/access.ts", () => {
     expect(roleFor("/billing/invoices", policy)).toBe("superuser");
   });
 });
+
+describe("the edge gate and the forms a path can take", () => {
+  it("decodes a path as Next.js's router does: an encoded role area is still the role area", () => {
+    expect(normalizePath("/%61dmin")).toBe("/admin");
+    expect(roleFor("/%61dmin", access)).toBe("staff");
+    expect(roleFor("/%61dmin/users", access)).toBe("staff");
+    expect(isPublic("/%61dmin", access)).toBe(false);
+    // Encoded twice, it names another page (a 404), which is not public either.
+    expect(isPublic("/%2561dmin", access)).toBe(false);
+    expect(isPublic("/%73ignin", access)).toBe(true);
+  });
+
+  it("never makes a path public through encoded dot segments or a malformed encoding", () => {
+    expect(normalizePath("/api/auth/..%2Fnotes")).toBeNull();
+    expect(isPublic("/api/auth/..%2Fnotes", access)).toBe(false);
+    expect(isPublic("/api/auth/%2E%2E/notes", access)).toBe(false);
+    expect(isPublic("/signin%5C..", access)).toBe(false);
+    expect(isPublic("/%E0%A4%A", access)).toBe(false);
+  });
+
+  it("treats only top-level files with a listed extension as public files, and nothing in a role area", () => {
+    expect(isPublic("/logo.png", access)).toBe(true);
+    expect(isPublic("/notes/x.png", access)).toBe(false);
+    expect(isPublic("/admin/a.svg", access)).toBe(false);
+    expect(isPublic("/feed.rss", access)).toBe(false);
+    expect(isPublic("/api/export.png", access)).toBe(false);
+    expect(isPublic("/admin.png", { ...access, roles: { "/admin.png": "staff" } })).toBe(false);
+  });
+});
