@@ -20,9 +20,11 @@ export async function middleware(request: NextRequest): Promise<NextResponse> {
   headers.set("Content-Security-Policy", policy);
   const { pathname, searchParams } = request.nextUrl;
   if (pathname === AUTH_ERROR_PATH && searchParams.get("error") === UNIAUTH_UNAVAILABLE) {
-    // A page cannot set its own status: this one is an outage, and says so to browsers and monitors alike.
+    // A page cannot set its own status: this one is an outage, and says so to browsers and monitors alike. Not a
+    // rewrite to the same URL: NextURL calls every loopback host "localhost", so under `next start -H 127.0.0.1` that
+    // rewrite's origin differs from the server's own and Next proxies it to itself, over and over, until it fails.
     const outage = { "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store", "Content-Security-Policy": policy };
-    return NextResponse.rewrite(request.nextUrl, { status: 503, headers: outage, request: { headers } });
+    return NextResponse.next({ status: 503, headers: outage, request: { headers } });
   }
   const response = await gate(request, access, { headers });
   if (!pathname.startsWith("/api/")) response.headers.set("Content-Security-Policy", policy);

@@ -68,7 +68,7 @@ try {
   }
 }
 
-const services = await startLocalServices({ projectDir: process.cwd(), appUrl, env: {}, postgresPort: 55433, uniauthPort: 4200, persistent: false });
+const services = await startLocalServices({ projectDir: process.cwd(), appUrl, env: {}, postgresPort: 55433, uniauthPort: 4200, persistent: false, uniauthRateLimits: false });
 const env = { ...process.env, ...services.env, AUTH_URL: appUrl, NEXT_TELEMETRY_DISABLED: "1" };
 const { issuer, keys, events } = services.uniauth!;
 const clientId = services.env.UNIAUTH_CLIENT_ID!;

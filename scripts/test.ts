@@ -28,6 +28,8 @@ const services = await startLocalServices({
   postgresPort: 55432 + offset,
   uniauthPort: 4100 + offset,
   persistent: false,
+  // The suites make many calls from one IP; a test that checks the limits switches them on (/dev/rate-limits).
+  uniauthRateLimits: false,
 });
 const testEnv = {
   ...process.env,

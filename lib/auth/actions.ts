@@ -7,7 +7,7 @@ import { requireUser } from "@/lib/auth/guards/pages";
 import { reissueSessionCookie, signIn, signOut } from "@/lib/auth/nextauth";
 import { auth } from "@/lib/auth/session/current";
 import { LOGOUT_STATE_COOKIE, POST_LOGOUT_PATH, endSessionUrl, revokeRefreshToken } from "@/lib/auth/uniauth/end-session";
-import { uniauthAnswers } from "@/lib/auth/uniauth/outage";
+import { uniauthTakesSignIns } from "@/lib/auth/uniauth/outage";
 import { UNIAUTH_UNAVAILABLE_PATH } from "@/lib/auth/core/paths";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
 import { safeCallbackPath } from "@/lib/auth/core/redirect";
@@ -17,7 +17,7 @@ import { appOrigin } from "@/lib/http/origin";
 
 export async function signInWithUniAuth(formData: FormData): Promise<void> {
   // This also warms the discovery cache, so Auth.js builds the authorization URL from it.
-  if (!(await uniauthAnswers())) redirect(UNIAUTH_UNAVAILABLE_PATH);
+  if (!(await uniauthTakesSignIns())) redirect(UNIAUTH_UNAVAILABLE_PATH);
   await signIn(UNIAUTH_PROVIDER_ID, { redirectTo: safeCallbackPath(formData.get("callbackUrl"), "/dashboard") });
 }
 
@@ -27,7 +27,7 @@ export async function signInWithUniAuth(formData: FormData): Promise<void> {
  */
 export async function confirmItsYou(formData: FormData): Promise<void> {
   const session = await requireUser();
-  if (!(await uniauthAnswers())) redirect(UNIAUTH_UNAVAILABLE_PATH);
+  if (!(await uniauthTakesSignIns())) redirect(UNIAUTH_UNAVAILABLE_PATH);
   const returnTo = safeCallbackPath(formData.get("callbackUrl"), "/dashboard");
   await signIn(UNIAUTH_PROVIDER_ID, { redirectTo: returnTo }, await beginStepUp(session, returnTo));
 }

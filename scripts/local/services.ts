@@ -16,6 +16,8 @@ export interface LocalServicesOptions {
   uniauthPort: number;
   /** Keep data and keys between runs (dev) or throw them away (tests). */
   persistent: boolean;
+  /** UniAuth's per-IP rate limits in the local UniAuth (default: on, see scripts/uniauth/server.ts). */
+  uniauthRateLimits?: boolean;
 }
 
 export interface LocalServices {
@@ -49,7 +51,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
       started.env.DATABASE_URL = postgres.url;
     }
     if (!env.UNIAUTH_CLIENT_ID) {
-      const uniauth = await startLocalUniAuth({ port: options.uniauthPort, appUrl, otherAppUrls: options.otherAppUrls, stateDir: persistent ? path.join(stateDir, "uniauth") : undefined });
+      const uniauth = await startLocalUniAuth({ port: options.uniauthPort, appUrl, otherAppUrls: options.otherAppUrls, stateDir: persistent ? path.join(stateDir, "uniauth") : undefined, rateLimits: options.uniauthRateLimits });
       stops.push(uniauth.stop);
       started.uniauth = uniauth;
       Object.assign(started.env, {

@@ -38,6 +38,33 @@ interface Options {
   otherAppUrls?: string[];
   /** Where signing keys live between runs, so restarts keep ID tokens and app sessions valid; none: fresh keys. */
   stateDir?: string;
+  /**
+   * UniAuth's per-IP rate limits. Default: on, over UNIAUTH_RATE_WINDOW_SECONDS (900, UniAuth's 15 minutes) unless
+   * UNIAUTH_RATE_LIMITS=off. The test runner turns them off (its suites make many calls from one IP) and a test that
+   * wants them switches them on through /dev/rate-limits.
+   */
+  rateLimits?: boolean;
+}
+
+/** What UniAuth counts per client IP and window: each class has its own count. */
+export type RateClass = "token" | "authorize" | "end_session" | "introspect" | "api";
+
+/** UniAuth's documented limits per client IP and 15 minutes. */
+export const UNIAUTH_RATE_LIMITS: Readonly<Record<RateClass, number>> = { token: 30, authorize: 20, end_session: 10, introspect: 30, api: 100 };
+
+interface RateLimits {
+  enabled: boolean;
+  windowMs: number;
+  limits: Record<RateClass, number>;
+}
+
+function defaultRateLimits(enabled?: boolean): RateLimits {
+  const windowSeconds = Number(process.env.UNIAUTH_RATE_WINDOW_SECONDS ?? 900);
+  return {
+    enabled: enabled ?? process.env.UNIAUTH_RATE_LIMITS !== "off",
+    windowMs: (Number.isFinite(windowSeconds) && windowSeconds > 0 ? windowSeconds : 900) * 1000,
+    limits: { ...UNIAUTH_RATE_LIMITS },
+  };
 }
 
 /** Switches, flipped through /dev/, that make the stand-in behave like UniAuth on a bad day. */
@@ -118,7 +145,7 @@ const ROUTES = {
 } as const;
 
 /** Starts an OpenID provider that behaves like UniAuth (see shared/uniauth.md) on localhost. */
-export async function startLocalUniAuth({ port, appUrl, otherAppUrls = [], stateDir }: Options): Promise<LocalUniAuth> {
+export async function startLocalUniAuth({ port, appUrl, otherAppUrls = [], stateDir, rateLimits: rateLimitsOn }: Options): Promise<LocalUniAuth> {
   if (process.env.NODE_ENV === "production") {
     throw new Error("The local UniAuth stand-in is for development and tests; it refuses to run with NODE_ENV=production.");
   }
@@ -126,6 +153,7 @@ export async function startLocalUniAuth({ port, appUrl, otherAppUrls = [], state
   const secrets = await loadSecrets(stateDir);
   const users = createUserStore();
   const behaviour = defaultBehaviour();
+  const rateLimiter = createRateLimiter(defaultRateLimits(rateLimitsOn));
   const events: UniAuthEvent[] = [];
   const record = (type: UniAuthEvent["type"], detail: Record<string, unknown>) => {
     events.push({ at: Date.now(), type, detail });
@@ -145,6 +173,7 @@ export async function startLocalUniAuth({ port, appUrl, otherAppUrls = [], state
     record("backchannel_logout", { ok: false, accountId, sid, error: error.message }),
   );
   provider.use(async (ctx, next) => {
+    if (!ctx.path.startsWith("/dev/") && !rateLimiter.admit(ctx, record)) return;
     if (behaviour.delayMs && !ctx.path.startsWith("/dev/")) await new Promise((done) => setTimeout(done, behaviour.delayMs));
     if (ctx.path === ROUTES.token && behaviour.tokenEndpointDelayMs) await new Promise((done) => setTimeout(done, behaviour.tokenEndpointDelayMs));
     if (ctx.path === ROUTES.token && behaviour.tokenEndpointStatus) {
@@ -172,6 +201,8 @@ export async function startLocalUniAuth({ port, appUrl, otherAppUrls = [], state
     }
     const interaction = /^\/interaction\/([\w-]+)(?:\/(login|abort))?$/.exec(ctx.path);
     if (interaction) return handleInteraction(provider, users, ctx, interaction[1]!, interaction[2]);
+    if (ctx.path === "/dev/rate-limits") return rateLimiter.devSwitch(ctx, await readJson(ctx.req));
+    if (ctx.path === "/dev/reset") rateLimiter.reset();
     if (ctx.path.startsWith("/dev/")) return handleDev(users, behaviour, { events, issued }, ctx);
     if (ctx.method === "GET" && ctx.path === "/") {
       ctx.type = "html";
@@ -225,6 +256,74 @@ export async function startLocalUniAuth({ port, appUrl, otherAppUrls = [], state
     stop: () => {
       clearTimeout(backOnline);
       return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The rate class of a path, as UniAuth counts: null for what it does not limit (discovery, JWKS, its own pages). */
+function rateClass(path: string): RateClass | null {
+  if (path === ROUTES.token) return "token";
+  if (path === ROUTES.authorization) return "authorize";
+  if (path === ROUTES.end_session || path.startsWith(`${ROUTES.end_session}/`)) return "end_session";
+  if (path === ROUTES.introspection) return "introspect";
+  return path.startsWith("/api/") ? "api" : null;
+}
+
+const RATE_EVENT: Partial<Record<RateClass, UniAuthEvent["type"]>> = { token: "token", authorize: "authorize", end_session: "end_session" };
+
+const rateLimitsSwitch = z.strictObject({
+  enabled: z.boolean().optional(),
+  windowSeconds: z.number().min(0.1).max(24 * 3600).optional(),
+  limits: z.strictObject({ token: z.number().int().min(0), authorize: z.number().int().min(0), end_session: z.number().int().min(0), introspect: z.number().int().min(0), api: z.number().int().min(0) }).partial().optional(),
+});
+
+/**
+ * UniAuth's limits: per client IP and class, a sliding window of the calls admitted (a refused call does not
+ * count). Over the limit: 429, `Retry-After` in seconds until the oldest call in the window leaves it, and an
+ * RFC 6749-style error body.
+ */
+function createRateLimiter(initial: RateLimits) {
+  let settings = initial;
+  const calls = new Map<string, number[]>();
+  return {
+    admit(ctx: Context, record: RecordEvent): boolean {
+      const rateClassOfPath = settings.enabled ? rateClass(ctx.path) : null;
+      if (!rateClassOfPath) return true;
+      const now = Date.now();
+      const key = `${ctx.req.socket.remoteAddress ?? "unknown"} ${rateClassOfPath}`;
+      const inWindow = (calls.get(key) ?? []).filter((at) => at > now - settings.windowMs);
+      calls.set(key, inWindow);
+      if (inWindow.length < settings.limits[rateClassOfPath]) {
+        inWindow.push(now);
+        return true;
+      }
+      const retryAfter = inWindow.length ? Math.max(1, Math.ceil((inWindow[0]! + settings.windowMs - now) / 1000)) : Math.ceil(settings.windowMs / 1000);
+      const type = RATE_EVENT[rateClassOfPath];
+      if (type) record(type, { status: 429, rateLimited: true });
+      ctx.status = 429;
+      ctx.set("Retry-After", String(retryAfter));
+      ctx.set("Cache-Control", "no-store");
+      ctx.body = { error: "rate_limit_exceeded", error_description: `Too many requests to this endpoint from your IP; retry in ${retryAfter} s.` };
+      return false;
+    },
+    /** Back to the settings the stand-in started with, every count afresh (/dev/reset). */
+    reset() {
+      calls.clear();
+      settings = { ...initial, limits: { ...initial.limits } };
+    },
+    /** PUT /dev/rate-limits { enabled?, windowSeconds?, limits? } changes the settings and starts every count afresh. */
+    devSwitch(ctx: Context, body: unknown) {
+      calls.clear();
+      if (ctx.method !== "PUT") ctx.throw(405);
+      const parsed = rateLimitsSwitch.safeParse(body);
+      if (!parsed.success) ctx.throw(400, "Send { enabled?, windowSeconds?, limits?: { token?, authorize?, end_session?, introspect?, api? } }.");
+      const { enabled, windowSeconds, limits } = parsed.data;
+      settings = {
+        enabled: enabled ?? settings.enabled,
+        windowMs: windowSeconds ? windowSeconds * 1000 : settings.windowMs,
+        limits: { ...settings.limits, ...limits },
+      };
+      ctx.body = { enabled: settings.enabled, windowSeconds: settings.windowMs / 1000, limits: settings.limits };
     },
   };
 }

@@ -123,10 +123,15 @@ export const test = base.extend<
  * Another `next start` of the same build on `port`, with the tests' environment and `overrides` (a dead database,
  * say), and its own in-process caches (discovery not fetched yet). Resolves once it serves the home page.
  */
-export async function startInstance(port: number, overrides: Record<string, string> = {}): Promise<{ origin: string; stop: () => Promise<void> }> {
-  const origin = `http://localhost:${port}`;
+export async function startInstance(
+  port: number,
+  overrides: Record<string, string> = {},
+  /** `next start -H <host>`, and the origin the tests use (default: no -H, localhost). */
+  host?: string,
+): Promise<{ origin: string; stop: () => Promise<void> }> {
+  const origin = `http://${host ?? "localhost"}:${port}`;
   // Through the same wrapper as the first, so its output goes to the server log as well.
-  const app = spawn(process.execPath, ["--import", "tsx", "scripts/e2e-server.ts", TEST_RESULTS.serverLog, "--port", String(port)], {
+  const app = spawn(process.execPath, ["--import", "tsx", "scripts/e2e-server.ts", TEST_RESULTS.serverLog, "--port", String(port), ...(host ? ["-H", host] : [])], {
     env: { ...process.env, ...overrides },
     stdio: ["ignore", "ignore", "inherit"],
   });

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { UNAUTHENTICATED_EVENTS_PER_MINUTE, recordAuthEvent } from "@/lib/auth/audit/trail";
-import { db } from "@/lib/db";
+import { db, pool } from "@/lib/db";
 import { testEnv } from "../support/env";
 import { importWithEnv, unreachableDatabaseUrl } from "../support/fresh-import";
 
@@ -47,18 +47,26 @@ describe("recordAuthEvent", () => {
     expect(Math.abs(stored.at.getTime() - Date.now())).toBeLessThan(5_000);
   });
 
-  it(`stores at most ${UNAUTHENTICATED_EVENTS_PER_MINUTE} a minute of what anyone can cause unauthenticated, and logs every one`, async () => {
+  /** A documentation address (RFC 5737), fresh for each test: the counts are per source. */
+  const newSource = () => `192.0.2.${1 + (randomBytes(1)[0]! % 254)}`;
+  const droppedRows = (source: string, kind = "logout.backchannel.rejected") =>
+    db.authEvent.findMany({ where: { kind: "audit.dropped", AND: [{ detail: { path: ["source"], equals: source } }, { detail: { path: ["kind"], equals: kind } }] } });
+  /** One calendar minute throughout: the count starts afresh when the minute turns. */
+  const withinOneMinute = () => vi.useFakeTimers({ toFake: ["Date"], now: Math.floor(Date.now() / 60_000) * 60_000 + 1_000 });
+
+  it(`stores at most ${UNAUTHENTICATED_EVENTS_PER_MINUTE} a minute of what one source can cause unauthenticated, logs every one, and one row counts the rest`, async () => {
     const { recordAuthEvent: record } = await importWithEnv(() => import("@/lib/auth/audit/trail"), {});
     const reason = `flood ${randomBytes(8).toString("hex")}`;
+    const source = newSource();
     const log = quietLog();
     const sessionId = randomBytes(12).toString("hex");
-    // One calendar minute throughout: the count starts afresh when the minute turns.
-    vi.useFakeTimers({ toFake: ["Date"], now: Math.floor(Date.now() / 60_000) * 60_000 + 1_000 });
+    withinOneMinute();
     try {
-      for (let n = 0; n < UNAUTHENTICATED_EVENTS_PER_MINUTE + 5; n++) await record({ event: "logout.backchannel.rejected", reason });
+      for (let n = 0; n < UNAUTHENTICATED_EVENTS_PER_MINUTE + 5; n++) await record({ event: "logout.backchannel.rejected", reason }, source);
       // A signed-in user's events are never held back.
-      await record({ event: "signout", userId: "u1", sessionId });
-      expect(log).toHaveBeenCalledTimes(UNAUTHENTICATED_EVENTS_PER_MINUTE + 6);
+      await record({ event: "signout", userId: "u1", sessionId }, source);
+      // Every event, and the first drop once.
+      expect(log).toHaveBeenCalledTimes(UNAUTHENTICATED_EVENTS_PER_MINUTE + 7);
     } finally {
       vi.useRealTimers();
       log.mockRestore();
@@ -66,6 +74,54 @@ describe("recordAuthEvent", () => {
     const stored = await db.authEvent.count({ where: { kind: "logout.backchannel.rejected", detail: { equals: { reason } } } });
     expect(stored).toBe(UNAUTHENTICATED_EVENTS_PER_MINUTE);
     expect(await db.authEvent.count({ where: { sessionId } })).toBe(1);
+    const dropped = await droppedRows(source);
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0]).toMatchObject({ userId: null, detail: { kind: "logout.backchannel.rejected", source, count: 5 } });
+  });
+
+  it("gives each source its own cap: a flood from one leaves room for another's real refusal in the same minute", async () => {
+    const { recordAuthEvent: record } = await importWithEnv(() => import("@/lib/auth/audit/trail"), {});
+    const flood = `flood ${randomBytes(8).toString("hex")}`;
+    const [flooder, other] = [newSource(), `2001:db8::${randomBytes(2).toString("hex")}`];
+    const log = quietLog();
+    withinOneMinute();
+    try {
+      for (let n = 0; n < UNAUTHENTICATED_EVENTS_PER_MINUTE + 30; n++) await record({ event: "signin.refused", reason: flood }, flooder);
+      await record({ event: "signin.refused", reason: "EmailUnverified" }, other);
+      for (let n = 0; n < UNAUTHENTICATED_EVENTS_PER_MINUTE + 2; n++) await record({ event: "signin.refused", reason: flood }, other);
+    } finally {
+      vi.useRealTimers();
+      log.mockRestore();
+    }
+    const { rows } = await pool.query<{ reason: string; count: number }>(
+      `select "detail"->>'reason' as reason, count(*)::int as count from "AuthEvent" where "kind" = 'signin.refused' and "detail"->>'reason' in ($1, 'EmailUnverified') and "at" > now() AT TIME ZONE 'UTC' - interval '5 minutes' group by 1`,
+      [flood],
+    );
+    expect(Object.fromEntries(rows.map((row) => [row.reason, row.count]))).toMatchObject({
+      [flood]: UNAUTHENTICATED_EVENTS_PER_MINUTE + UNAUTHENTICATED_EVENTS_PER_MINUTE - 1,
+      EmailUnverified: expect.any(Number),
+    });
+    expect((await droppedRows(flooder, "signin.refused")).map((row) => row.detail)).toEqual([expect.objectContaining({ count: 30 })]);
+    expect((await droppedRows(other, "signin.refused")).map((row) => row.detail)).toEqual([expect.objectContaining({ count: 3 })]);
+  });
+
+  it("counts concurrent drops exactly, in one row, and stores no source that is not an IP", async () => {
+    const { recordAuthEvent: record } = await importWithEnv(() => import("@/lib/auth/audit/trail"), {});
+    const reason = `burst ${randomBytes(8).toString("hex")}`;
+    const source = newSource();
+    const log = quietLog();
+    withinOneMinute();
+    try {
+      await Promise.all(Array.from({ length: UNAUTHENTICATED_EVENTS_PER_MINUTE + 40 }, () => record({ event: "logout.frontchannel", sessionsEnded: 0 }, source)));
+      await record({ event: "logout.backchannel.rejected", reason }, "eyJhbGciOiJSUzI1NiJ9.not-an-ip");
+    } finally {
+      vi.useRealTimers();
+      log.mockRestore();
+    }
+    expect((await droppedRows(source, "logout.frontchannel")).map((row) => row.detail)).toEqual([expect.objectContaining({ count: 40 })]);
+    const [refused] = await db.authEvent.findMany({ where: { kind: "logout.backchannel.rejected", detail: { equals: { reason } } } });
+    expect(refused).toBeDefined();
+    expect(JSON.stringify((await db.authEvent.findMany({ where: { kind: "audit.dropped" } })).map((row) => row.detail))).not.toContain("eyJ");
   });
 
   it("never fails the request it describes: with the database down the event is still logged", async () => {

@@ -155,13 +155,58 @@ describe("withUniAuthOutagePage (Auth.js's route handler)", () => {
     }
   }, 10_000);
 
-  it("checks UniAuth before a sign-in started at Auth.js's own route", async () => {
+  it("checks UniAuth once Auth.js accepted a sign-in at its own route (it redirects to the authorization endpoint)", async () => {
     const port = await freePort();
     const { withUniAuthOutagePage } = await outageModules(port);
-    const handler = vi.fn(async () => Response.redirect(`http://localhost:${port}/api/oauth/authorize?client_id=x`, 302));
-    const response = await withUniAuthOutagePage(handler)(new NextRequest("http://localhost:3199/api/auth/signin/uniauth", { method: "POST" }));
-    expect(response.status).toBe(303);
-    expect(response.headers.get("location")).toBe("/auth/error?error=UniAuthUnavailable");
-    expect(handler).not.toHaveBeenCalled();
+    const { issuer } = await start(port);
+    await fetch(`${issuer}/dev/authorize-status`, put(503));
+    const handler = vi.fn(async () => Response.redirect(`${issuer}/api/oauth/authorize?client_id=x`, 302));
+    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      const response = await withUniAuthOutagePage(handler)(new NextRequest("http://localhost:3199/api/auth/signin/uniauth", { method: "POST" }));
+      expect(handler).toHaveBeenCalledTimes(1);
+      expect(response.status).toBe(303);
+      expect(response.headers.get("location")).toBe("/auth/error?error=UniAuthUnavailable");
+    } finally {
+      error.mockRestore();
+    }
+  });
+
+  it("makes one check for many clicks: concurrent ones share it, later ones within 5 s take its answer", async () => {
+    const port = await freePort();
+    const { withUniAuthOutagePage, uniauthTakesSignIns } = await outageModules(port);
+    const { issuer } = await start(port);
+    const toAuthorize = async () => Response.redirect(`${issuer}/api/oauth/authorize?client_id=x&state=s`, 302);
+    const click = () => withUniAuthOutagePage(toAuthorize)(new NextRequest("http://localhost:3199/api/auth/signin/uniauth", { method: "POST" }));
+    const since = Date.now();
+    const answers = await Promise.all(Array.from({ length: 10 }, click));
+    expect(answers.map((answer) => answer.headers.get("location"))).toEqual(Array(10).fill(`${issuer}/api/oauth/authorize?client_id=x&state=s`));
+    for (let n = 0; n < 5; n++) expect(await uniauthTakesSignIns()).toBe(true);
+    // The handler only builds the redirect; the authorize calls are the checks.
+    expect(uniauth!.events.filter((event) => event.at >= since && event.type === "authorize")).toHaveLength(1);
+  });
+
+  it("makes no call to UniAuth's authorization endpoint for a sign-in POST without Auth.js's CSRF token", async () => {
+    const port = await freePort();
+    const { issuer } = await start(port);
+    const { handlers } = await importWithEnv(() => import("@/lib/auth/nextauth"), { UNIAUTH_ISSUER: issuer });
+    const since = Date.now();
+    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    try {
+      for (const cookie of [undefined, "authjs.csrf-token=forged%7Cforged"]) {
+        const response = await handlers.POST(
+          new NextRequest("http://localhost:3199/api/auth/signin/uniauth", {
+            method: "POST",
+            body: new URLSearchParams({ csrfToken: "forged", callbackUrl: "/dashboard" }),
+            headers: { "content-type": "application/x-www-form-urlencoded", ...(cookie && { cookie }) },
+          }),
+        );
+        expect(response.status).toBe(302);
+        expect(response.headers.get("location")).not.toContain(issuer);
+      }
+    } finally {
+      error.mockRestore();
+    }
+    expect(uniauth!.events.filter((event) => event.at >= since && event.type === "authorize")).toEqual([]);
   });
 });

@@ -42,7 +42,10 @@ export const localUniAuth = {
   setDelay: (ms: number) => devCall("delay", put(ms)),
   /** Turns provider quirks on or off (scripts/uniauth/server.ts Behaviour). */
   setQuirks: (quirks: Partial<Quirks>) => devCall("quirks", put(quirks)),
-  /** Every switch back to UniAuth's own behaviour. */
+  /** UniAuth's per-IP rate limits (off as the test runner starts the stand-in); every count starts afresh. */
+  setRateLimits: (settings: { enabled?: boolean; windowSeconds?: number; limits?: Partial<Record<"token" | "authorize" | "end_session" | "introspect" | "api", number>> }) =>
+    devCall("rate-limits", put(settings)),
+  /** Every switch back to UniAuth's own behaviour (rate limits as at the start). */
   reset: () => devCall("reset", put(null)),
   /** Stops listening for a while (connections are refused, open ones dropped), then listens again. */
   goOffline: (ms: number) => devCall("offline", put(ms)),

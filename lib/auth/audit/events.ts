@@ -19,7 +19,9 @@ export type AuthEvent =
   | { event: "sessions.ended_by_user"; userId: string; sessionId: string; sessionsEnded: number }
   | { event: "stepup.required"; userId: string; sessionId: string }
   | { event: "stepup.accepted"; userId: string; sessionId: string; acr?: string; amr?: readonly string[] }
-  | { event: "stepup.refused"; userId: string; sessionId: string; reason: StepUpRefusal };
+  | { event: "stepup.refused"; userId: string; sessionId: string; reason: StepUpRefusal }
+  /** Events of `kind` from one source in one minute that were over the trail's cap: logged, not stored (one row, its count kept up to date). */
+  | { event: "audit.dropped"; kind: AuthEventKind; source: string; minute: string; count: number };
 
 export type AuthEventKind = AuthEvent["event"];
 
@@ -41,6 +43,7 @@ export const AUTH_EVENT_KINDS = Object.keys({
   "stepup.required": true,
   "stepup.accepted": true,
   "stepup.refused": true,
+  "audit.dropped": true,
 } satisfies Record<AuthEventKind, true>) as [AuthEventKind, ...AuthEventKind[]];
 
 /** What anyone can cause without signing in (a forged callback, a bad logout token). */

@@ -39,20 +39,57 @@ export async function uniauthAnswers(): Promise<boolean> {
   return false;
 }
 
+/** How long one check's answer stands: every UniAuth call counts against its per-IP limit (authorize: 20 in 15 min). */
+export const UNIAUTH_CHECK_CACHE_MS = 5000;
+let lastCheck: { at: number; up: boolean } | undefined;
+let checking: Promise<boolean> | undefined;
+
+/**
+ * uniauthAnswers, at most once per UNIAUTH_CHECK_CACHE_MS on this instance: concurrent clicks share one check, and
+ * clicks in the seconds after it take its answer. So a click within those seconds of UniAuth going down still goes
+ * there (and one just after it comes back still gets our page): the price of not spending UniAuth's budget per click.
+ */
+export function uniauthTakesSignIns(): Promise<boolean> {
+  if (lastCheck && Date.now() - lastCheck.at < UNIAUTH_CHECK_CACHE_MS) return Promise.resolve(lastCheck.up);
+  checking ??= uniauthAnswers()
+    .then((up) => {
+      lastCheck = { at: Date.now(), up };
+      return up;
+    })
+    .finally(() => (checking = undefined));
+  return checking;
+}
+
+/** Whether `location` is UniAuth's authorization endpoint (where Auth.js sends a sign-in it accepted). */
+async function isAuthorizationRedirect(location: string): Promise<boolean> {
+  try {
+    const endpoint = (await discover()).authorization_endpoint;
+    if (!endpoint) return false;
+    const [target, authorize] = [new URL(location), new URL(endpoint)];
+    return target.origin === authorize.origin && target.pathname === authorize.pathname;
+  } catch {
+    return false;
+  }
+}
+
 type Handler = (request: NextRequest) => Promise<Response>;
 
 /**
  * Auth.js's route handler, with UniAuth outages sent to our UniAuthUnavailable page instead of the browser's error
- * page or Auth.js's generic "Configuration" one: a sign-in started at Auth.js's own route is checked first, as the
- * sign-in action is, and a request during which UniAuth failed to answer (the code exchange, say) that Auth.js
- * then sends to the error page goes to that page instead.
+ * page or Auth.js's generic "Configuration" one: a sign-in started at Auth.js's own route is checked, as the sign-in
+ * action is, and a request during which UniAuth failed to answer (the code exchange, say) that Auth.js then sends to
+ * the error page goes to that page instead. The sign-in is checked only once Auth.js has accepted it (its CSRF check
+ * passed and it sends the browser to UniAuth's authorization endpoint): an anonymous POST makes no call to UniAuth.
  */
 export function withUniAuthOutagePage(handler: Handler): Handler {
   return async (request) => {
     const signIn = request.method === "POST" && request.nextUrl.pathname.endsWith(`/signin/${UNIAUTH_PROVIDER_ID}`);
-    if (signIn && !(await uniauthAnswers())) return new Response(null, { status: 303, headers: { Location: UNIAUTH_UNAVAILABLE_PATH } });
     const { result, uniauthFailed } = await watchUniAuth(() => handler(request));
     const location = result.headers.get("location");
+    if (signIn && location && (await isAuthorizationRedirect(location)) && !(await uniauthTakesSignIns())) {
+      // Auth.js's PKCE, state and nonce cookies go with the redirect it made; this one replaces it.
+      return new Response(null, { status: 303, headers: { Location: UNIAUTH_UNAVAILABLE_PATH } });
+    }
     if (!uniauthFailed || !location || new URL(location, request.url).pathname !== AUTH_ERROR_PATH) return result;
     return Response.redirect(new URL(UNIAUTH_UNAVAILABLE_PATH, location), 302);
   };
