@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import net from "node:net";
+import { freePort } from "./local/free-port";
 import path from "node:path";
 import nextEnv from "@next/env";
 import pg from "pg";
@@ -67,12 +67,3 @@ async function reachable(url: string): Promise<boolean> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

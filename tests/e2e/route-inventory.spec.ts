@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
-import type { APIRequestContext, APIResponse } from "@playwright/test";
+import type { APIRequestContext, APIResponse, Page } from "@playwright/test";
 import { encode } from "next-auth/jwt";
+import type pg from "pg";
 import { testEnv } from "../support/env";
 import { expect, sawTokens, signInAs, test } from "./fixtures";
 
@@ -102,6 +103,21 @@ async function forgedCookie(sessionId: string, user: { id: string; email: string
   return `authjs.session-token=${value}`;
 }
 
+/**
+ * Signs the member in, then forges two session cookies the edge accepts (they decrypt) and only the server's own
+ * check refuses: one for a session that does not exist, one for the member's real session claiming staff and
+ * superuser roles.
+ */
+async function forgedMemberCookies(page: Page, db: pg.Pool) {
+  await signInAs(page, "member");
+  const { rows } = await db.query<{ id: string; userId: string; email: string }>(
+    `select s.id, s."userId", u.email from "Session" s join "User" u on u.id = s."userId" where u.email = 'mia@example.com' order by s."createdAt" desc limit 1`,
+  );
+  const member = rows[0]!;
+  const claims = { id: member.userId, email: member.email, isStaff: true, isSuperuser: true };
+  return { noSuchSession: await forgedCookie("no-such-session", claims), memberClaimingRoles: await forgedCookie(member.id, claims) };
+}
+
 const send = (request: APIRequestContext, method: string, path: string, cookie?: string) =>
   request.fetch(path, { method, maxRedirects: 0, headers: { ...(cookie && { cookie }), "content-type": "application/json" }, data: method === "GET" ? undefined : "{}" });
 
@@ -131,13 +147,7 @@ test("every server action of the build has a decision here", () => {
 });
 
 test("server actions refuse, by themselves, a cookie the edge accepts for a session that does not exist or a role the user lacks", async ({ page, playwright, baseURL, db }) => {
-  await signInAs(page, "member");
-  const { rows } = await db.query<{ id: string; userId: string; email: string }>(
-    `select s.id, s."userId", u.email from "Session" s join "User" u on u.id = s."userId" where u.email = 'mia@example.com' order by s."createdAt" desc limit 1`,
-  );
-  const member = rows[0]!;
-  const noSuchSession = await forgedCookie("no-such-session", { id: member.userId, email: member.email, isStaff: true, isSuperuser: true });
-  const memberClaimingSuperuser = await forgedCookie(member.id, { id: member.userId, email: member.email, isStaff: true, isSuperuser: true });
+  const { noSuchSession, memberClaimingRoles: memberClaimingSuperuser } = await forgedMemberCookies(page, db);
   const request = await playwright.request.newContext({ baseURL });
   for (const action of builtActions().filter((action) => ACTIONS[action.name] !== "auth-flow")) {
     await test.step(`${ACTIONS[action.name]} ${action.name} (on ${action.page})`, async () => {
@@ -170,14 +180,7 @@ test("anonymous requests: public routes are served, every other one is refused",
 });
 
 test("the server refuses too: a cookie the edge accepts, for a session that does not exist or a role the user lacks", async ({ page, playwright, baseURL, db }) => {
-  await signInAs(page, "member");
-  const { rows } = await db.query<{ id: string; userId: string; email: string }>(
-    `select s.id, s."userId", u.email from "Session" s join "User" u on u.id = s."userId" where u.email = 'mia@example.com' order by s."createdAt" desc limit 1`,
-  );
-  const member = rows[0]!;
-  // The edge reads only the cookie: these pass it. Only the server's own check of the row and the roles refuses them.
-  const noSuchSession = await forgedCookie("no-such-session", { id: member.userId, email: member.email, isStaff: true, isSuperuser: true });
-  const memberClaimingStaff = await forgedCookie(member.id, { id: member.userId, email: member.email, isStaff: true, isSuperuser: true });
+  const { noSuchSession, memberClaimingRoles: memberClaimingStaff } = await forgedMemberCookies(page, db);
   const request = await playwright.request.newContext({ baseURL });
   for (const route of builtRoutes().filter((route) => ROUTES[route] === "signed-in" || ROUTES[route] === "staff")) {
     const path = concrete(route);

@@ -5,6 +5,7 @@ import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "../../scripts/local/free-port";
 
 export interface PgBouncer {
   /** The database's URL with PgBouncer in between. */
@@ -22,15 +23,6 @@ function findPgBouncer(): string {
   return found;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const canConnect = (port: number) =>
   new Promise<boolean>((resolve) => {
