@@ -8,6 +8,12 @@ import { expect, storedTokens, test } from "./fixtures";
 // The last check of an e2e run (its own Playwright project, after every journey): what the app printed while
 // the journeys ran. It only means something after all of them, so it runs only with the whole suite.
 
+/**
+ * Kinds no journey causes: `audit.dropped` needs a flood of over 120 unauthenticated events a minute from one source
+ * (tests/integration/audit-trail.test.ts makes one), which would also keep this run's own events out of the trail.
+ */
+const ONLY_UNDER_FLOOD = new Set(["audit.dropped"]);
+
 type EventLine = { event: string; at: string; [field: string]: unknown };
 
 const FIELDS = new Set(["event", "at", "userId", "sessionId", "actorUserId", "acr", "amr", "reason", "sessionsEnded", "delayMs"]);
@@ -64,7 +70,7 @@ test("the audit trail holds every event of the run the log holds, kind by kind",
   const counts = AUTH_EVENT_KINDS.map((kind) => ({ kind, trail: stored[kind] ?? 0, log: logged.filter((line) => line.event === kind).length }));
   await testInfo.attach("audit trail of the run", { body: JSON.stringify(counts, null, 2), contentType: "application/json" });
   for (const { kind, trail, log } of counts) {
-    expect(log, `${kind} in the log`).toBeGreaterThan(0);
+    if (!ONLY_UNDER_FLOOD.has(kind)) expect(log, `${kind} in the log`).toBeGreaterThan(0);
     expect(trail, `${kind} in the trail`).toBe(log);
   }
   expect(Object.keys(stored).filter((kind) => !(AUTH_EVENT_KINDS as readonly string[]).includes(kind)), "unknown kinds").toEqual([]);
