@@ -1,6 +1,6 @@
 import { type NextRequest, NextResponse } from "next/server";
 import { access } from "@/lib/access";
-import { AUTH_ERROR_PATH, UNIAUTH_UNAVAILABLE, gate } from "@/lib/auth/edge";
+import { AUTH_ERROR_PATH, authErrorStatus, gate } from "@/lib/auth/edge";
 import { edgeEnv } from "@/lib/edge-env";
 import { RETRY_AFTER_SECONDS } from "@/lib/errors";
 import { contentSecurityPolicy, newNonce } from "@/lib/http/security-headers";
@@ -19,12 +19,13 @@ export async function middleware(request: NextRequest): Promise<NextResponse> {
   const headers = new Headers(request.headers);
   headers.set("Content-Security-Policy", policy);
   const { pathname, searchParams } = request.nextUrl;
-  if (pathname === AUTH_ERROR_PATH && searchParams.get("error") === UNIAUTH_UNAVAILABLE) {
-    // A page cannot set its own status: this one is an outage, and says so to browsers and monitors alike. Not a
-    // rewrite to the same URL: NextURL calls every loopback host "localhost", so under `next start -H 127.0.0.1` that
-    // rewrite's origin differs from the server's own and Next proxies it to itself, over and over, until it fails.
-    const outage = { "Retry-After": String(RETRY_AFTER_SECONDS), "Cache-Control": "no-store", "Content-Security-Policy": policy };
-    return NextResponse.next({ status: 503, headers: outage, request: { headers } });
+  const errorPage = pathname === AUTH_ERROR_PATH ? authErrorStatus(searchParams, RETRY_AFTER_SECONDS) : null;
+  if (errorPage) {
+    // An outage, a busy UniAuth or a limit: the page says so, and this status says it to monitors. Not a rewrite to the
+    // same URL: NextURL calls every loopback host "localhost", so under `next start -H 127.0.0.1` that rewrite's
+    // origin differs from the server's own and Next proxies it to itself, over and over, until it fails.
+    const status = { "Retry-After": String(errorPage.retryAfterSeconds), "Cache-Control": "no-store", "Content-Security-Policy": policy };
+    return NextResponse.next({ status: errorPage.status, headers: status, request: { headers } });
   }
   const response = await gate(request, access, { headers });
   if (!pathname.startsWith("/api/")) response.headers.set("Content-Security-Policy", policy);

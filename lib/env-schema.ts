@@ -15,7 +15,12 @@ const WHERE = {
   DATABASE_URL: "your Postgres provider's pooled URL (Neon's DATABASE_URL on Vercel); npm run dev starts a database when unset",
   DATABASE_URL_UNPOOLED: "your Postgres provider's direct URL, for migrations (Neon's DATABASE_URL_UNPOOLED on Vercel); optional",
   UNIAUTH_LOGOUT_TOKEN_OPTIONAL: "leave unset (strict); only if UniAuth's logout tokens lack `jti` or `exp`, name that one claim",
-  SESSION_REVALIDATE_SECONDS: "leave unset to revalidate when the access token expires (1 h at UniAuth); at least 300",
+  ROLES_MAX_AGE_SECONDS: "leave unset for 3600: how old the roles read from UniAuth may become before a refresh re-reads them; at least 10",
+  ELEVATED_ROLES_MAX_AGE_SECONDS: "leave unset for 7200: staff and superuser rights lapse past this age without a re-read; at least ROLES_MAX_AGE_SECONDS",
+  UNIAUTH_TOKEN_LIMIT: "leave unset for 30, UniAuth's limit on token calls per client IP per window",
+  UNIAUTH_SIGNIN_RESERVE: "leave unset for 10: token calls per window only sign-ins may spend; less than UNIAUTH_TOKEN_LIMIT",
+  UNIAUTH_RATE_WINDOW_SECONDS: "leave unset for 900, UniAuth's 15-minute window",
+  SIGNIN_ATTEMPTS_PER_IP: "leave unset for 10: sign-in starts, and callbacks, one client IP may make per window",
   CRON_SECRET: "any random string of 16+ characters (`openssl rand -hex 32`); Vercel Cron sends it as a bearer token",
   UNIAUTH_FRONTCHANNEL_LOGOUT: "true to accept front-channel logout (an unauthenticated GET); leave unset for back-channel only",
   STEP_UP_MAX_AGE_SECONDS: "leave unset for 600: how recent a UniAuth sign-in must be for a sensitive action; 30 to 86400",
@@ -47,7 +52,12 @@ const schema = z
     DATABASE_URL: required("is missing").pipe(url(/^postgres(ql)?$/, "must be a postgresql:// URL")),
     DATABASE_URL_UNPOOLED: text.pipe(url(/^postgres(ql)?$/, "must be a postgresql:// URL").optional()),
     UNIAUTH_LOGOUT_TOKEN_OPTIONAL: text.pipe(z.enum(["jti", "exp"], { error: "must be jti or exp (or unset)" }).optional()),
-    SESSION_REVALIDATE_SECONDS: text.pipe(integer("must be a number of seconds").min(300, "must be at least 300").optional()),
+    ROLES_MAX_AGE_SECONDS: text.pipe(integer("must be a number of seconds").min(10, "must be at least 10").default(3600)),
+    ELEVATED_ROLES_MAX_AGE_SECONDS: text.pipe(integer("must be a number of seconds").min(10, "must be at least 10").default(7200)),
+    UNIAUTH_TOKEN_LIMIT: text.pipe(integer("must be a number of calls").min(1, "must be at least 1").default(30)),
+    UNIAUTH_SIGNIN_RESERVE: text.pipe(integer("must be a number of calls").min(0, "must be at least 0").default(10)),
+    UNIAUTH_RATE_WINDOW_SECONDS: text.pipe(integer("must be a number of seconds").min(1, "must be at least 1").default(900)),
+    SIGNIN_ATTEMPTS_PER_IP: text.pipe(integer("must be a number of attempts").min(1, "must be at least 1").default(10)),
     CRON_SECRET: text.pipe(z.string().min(16, "must be at least 16 characters").optional()),
     UNIAUTH_FRONTCHANNEL_LOGOUT: text.pipe(z.stringbool({ error: "must be true or false" }).default(false)),
     STEP_UP_MAX_AGE_SECONDS: text.pipe(integer("must be a number of seconds").min(30, "must be at least 30").max(86_400, "must be at most 86400").default(600)),
@@ -64,6 +74,12 @@ const schema = z
   .superRefine(
     (env, ctx) => {
       if (!AUTH_SECRET_KEYS.some((key) => env[key])) ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is missing" });
+      if (env.ELEVATED_ROLES_MAX_AGE_SECONDS < env.ROLES_MAX_AGE_SECONDS) {
+        ctx.addIssue({ code: "custom", path: ["ELEVATED_ROLES_MAX_AGE_SECONDS"], message: "must be at least ROLES_MAX_AGE_SECONDS" });
+      }
+      if (env.UNIAUTH_SIGNIN_RESERVE >= env.UNIAUTH_TOKEN_LIMIT) {
+        ctx.addIssue({ code: "custom", path: ["UNIAUTH_SIGNIN_RESERVE"], message: "must be less than UNIAUTH_TOKEN_LIMIT" });
+      }
       // This runs even when UNIAUTH_ISSUER itself is invalid (reported by its own check): skip it then.
       if (!URL.canParse(env.UNIAUTH_ISSUER ?? UNIAUTH_ISSUER)) return;
       const issuer = new URL(env.UNIAUTH_ISSUER ?? UNIAUTH_ISSUER);

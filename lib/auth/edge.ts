@@ -9,7 +9,8 @@ import { edgeEnv } from "@/lib/edge-env";
  * re-issued cookie), so it is a first gate; the guards in `@/lib/auth` are the authority.
  */
 
-export { AUTH_ERROR_PATH, UNIAUTH_UNAVAILABLE } from "@/lib/auth/core/paths";
+export { AUTH_ERROR_PATH } from "@/lib/auth/core/paths";
+export { authErrorStatus } from "@/lib/auth/core/error-pages";
 
 const secureCookie = secureSessionCookie({ authUrl: edgeEnv.AUTH_URL, production: edgeEnv.production });
 

@@ -17,7 +17,8 @@ import { endSession } from "@/lib/auth/session/store";
 import { emailBelongsToAnotherSubject, recordSignIn, recordStepUp } from "@/lib/auth/session/sign-in";
 import { endStepUp, pendingStepUp, stepUpRefusal } from "@/lib/auth/step-up/step-up";
 import { noteIdTokenSid, warnIfBackchannelLogoutUnsupported } from "@/lib/auth/uniauth/capabilities";
-import { uniauthFetch } from "@/lib/auth/uniauth/fetch";
+import { uniauthBusy, uniauthFetch } from "@/lib/auth/uniauth/fetch";
+import { UNIAUTH_BUSY } from "@/lib/auth/core/error-pages";
 import { withUserinfoClaims } from "@/lib/auth/uniauth/userinfo";
 import { noStore } from "@/lib/http/no-store";
 
@@ -69,7 +70,7 @@ const nextAuth = NextAuth(async (request) => ({
     error(error) {
       const type = error instanceof AuthError ? error.type : error.name;
       // Auth.js's logger is synchronous: the insert finishes after the response, kept alive on Vercel.
-      if (SIGN_IN_FAILURES.has(type)) waitUntil(recordAuthEvent({ event: "signin.refused", reason: type }));
+      if (SIGN_IN_FAILURES.has(type)) waitUntil(recordAuthEvent({ event: "signin.refused", reason: uniauthBusy() ? UNIAUTH_BUSY : type }));
       // As Auth.js's own logger prints it, less the "details" it adds from the failed request.
       const cause = error.cause instanceof Object && "err" in error.cause && error.cause.err instanceof Error ? error.cause.err : undefined;
       console.error(`[auth][error] ${type}: ${error.message}`, ...(cause ? ["\n[auth][cause]:", cause.stack] : []));

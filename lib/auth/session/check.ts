@@ -1,9 +1,11 @@
 import "server-only";
 import type { JWT } from "next-auth/jwt";
-import { needsRefresh, refreshSession } from "@/lib/auth/session/refresh";
+import { after } from "next/server";
+import { needsRefresh, refreshSession, roleAgeMs } from "@/lib/auth/session/refresh";
 import { type ActiveSession, findActiveSession, touchSession } from "@/lib/auth/session/store";
 import { describeFailure } from "@/lib/auth/uniauth/failure";
 import { isConnectionFailure } from "@/lib/database-errors";
+import { env } from "@/lib/env";
 
 /**
  * What the server knows of a browser's session: its row was checked and is live, there is none (no cookie, or its
@@ -23,26 +25,35 @@ export function toToken(session: ActiveSession): JWT {
 }
 
 /**
- * Every server-side read of the session checks its row: no row (or an expired one), no session. A session
- * whose access token has expired is refreshed here, on the server; never in middleware. Only a failure to reach
- * the database is "unavailable"; any other error is thrown.
+ * Every server-side read of the session checks its row: no row (or an expired one), no session. The user's roles are
+ * the database's; when they are older than ROLES_MAX_AGE_SECONDS a refresh re-reads them from UniAuth after the
+ * response (Next's `after`), so no page waits on UniAuth, and one that ended the grant ends the session for the next
+ * request. Staff and superuser rights older than ELEVATED_ROLES_MAX_AGE_SECONDS are not honoured (the user stays a
+ * member) until a refresh succeeds: a spent budget or an outage cannot keep a revoked admin in. Only a failure to
+ * reach the database is "unavailable"; any other error is thrown.
  */
 export async function checkSession(sessionId: string | undefined): Promise<SessionCheck> {
   if (!sessionId) return { status: "signed-out" };
-  let session: ActiveSession | null;
+  let row: Awaited<ReturnType<typeof findActiveSession>>;
   try {
-    let row = await findActiveSession(sessionId);
-    if (row && needsRefresh(row)) {
-      if ((await refreshSession(row)) === "ended") return { status: "signed-out" };
-      // Read again: new roles after a refresh, or no row if a logout deleted it meanwhile.
-      row = await findActiveSession(sessionId);
-    }
+    row = await findActiveSession(sessionId);
     if (row) await touchSession(row);
-    session = row;
   } catch (error) {
     if (!isConnectionFailure(error)) throw error;
     console.error("Session check failed (database unreachable):", describeFailure(error));
     return { status: "unavailable" };
   }
-  return session ? { status: "signed-in", session } : { status: "signed-out" };
+  if (!row) return { status: "signed-out" };
+  if (needsRefresh(row)) {
+    const due = row;
+    after(() => refreshSession(due).catch((error) => console.error("The session's refresh failed:", describeFailure(error))));
+  }
+  return { status: "signed-in", session: withCurrentRights(row) };
+}
+
+/** The session as the app may trust it: elevated rights only while their last read from UniAuth is recent enough. */
+function withCurrentRights(session: ActiveSession & { tokensRefreshedAt: Date }): ActiveSession {
+  const { tokensRefreshedAt, ...active } = session;
+  if (roleAgeMs({ tokensRefreshedAt }) < env.ELEVATED_ROLES_MAX_AGE_SECONDS * 1000) return active;
+  return { ...active, user: { ...active.user, isStaff: false, isSuperuser: false } };
 }

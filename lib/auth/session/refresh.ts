@@ -9,7 +9,9 @@ import { DEFAULT_ACCESS_TOKEN_SECONDS, type RefreshableSession, storedTokens } f
 import { TokenDecryptionError } from "@/lib/auth/session/token-crypto";
 import { uniauthClient } from "@/lib/auth/uniauth/client";
 import { describeFailure } from "@/lib/auth/uniauth/failure";
+import { RATE_LIMIT_PAUSE_MS, retryAfterMs } from "@/lib/auth/uniauth/fetch";
 import { fetchUserinfo, withUserinfoClaims } from "@/lib/auth/uniauth/userinfo";
+import { type Refusal, pauseTokenCalls, takeTokenCall } from "@/lib/auth/budget/token-budget";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
@@ -20,24 +22,24 @@ const TOKEN_CALL_TIMEOUT_MS = 20_000;
 /** After a failed refresh the session stays, and waits this long (doubling each time, up to an hour). */
 const BACKOFF_MS = 60_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
-/** When UniAuth says 429 without a Retry-After, this instance stops refreshing for this long. */
-const RATE_LIMIT_PAUSE_MS = 5 * 60_000;
-/** Refresh a little before the access token expires. */
-const EXPIRY_MARGIN_MS = 60_000;
+/** At most one "refreshes deferred" log line per instance this often. */
+const DEFERRED_LOG_EVERY_MS = 60_000;
 
-/** UniAuth rate-limits token calls per client IP for the whole app: after a 429 every session waits. */
-let rateLimitedUntil = 0;
+/** Until then this instance does not even ask the budget: UniAuth paused it, or only the sign-in reserve is left. */
+let refreshesWaitUntil = 0;
+let deferred = { since: 0, count: 0 };
 
 // At a refresh only the subject and groups matter; a refreshed ID token may carry no profile claims.
 const refreshedClaimsSchema = z.object({ sub: z.string(), groups: groupsSchema });
 
-/** True when the access token has expired (or the revalidation interval passed) and nobody is refreshing. */
+/** How old the session's roles are: they were last read from UniAuth at sign-in, step-up or refresh. */
+export const roleAgeMs = (session: Pick<RefreshableSession, "tokensRefreshedAt">, now = Date.now()) => now - session.tokensRefreshedAt.getTime();
+
+/** True when the session's roles are older than ROLES_MAX_AGE_SECONDS and nobody is refreshing it. */
 export function needsRefresh(session: RefreshableSession, now = Date.now()): boolean {
-  if (!session.refreshToken || now < rateLimitedUntil) return false;
+  if (!session.refreshToken || now < refreshesWaitUntil) return false;
   if (session.refreshLeaseUntil && session.refreshLeaseUntil.getTime() > now) return false;
-  const expiresAt = session.accessTokenExpiresAt?.getTime() ?? session.tokensRefreshedAt.getTime() + DEFAULT_ACCESS_TOKEN_SECONDS * 1000;
-  const interval = env.SESSION_REVALIDATE_SECONDS;
-  return expiresAt - EXPIRY_MARGIN_MS <= now || (interval !== undefined && now - session.tokensRefreshedAt.getTime() >= interval * 1000);
+  return roleAgeMs(session, now) >= env.ROLES_MAX_AGE_SECONDS * 1000;
 }
 
 /**
@@ -55,7 +57,7 @@ export function needsRefresh(session: RefreshableSession, now = Date.now()): boo
  * of being used). That lazy upgrade needs no migration step holding AUTH_SECRET, and rows never used again
  * expire within 30 days; see docs/how-it-works.md, "Rotating AUTH_SECRET".
  */
-export async function refreshSession(session: RefreshableSession): Promise<"refreshed" | "ended" | "skipped"> {
+export async function refreshSession(session: RefreshableSession): Promise<"refreshed" | "ended" | "skipped" | "deferred"> {
   const stored = session.refreshToken;
   if (!stored) return "skipped";
   const who = { userId: session.userId, sessionId: session.id };
@@ -88,6 +90,13 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
     return "skipped" as const;
   };
 
+  const refusal = await takeTokenCall({ for: "refresh", rolesReadAt: session.tokensRefreshedAt });
+  if (refusal) {
+    await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: null } });
+    noteDeferred(refusal);
+    return "deferred";
+  }
+
   let uniauth: Awaited<ReturnType<typeof uniauthClient>>;
   let response: Response;
   try {
@@ -98,7 +107,8 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
   }
   if (response.status === 429) {
     const pause = retryAfterMs(response.headers.get("retry-after")) ?? RATE_LIMIT_PAUSE_MS;
-    rateLimitedUntil = Date.now() + pause;
+    refreshesWaitUntil = Date.now() + pause;
+    await pauseTokenCalls(pause);
     return backOff("429 rate_limited", pause);
   }
   if (response.ok) {
@@ -135,6 +145,19 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
     }
   });
   return "refreshed";
+}
+
+/**
+ * The budget said no: the session keeps its roles until a later page view finds room. Every instance stops asking
+ * while only the sign-in reserve is left, and says so in one structured line a minute.
+ */
+function noteDeferred(refusal: Refusal) {
+  if (refusal.why !== "queued") refreshesWaitUntil = Date.now() + Math.max(refusal.retryAfterMs, 1000);
+  const now = Date.now();
+  deferred.count++;
+  if (now - deferred.since < DEFERRED_LOG_EVERY_MS) return;
+  console.warn(JSON.stringify({ event: "refresh.deferred", why: refusal.why, retryAfterSeconds: Math.ceil(refusal.retryAfterMs / 1000), deferredSinceLastLine: deferred.count }));
+  deferred = { since: now, count: 0 };
 }
 
 type Lease = { id: string; refreshLeaseUntil: Date };
@@ -194,11 +217,4 @@ async function freshClaims(tokens: oauth.TokenEndpointResponse, userId: string, 
     : await fetchUserinfo(tokens.access_token, account.providerAccountId).catch(() => null);
   const claims = refreshedClaimsSchema.safeParse(source);
   return claims.success ? claims.data : null;
-}
-
-/** Retry-After as seconds or an HTTP date, in milliseconds from now. */
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const ms = /^\d+$/.test(header) ? Number(header) * 1000 : Date.parse(header) - Date.now();
-  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_BACKOFF_MS) : undefined;
 }

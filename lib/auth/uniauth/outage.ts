@@ -2,6 +2,7 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import { discover } from "@/lib/auth/uniauth/discovery";
 import { AUTH_ERROR_PATH, UNIAUTH_UNAVAILABLE_PATH } from "@/lib/auth/core/paths";
+import { UNIAUTH_BUSY, authErrorPath } from "@/lib/auth/core/error-pages";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
 import { describeFailure } from "@/lib/auth/uniauth/failure";
 import { UNIAUTH_DOWN_AFTER_MS, watchUniAuth } from "@/lib/auth/uniauth/fetch";
@@ -84,13 +85,16 @@ type Handler = (request: NextRequest) => Promise<Response>;
 export function withUniAuthOutagePage(handler: Handler): Handler {
   return async (request) => {
     const signIn = request.method === "POST" && request.nextUrl.pathname.endsWith(`/signin/${UNIAUTH_PROVIDER_ID}`);
-    const { result, uniauthFailed } = await watchUniAuth(() => handler(request));
+    const { result, uniauthFailed, busyForMs } = await watchUniAuth(() => handler(request));
     const location = result.headers.get("location");
     if (signIn && location && (await isAuthorizationRedirect(location)) && !(await uniauthTakesSignIns())) {
       // Auth.js's PKCE, state and nonce cookies go with the redirect it made; this one replaces it.
       return new Response(null, { status: 303, headers: { Location: UNIAUTH_UNAVAILABLE_PATH } });
     }
-    if (!uniauthFailed || !location || new URL(location, request.url).pathname !== AUTH_ERROR_PATH) return result;
+    if (!location || new URL(location, request.url).pathname !== AUTH_ERROR_PATH) return result;
+    // The code exchange met UniAuth's rate limit (or the app's share of it was spent): no row was written.
+    if (busyForMs !== undefined) return Response.redirect(new URL(authErrorPath(UNIAUTH_BUSY, busyForMs / 1000), location), 302);
+    if (!uniauthFailed) return result;
     return Response.redirect(new URL(UNIAUTH_UNAVAILABLE_PATH, location), 302);
   };
 }

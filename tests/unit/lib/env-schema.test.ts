@@ -58,16 +58,26 @@ describe("parseEnv", () => {
 
   it("parses the optional switches", () => {
     expect(parseEnv(valid).UNIAUTH_FRONTCHANNEL_LOGOUT).toBe(false);
-    expect(parseEnv(valid).SESSION_REVALIDATE_SECONDS).toBeUndefined();
-    expect(parseEnv({ ...valid, UNIAUTH_FRONTCHANNEL_LOGOUT: "true", SESSION_REVALIDATE_SECONDS: "900" })).toMatchObject({
-      UNIAUTH_FRONTCHANNEL_LOGOUT: true,
-      SESSION_REVALIDATE_SECONDS: 900,
-    });
-    const message = errorOf({ ...valid, UNIAUTH_FRONTCHANNEL_LOGOUT: "yes please", SESSION_REVALIDATE_SECONDS: "10", CRON_SECRET: "short", UNIAUTH_LOGOUT_TOKEN_OPTIONAL: "iat" });
+    expect(parseEnv({ ...valid, UNIAUTH_FRONTCHANNEL_LOGOUT: "true" })).toMatchObject({ UNIAUTH_FRONTCHANNEL_LOGOUT: true });
+    const message = errorOf({ ...valid, UNIAUTH_FRONTCHANNEL_LOGOUT: "yes please", ROLES_MAX_AGE_SECONDS: "5", CRON_SECRET: "short", UNIAUTH_LOGOUT_TOKEN_OPTIONAL: "iat" });
     expect(message).toContain("UNIAUTH_FRONTCHANNEL_LOGOUT must be true or false");
-    expect(message).toContain("SESSION_REVALIDATE_SECONDS must be at least 300");
+    expect(message).toContain("ROLES_MAX_AGE_SECONDS must be at least 10");
     expect(message).toContain("CRON_SECRET must be at least 16 characters");
     expect(message).toContain("UNIAUTH_LOGOUT_TOKEN_OPTIONAL must be jti or exp");
+  });
+
+  it("reads the rate budget and role ages, with UniAuth's figures as defaults, and refuses settings that contradict", () => {
+    expect(parseEnv(valid)).toMatchObject({
+      ROLES_MAX_AGE_SECONDS: 3600,
+      ELEVATED_ROLES_MAX_AGE_SECONDS: 7200,
+      UNIAUTH_TOKEN_LIMIT: 30,
+      UNIAUTH_SIGNIN_RESERVE: 10,
+      UNIAUTH_RATE_WINDOW_SECONDS: 900,
+      SIGNIN_ATTEMPTS_PER_IP: 10,
+    });
+    const message = errorOf({ ...valid, ROLES_MAX_AGE_SECONDS: "600", ELEVATED_ROLES_MAX_AGE_SECONDS: "300", UNIAUTH_TOKEN_LIMIT: "10", UNIAUTH_SIGNIN_RESERVE: "10" });
+    expect(message).toContain("ELEVATED_ROLES_MAX_AGE_SECONDS must be at least ROLES_MAX_AGE_SECONDS");
+    expect(message).toContain("UNIAUTH_SIGNIN_RESERVE must be less than UNIAUTH_TOKEN_LIMIT");
   });
 
   it("reads the step-up and audit settings, with their defaults", () => {
