@@ -30,3 +30,9 @@ export function describeStepUpPolicy(policy: StepUpPolicy): string {
   const how = policy.acr ? `, with ${policy.acr.map(describeSignInMethod).join(" or ")}` : "";
   return `a UniAuth sign-in in the last ${age}${how}`;
 }
+
+/** A duration in words, rounded up to what a reader needs: "45 seconds", "15 minutes", "2 hours". */
+export function formatSeconds(seconds: number): string {
+  const [amount, unit] = seconds < 120 ? [seconds, "second"] : seconds < 7200 ? [Math.ceil(seconds / 60), "minute"] : [Math.ceil(seconds / 3600), "hour"];
+  return `${amount} ${unit}${amount === 1 ? "" : "s"}`;
+}

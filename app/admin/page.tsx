@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { ConfirmItsYouButton } from "@/app/_components/confirm-its-you";
-import { describeStepUpPolicy, formatDate } from "@/app/_components/format";
+import { describeStepUpPolicy, formatDate, formatSeconds } from "@/app/_components/format";
 import { requireStaff } from "@/lib/auth";
 import { getRegistryOverview, listUsers } from "@/lib/data/admin";
 import { auditFilterSchema, listAuthEvents } from "@/lib/data/audit-trail";
@@ -84,6 +84,18 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
             <dd>{overview.activeSessions}</dd>
             <dt>Expired rows</dt>
             <dd>{overview.expiredSessions}</dd>
+          </dl>
+          <h3>UniAuth token budget</h3>
+          <dl>
+            <dt>Token calls in the last {formatSeconds(overview.budget.windowSeconds)}</dt>
+            <dd>
+              {overview.budget.used} of {overview.budget.limit}
+              {overview.budget.pausedForSeconds > 0 && `, paused by UniAuth for ${formatSeconds(overview.budget.pausedForSeconds)}`}
+            </dd>
+            <dt>Kept for sign-ins</dt>
+            <dd>{overview.budget.signInReserve} calls per window</dd>
+            <dt>Oldest roles in use</dt>
+            <dd>{overview.budget.oldestRoleAgeSeconds === null ? "no session in use" : `read from UniAuth ${formatSeconds(overview.budget.oldestRoleAgeSeconds)} ago`}</dd>
           </dl>
         </section>
       )}

@@ -7,17 +7,26 @@ import { requireUser } from "@/lib/auth/guards/pages";
 import { reissueSessionCookie, signIn, signOut } from "@/lib/auth/nextauth";
 import { auth } from "@/lib/auth/session/current";
 import { LOGOUT_STATE_COOKIE, POST_LOGOUT_PATH, endSessionUrl, revokeRefreshToken } from "@/lib/auth/uniauth/end-session";
-import { uniauthTakesSignIns } from "@/lib/auth/uniauth/outage";
-import { UNIAUTH_UNAVAILABLE_PATH } from "@/lib/auth/core/paths";
+import { uniauthRefusesSignIn } from "@/lib/auth/uniauth/outage";
+import { tooManySignInStarts } from "@/lib/auth/sign-in-limits";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
 import { safeCallbackPath } from "@/lib/auth/core/redirect";
 import { sessionTokens } from "@/lib/auth/session/store";
 import { beginStepUp } from "@/lib/auth/step-up/step-up";
 import { appOrigin } from "@/lib/http/origin";
 
+/**
+ * Where a sign-in (or step-up) start must go instead of UniAuth, or null: the client's per-IP limit, then the token
+ * budget and UniAuth's outage check. The last also warms the discovery cache, so Auth.js builds the authorization
+ * URL from it.
+ */
+async function signInStartRefused(): Promise<string | null> {
+  return (await tooManySignInStarts()) ?? (await uniauthRefusesSignIn());
+}
+
 export async function signInWithUniAuth(formData: FormData): Promise<void> {
-  // This also warms the discovery cache, so Auth.js builds the authorization URL from it.
-  if (!(await uniauthTakesSignIns())) redirect(UNIAUTH_UNAVAILABLE_PATH);
+  const refused = await signInStartRefused();
+  if (refused) redirect(refused);
   await signIn(UNIAUTH_PROVIDER_ID, { redirectTo: safeCallbackPath(formData.get("callbackUrl"), "/dashboard") });
 }
 
@@ -27,7 +36,8 @@ export async function signInWithUniAuth(formData: FormData): Promise<void> {
  */
 export async function confirmItsYou(formData: FormData): Promise<void> {
   const session = await requireUser();
-  if (!(await uniauthTakesSignIns())) redirect(UNIAUTH_UNAVAILABLE_PATH);
+  const refused = await signInStartRefused();
+  if (refused) redirect(refused);
   const returnTo = safeCallbackPath(formData.get("callbackUrl"), "/dashboard");
   await signIn(UNIAUTH_PROVIDER_ID, { redirectTo: returnTo }, await beginStepUp(session, returnTo));
 }

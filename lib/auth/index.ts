@@ -7,6 +7,7 @@ import "server-only";
 
 // Reading the session. `auth()` fails closed: a session only when its row was checked just now.
 export { auth, getSessionState, type SessionState } from "@/lib/auth/session/current";
+export { getAccessToken } from "@/lib/auth/session/access-token";
 export type { Session } from "next-auth";
 export type { SessionUser } from "@/lib/auth/core/types";
 
@@ -29,6 +30,8 @@ export type { StepUpPolicy } from "@/lib/auth/step-up/policy";
 export { recentAuthOf, stepUpPolicy } from "@/lib/auth/step-up/step-up";
 export { uniauthSignOutConfirmed } from "@/lib/auth/uniauth/end-session";
 export { discoveryStatus as uniauthStatus } from "@/lib/auth/uniauth/discovery";
+export { tokenBudget } from "@/lib/auth/budget/token-budget";
+export { TOO_MANY_ATTEMPTS, SIGN_IN_REPLAYED, UNIAUTH_BUSY, retryAfterOf } from "@/lib/auth/core/error-pages";
 export { type BackchannelLogoutSupport, backchannelLogoutSupport } from "@/lib/auth/uniauth/capabilities";
 
 // The template's own auth routes (app/api/auth/*, app/api/cron/prune).

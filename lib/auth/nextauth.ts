@@ -10,6 +10,7 @@ import { recordAuthEvent } from "@/lib/auth/audit/trail";
 import type { SignInRefusal } from "@/lib/auth/audit/events";
 import { pruneExpired } from "@/lib/auth/session/housekeeping";
 import { withUniAuthOutagePage } from "@/lib/auth/uniauth/outage";
+import { withSignInLimits } from "@/lib/auth/sign-in-limits";
 import { AUTH_ERROR_PATH } from "@/lib/auth/core/paths";
 import { uniauthProvider } from "@/lib/auth/uniauth/provider";
 import { checkSession, toToken } from "@/lib/auth/session/check";
@@ -125,6 +126,6 @@ const neverCached = (handler: Handler): Handler => async (request) => noStore(aw
 
 export const { signIn, signOut, unstable_update: reissueSessionCookie } = nextAuth;
 export const handlers = {
-  GET: neverCached(withUniAuthOutagePage(nextAuth.handlers.GET)),
-  POST: neverCached(withUniAuthOutagePage(nextAuth.handlers.POST)),
+  GET: neverCached(withSignInLimits(withUniAuthOutagePage(nextAuth.handlers.GET))),
+  POST: neverCached(withSignInLimits(withUniAuthOutagePage(nextAuth.handlers.POST))),
 };

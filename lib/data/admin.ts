@@ -1,5 +1,5 @@
 import "server-only";
-import { requireStaff, requireSuperuser } from "@/lib/auth";
+import { requireStaff, requireSuperuser, tokenBudget } from "@/lib/auth";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
@@ -26,13 +26,14 @@ export async function listUsers() {
   return users.map(({ _count, ...user }) => ({ ...user, activeSessions: _count.sessions }));
 }
 
-/** Superusers only: the state of the session registry and which UniAuth the app trusts. */
+/** Superusers only: the state of the session registry, which UniAuth the app trusts, and its token budget. */
 export async function getRegistryOverview() {
   await requireSuperuser();
   const now = new Date();
-  const [activeSessions, expiredSessions] = await Promise.all([
+  const [activeSessions, expiredSessions, budget] = await Promise.all([
     db.session.count({ where: { expiresAt: { gt: now } } }),
     db.session.count({ where: { expiresAt: { lte: now } } }),
+    tokenBudget(),
   ]);
-  return { issuer: env.UNIAUTH_ISSUER, clientId: env.UNIAUTH_CLIENT_ID, activeSessions, expiredSessions };
+  return { issuer: env.UNIAUTH_ISSUER, clientId: env.UNIAUTH_CLIENT_ID, activeSessions, expiredSessions, budget };
 }

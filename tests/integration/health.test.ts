@@ -13,7 +13,20 @@ describe("GET /api/health", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
     const body = await response.json();
-    expect(body).toEqual({ status: "ok", database: "ok", uniauth: expect.any(String), backchannelLogout: expect.any(String) });
+    expect(body).toEqual({
+      status: "ok",
+      database: "ok",
+      uniauth: expect.any(String),
+      backchannelLogout: expect.any(String),
+      tokenBudget: {
+        windowSeconds: 900,
+        limit: Number(testEnv("UNIAUTH_TOKEN_LIMIT")),
+        signInReserve: 10,
+        used: expect.any(Number),
+        pausedForSeconds: expect.any(Number),
+        oldestRoleAgeSeconds: expect.toBeOneOf([null, expect.any(Number)]),
+      },
+    });
     const text = JSON.stringify(body);
     for (const secret of [testEnv("AUTH_SECRET"), testEnv("UNIAUTH_CLIENT_SECRET"), testEnv("DATABASE_URL")]) expect(text).not.toContain(secret);
   });

@@ -10,27 +10,24 @@ import { importWithEnv, unreachableDatabaseUrl } from "../support/fresh-import";
 afterAll(() => db.$disconnect());
 
 const minute = 60_000;
-const base = { id: "s", userId: "u", refreshToken: "r", tokensRefreshedAt: new Date(Date.now() - 10 * minute), refreshLeaseUntil: null, refreshFailures: 0 };
+const base = { id: "s", userId: "u", refreshToken: "r", accessTokenExpiresAt: null, refreshLeaseUntil: null, refreshFailures: 0 };
 
 describe("needsRefresh", () => {
   const now = Date.now();
+  const rolesRead = (minutesAgo: number) => ({ ...base, tokensRefreshedAt: new Date(now - minutesAgo * minute) });
 
-  it("refreshes shortly before the access token expires, not long before", () => {
-    expect(needsRefresh({ ...base, accessTokenExpiresAt: new Date(now + 30 * minute) }, now)).toBe(false);
-    expect(needsRefresh({ ...base, accessTokenExpiresAt: new Date(now + 30_000) }, now)).toBe(true);
-    expect(needsRefresh({ ...base, accessTokenExpiresAt: new Date(now - minute) }, now)).toBe(true);
+  it("refreshes for one reason: the roles are older than ROLES_MAX_AGE_SECONDS (an hour), whatever the access token", () => {
+    expect(needsRefresh(rolesRead(59), now)).toBe(false);
+    expect(needsRefresh({ ...rolesRead(59), accessTokenExpiresAt: new Date(now - minute) }, now)).toBe(false);
+    expect(needsRefresh(rolesRead(60), now)).toBe(true);
+    expect(needsRefresh({ ...rolesRead(61), accessTokenExpiresAt: new Date(now + 30 * minute) }, now)).toBe(true);
   });
 
   it("never while another request holds the lease or backs off, nor without a refresh token", () => {
-    const expired = { ...base, accessTokenExpiresAt: new Date(now - minute) };
-    expect(needsRefresh({ ...expired, refreshLeaseUntil: new Date(now + 10_000) }, now)).toBe(false);
-    expect(needsRefresh({ ...expired, refreshLeaseUntil: new Date(now - 10_000) }, now)).toBe(true);
-    expect(needsRefresh({ ...expired, refreshToken: null }, now)).toBe(false);
-  });
-
-  it("assumes UniAuth's one-hour lifetime when the expiry is unknown, instead of refreshing every time", () => {
-    expect(needsRefresh({ ...base, accessTokenExpiresAt: null }, now)).toBe(false);
-    expect(needsRefresh({ ...base, accessTokenExpiresAt: null, tokensRefreshedAt: new Date(now - 61 * minute) }, now)).toBe(true);
+    const due = rolesRead(90);
+    expect(needsRefresh({ ...due, refreshLeaseUntil: new Date(now + 10_000) }, now)).toBe(false);
+    expect(needsRefresh({ ...due, refreshLeaseUntil: new Date(now - 10_000) }, now)).toBe(true);
+    expect(needsRefresh({ ...due, refreshToken: null }, now)).toBe(false);
   });
 });
 
@@ -50,6 +47,22 @@ describe("checkSession", () => {
     await db.session.delete({ where: { id: session.id } });
     expect(await checkSession(session.id)).toEqual({ status: "signed-out" });
     expect(await checkSession(undefined)).toEqual({ status: "signed-out" });
+  });
+
+  it("honours staff and superuser rights only while their last read from UniAuth is recent (ELEVATED_ROLES_MAX_AGE_SECONDS)", async () => {
+    const session = await signIn();
+    await db.user.update({ where: { id: session.user.id }, data: { isSuperuser: true } });
+    // No refresh token: nothing can re-read the roles (as with a spent budget or UniAuth down), so they only age.
+    const rolesReadAgo = (minutes: number) =>
+      db.session.update({ where: { id: session.id }, data: { refreshToken: null, tokensRefreshedAt: new Date(Date.now() - minutes * minute) } });
+    await rolesReadAgo(119);
+    expect(await checkSession(session.id)).toMatchObject({ status: "signed-in", session: { user: { isStaff: true, isSuperuser: true } } });
+    await rolesReadAgo(121);
+    expect(await checkSession(session.id)).toMatchObject({
+      status: "signed-in",
+      session: { user: { email: session.user.email, groups: ["staff"], isStaff: false, isSuperuser: false } },
+    });
+    expect(await db.user.findUniqueOrThrow({ where: { id: session.user.id } })).toMatchObject({ isStaff: true, isSuperuser: true });
   });
 
   it("checks a session with one statement: the row, the user and the roles together", async () => {

@@ -3,6 +3,7 @@ import * as oauth from "oauth4webapi";
 import { afterAll, describe, expect, it } from "vitest";
 import { uniauthClaimsSchema } from "@/lib/auth/uniauth/claims";
 import { checkSession } from "@/lib/auth/session/check";
+import { refreshSession } from "@/lib/auth/session/refresh";
 import { sessionTokens, storedTokens } from "@/lib/auth/session/store";
 import { recordSignIn } from "@/lib/auth/session/sign-in";
 import { TokenDecryptionError, createTokenCrypto } from "@/lib/auth/session/token-crypto";
@@ -29,7 +30,6 @@ async function signedInMember() {
 }
 
 const rowOf = (id: string) => db.session.findUniqueOrThrow({ where: { id } });
-const expireAccessToken = (id: string) => db.session.update({ where: { id }, data: { accessTokenExpiresAt: new Date(Date.now() - 60_000) } });
 
 /** UniAuth's end-session endpoint, as a browser would visit it: its confirmation form when it accepts the hint, else 400. */
 async function visitEndSession(url: URL) {
@@ -59,7 +59,7 @@ describe("tokens at rest", () => {
     const rotated = await importWithEnv(
       async () => ({
         env: (await import("@/lib/env")).env,
-        check: await import("@/lib/auth/session/check"),
+        refresh: await import("@/lib/auth/session/refresh"),
         sessions: await import("@/lib/auth/session/store"),
         endSession: await import("@/lib/auth/uniauth/end-session"),
         db: (await import("@/lib/db")).db,
@@ -70,9 +70,8 @@ describe("tokens at rest", () => {
       expect(rotated.env.AUTH_SECRETS).toHaveLength(2);
       expect(rotated.env.AUTH_SECRETS[1]).toBe(testEnv("AUTH_SECRET"));
 
-      await expireAccessToken(session.id);
       const since = Date.now();
-      expect(await rotated.check.checkSession(session.id)).toMatchObject({ status: "signed-in", session: { id: session.id } });
+      expect(await rotated.refresh.refreshSession(await rowOf(session.id))).toBe("refreshed");
       expect((await localUniAuth.events(since)).filter((event) => event.type === "token")).toEqual([
         expect.objectContaining({ detail: { status: 200, grant_type: "refresh_token" } }),
       ]);
@@ -118,8 +117,8 @@ describe("tokens at rest", () => {
     expect(await checkSession(session.id)).toMatchObject({ status: "signed-in", session: { id: session.id } });
     expect(await sessionTokens(session.id)).toEqual({ idToken: null, refreshToken: null });
 
-    await expireAccessToken(session.id);
     const since = Date.now();
+    expect(await refreshSession(await rowOf(session.id))).toBe("ended");
     expect(await checkSession(session.id)).toEqual({ status: "signed-out" });
     expect(await db.session.findUnique({ where: { id: session.id } })).toBeNull();
     expect((await localUniAuth.events(since)).filter((event) => event.type === "token")).toEqual([]);
@@ -130,7 +129,7 @@ describe("tokens at rest", () => {
     const rowA = await rowOf(a.id);
     await db.session.update({ where: { id: b.id }, data: { refreshToken: rowA.refreshToken, idToken: rowA.refreshToken } });
     expect(await sessionTokens(b.id)).toEqual({ idToken: null, refreshToken: null });
-    await expireAccessToken(b.id);
+    expect(await refreshSession(await rowOf(b.id))).toBe("ended");
     expect(await checkSession(b.id)).toEqual({ status: "signed-out" });
     expect(await sessionTokens(a.id)).toMatchObject({ refreshToken: expect.any(String) });
   });
@@ -143,8 +142,7 @@ describe("tokens at rest", () => {
     });
     expect(await sessionTokens(session.id)).toEqual({ idToken: grant.id_token, refreshToken: grant.refresh_token });
 
-    await expireAccessToken(session.id);
-    expect(await checkSession(session.id)).toMatchObject({ status: "signed-in", session: { id: session.id } });
+    expect(await refreshSession(await rowOf(session.id))).toBe("refreshed");
     const row = await rowOf(session.id);
     for (const column of COLUMNS) expect(storedTokens.isCurrent(row[column]!)).toBe(true);
     expect(JSON.stringify(row)).not.toContain(grant.id_token!.split(".")[1]!);

@@ -1,4 +1,4 @@
-import { backchannelLogoutSupport, uniauthStatus } from "@/lib/auth";
+import { backchannelLogoutSupport, tokenBudget, uniauthStatus } from "@/lib/auth";
 import { db } from "@/lib/db";
 
 export const runtime = "nodejs";
@@ -12,6 +12,8 @@ const DATABASE_TIMEOUT_MS = 3000;
  * reported from this instance's cached discovery state (never asked per request); its outage alone does not
  * make the app unhealthy, since signed-in users keep working. `backchannelLogout` says whether UniAuth can end
  * sessions from its side (lib/auth/uniauth/capabilities.ts): anything but "supported" is worth a look, not a 503.
+ * `tokenBudget`: token calls used in the current window of UniAuth's rate limit, the share kept for sign-ins, any
+ * pause UniAuth imposed, and how old the oldest roles in use are (lib/auth/budget/token-budget.ts).
  * No versions, no configuration.
  */
 export async function GET(): Promise<Response> {
@@ -23,8 +25,10 @@ export async function GET(): Promise<Response> {
     .catch(() => "unreachable" as const)
     .finally(() => clearTimeout(timer));
   const healthy = database === "ok";
+  // The app's share of UniAuth's rate limit, across all instances: null while the database cannot say.
+  const budget = healthy ? await tokenBudget().catch(() => null) : null;
   return Response.json(
-    { status: healthy ? "ok" : "unavailable", database, uniauth: uniauthStatus(), backchannelLogout: backchannelLogoutSupport() },
+    { status: healthy ? "ok" : "unavailable", database, uniauth: uniauthStatus(), backchannelLogout: backchannelLogoutSupport(), tokenBudget: budget },
     { status: healthy ? 200 : 503, headers: { "Cache-Control": "no-store" } },
   );
 }

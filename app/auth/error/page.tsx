@@ -1,13 +1,17 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { RETRY_AFTER_SECONDS } from "@/lib/errors";
 import { ConfirmItsYouButton } from "@/app/_components/confirm-its-you";
-import { describeStepUpPolicy } from "@/app/_components/format";
-import { safeCallbackPath, stepUpPolicy, UNIAUTH_UNAVAILABLE } from "@/lib/auth";
+import { describeStepUpPolicy, formatSeconds } from "@/app/_components/format";
+import { retryAfterOf, safeCallbackPath, SIGN_IN_REPLAYED, stepUpPolicy, TOO_MANY_ATTEMPTS, UNIAUTH_BUSY, UNIAUTH_UNAVAILABLE } from "@/lib/auth";
 
 export const metadata: Metadata = { title: "Sign-in problem · UniAuth starter" };
 
-/** `stepUp`: a refused "Confirm it's you" (lib/auth/step-up/step-up.ts), which never signs in the account it came back with. */
-type Message = { title: string; detail: string; stepUp?: true };
+/**
+ * `stepUp`: a refused "Confirm it's you" (lib/auth/step-up/step-up.ts), which never signs in the account it came back
+ * with. `retry`: the page says when to try again (the `retryAfter` the middleware also sends as Retry-After).
+ */
+type Message = { title: string; detail: string; stepUp?: true; retry?: true };
 
 const MESSAGES: Record<string, Message> = {
   EmailUnverified: {
@@ -28,6 +32,21 @@ const MESSAGES: Record<string, Message> = {
     title: "UniAuth cannot be reached right now",
     detail:
       "Signing in goes through UniAuth, which is not answering at the moment. Nothing was changed, and if you are already signed in elsewhere in this app, that keeps working. Please try again in a minute.",
+  },
+  [UNIAUTH_BUSY]: {
+    retry: true,
+    title: "UniAuth is busy right now",
+    detail:
+      "UniAuth limits how many sign-ins this app can complete in a short time, and that limit is reached. Nothing was changed, and if you are already signed in elsewhere in this app, that keeps working.",
+  },
+  [TOO_MANY_ATTEMPTS]: {
+    retry: true,
+    title: "Too many sign-in attempts",
+    detail: "This app has seen many sign-in attempts from your network in the last few minutes, so it is pausing new ones. Nothing was changed.",
+  },
+  [SIGN_IN_REPLAYED]: {
+    title: "This sign-in was already used",
+    detail: "The link back from UniAuth can be used only once (did the browser go back, or reload it?). Nothing was changed; start a new sign-in.",
   },
   AnotherAccount: {
     stepUp: true,
@@ -60,7 +79,7 @@ const MESSAGES: Record<string, Message> = {
 const FALLBACK: Message = { title: "Sign-in failed", detail: "Something went wrong while signing you in. Please try again." };
 
 export default async function AuthErrorPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { error, callbackUrl } = await searchParams;
+  const { error, callbackUrl, retryAfter } = await searchParams;
   // Own keys only: `__proto__` or `constructor` must not find Object.prototype's.
   const message = (typeof error === "string" && Object.hasOwn(MESSAGES, error) && MESSAGES[error]) || FALLBACK;
   // A failed step-up leaves the user signed in: they go back to the page they left, or confirm again.
@@ -69,6 +88,7 @@ export default async function AuthErrorPage({ searchParams }: { searchParams: Pr
     <section className="card error" role="alert">
       <h1>{message.title}</h1>
       <p>{message.detail}</p>
+      {message.retry && <p>Please try again in {formatSeconds(retryAfterOf(retryAfter) ?? RETRY_AFTER_SECONDS)}.</p>}
       {message.stepUp ? (
         <div className="actions">
           <ConfirmItsYouButton returnTo={returnTo} />

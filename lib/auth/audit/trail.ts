@@ -1,9 +1,9 @@
 import "server-only";
 import { isIP } from "node:net";
-import { headers } from "next/headers";
 import { type AuthEvent, type AuthEventKind, UNAUTHENTICATED_KINDS, eventFields, logAuthEvent } from "@/lib/auth/audit/events";
 import { describeFailure } from "@/lib/auth/uniauth/failure";
 import { pool } from "@/lib/db";
+import { UNKNOWN_SOURCE, clientIp } from "@/lib/http/client-ip";
 import type { AuthEvent as AuthEventRow } from "@/lib/generated/prisma/client";
 
 // Prisma keeps DateTime as UTC `timestamp` columns: the time is the database's, in UTC, whatever its time zone.
@@ -26,7 +26,6 @@ export const UNAUTHENTICATED_EVENTS_PER_MINUTE = 120;
 /** Sources tracked per kind and minute; past this, further sources share one cap (memory and rows stay bounded). */
 const MAX_SOURCES_PER_MINUTE = 1000;
 export const OVERFLOW_SOURCE = "other";
-export const UNKNOWN_SOURCE = "unknown";
 
 interface Burst {
   stored: number;
@@ -38,23 +37,6 @@ interface Burst {
 }
 let minuteOfCounts = -1;
 const counts = new Map<string, Burst>();
-
-/**
- * Who caused an event: the client's IP as the platform passed it on (`x-real-ip`, else the first hop of
- * `x-forwarded-for`). On Vercel the platform sets both, so they can be trusted; an app reached without such a proxy
- * must strip them at its edge, or a client can name any source (still at most 120 rows a minute for each name, and
- * at most MAX_SOURCES_PER_MINUTE names). Only an IP address is kept, never other text, so no token can land here.
- */
-async function requestSource(): Promise<string> {
-  try {
-    const incoming = await headers();
-    const candidate = (incoming.get("x-real-ip") ?? incoming.get("x-forwarded-for")?.split(",")[0] ?? "").trim();
-    return isIP(candidate) ? candidate : UNKNOWN_SOURCE;
-  } catch {
-    // Outside a request (a script, a test).
-    return UNKNOWN_SOURCE;
-  }
-}
 
 function burstOf(kind: AuthEventKind, source: string, now: number): { burst: Burst; source: string; minute: number } {
   const minute = Math.floor(now / 60_000);
@@ -108,7 +90,7 @@ export async function recordAuthEvent(event: AuthEvent, source?: string): Promis
   logAuthEvent(event);
   const { event: kind, userId, actorUserId, sessionId, ...detail } = eventFields(event);
   if (UNAUTHENTICATED_KINDS.has(kind)) {
-    const given = source !== undefined && isIP(source) ? source : source === undefined ? await requestSource() : UNKNOWN_SOURCE;
+    const given = source !== undefined && isIP(source) ? source : source === undefined ? await clientIp() : UNKNOWN_SOURCE;
     const { burst, source: counted, minute } = burstOf(kind, given, Date.now());
     if (burst.stored >= UNAUTHENTICATED_EVENTS_PER_MINUTE) {
       burst.dropped++;

@@ -92,7 +92,7 @@ const inUse = Prisma.sql`
 async function moreOverdue(tx: Tx, rolesReadAt: Date): Promise<number> {
   const [row] = await tx.$queryRaw<{ count: number }[]>`
     SELECT count(*)::int AS count FROM "Session"
-    WHERE ${inUse} AND "tokensRefreshedAt" < ${rolesReadAt}
+    WHERE ${inUse} AND "tokensRefreshedAt" < to_timestamp(${rolesReadAt.getTime() / 1000}) AT TIME ZONE 'UTC'
       AND "tokensRefreshedAt" <= (now() AT TIME ZONE 'UTC') - make_interval(secs => ${env.ROLES_MAX_AGE_SECONDS})
       AND ("refreshLeaseUntil" IS NULL OR "refreshLeaseUntil" < (now() AT TIME ZONE 'UTC'))`;
   return row?.count ?? 0;

@@ -4,6 +4,8 @@ import { AUTH_ERROR_PATH, UNIAUTH_UNAVAILABLE } from "@/lib/auth/core/paths";
 export const UNIAUTH_BUSY = "UniAuthBusy";
 /** This client IP started, or came back from, too many sign-ins in the window. */
 export const TOO_MANY_ATTEMPTS = "TooManyAttempts";
+/** A callback came back with a `state` already used: a replay, or the browser's back button. */
+export const SIGN_IN_REPLAYED = "SignInReplayed";
 
 /** The sign-in error pages that are not the user's doing, with the status they answer (see middleware.ts). */
 const STATUS: Record<string, number> = { [UNIAUTH_UNAVAILABLE]: 503, [UNIAUTH_BUSY]: 503, [TOO_MANY_ATTEMPTS]: 429 };

@@ -1,6 +1,6 @@
 import "server-only";
 import * as oauth from "oauth4webapi";
-import { UNIAUTH_DOWN_AFTER_MS } from "@/lib/auth/uniauth/fetch";
+import { UNIAUTH_DOWN_AFTER_MS } from "@/lib/auth/uniauth/timeouts";
 import { env } from "@/lib/env";
 
 /** UniAuth asks clients to cache discovery for about a day. */

@@ -4,12 +4,7 @@ import { pauseTokenCalls, takeTokenCall } from "@/lib/auth/budget/token-budget";
 import { discoveredAlready } from "@/lib/auth/uniauth/discovery";
 
 /** How long any call to UniAuth may take: a sign-in that waits longer is told UniAuth is unavailable. */
-export const UNIAUTH_TIMEOUT_MS = 5000;
-/**
- * Before a sign-in (the check at the click, discovery), UniAuth counts as down only when silent this long: a provider
- * under load may take several seconds and still sign the user in, and slow is not down.
- */
-export const UNIAUTH_DOWN_AFTER_MS = 10_000;
+const UNIAUTH_TIMEOUT_MS = 5000;
 /** When UniAuth says 429 without a Retry-After, every instance leaves its token endpoint alone this long. */
 export const RATE_LIMIT_PAUSE_MS = 5 * 60_000;
 const MAX_PAUSE_MS = 60 * 60_000;

@@ -5,7 +5,9 @@ import { AUTH_ERROR_PATH, UNIAUTH_UNAVAILABLE_PATH } from "@/lib/auth/core/paths
 import { UNIAUTH_BUSY, authErrorPath } from "@/lib/auth/core/error-pages";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
 import { describeFailure } from "@/lib/auth/uniauth/failure";
-import { UNIAUTH_DOWN_AFTER_MS, watchUniAuth } from "@/lib/auth/uniauth/fetch";
+import { watchUniAuth } from "@/lib/auth/uniauth/fetch";
+import { UNIAUTH_DOWN_AFTER_MS } from "@/lib/auth/uniauth/timeouts";
+import { signInsRefused } from "@/lib/auth/budget/token-budget";
 
 /** An answer slower than this is logged as slow (and the sign-in goes ahead). */
 const SLOW_MS = 3000;
@@ -61,6 +63,17 @@ export function uniauthTakesSignIns(): Promise<boolean> {
   return checking;
 }
 
+/**
+ * Where a sign-in about to be sent to UniAuth must go instead, or null to go ahead: to the busy page when no token
+ * call is left for its code exchange (lib/auth/budget: UniAuth said 429, or the window is spent), so nobody signs in
+ * at UniAuth only to be refused on the way back; to the outage page when UniAuth does not answer.
+ */
+export async function uniauthRefusesSignIn(): Promise<string | null> {
+  const busy = await signInsRefused();
+  if (busy) return authErrorPath(UNIAUTH_BUSY, busy.retryAfterMs / 1000);
+  return (await uniauthTakesSignIns()) ? null : UNIAUTH_UNAVAILABLE_PATH;
+}
+
 /** Whether `location` is UniAuth's authorization endpoint (where Auth.js sends a sign-in it accepted). */
 async function isAuthorizationRedirect(location: string): Promise<boolean> {
   try {
@@ -87,10 +100,9 @@ export function withUniAuthOutagePage(handler: Handler): Handler {
     const signIn = request.method === "POST" && request.nextUrl.pathname.endsWith(`/signin/${UNIAUTH_PROVIDER_ID}`);
     const { result, uniauthFailed, busyForMs } = await watchUniAuth(() => handler(request));
     const location = result.headers.get("location");
-    if (signIn && location && (await isAuthorizationRedirect(location)) && !(await uniauthTakesSignIns())) {
-      // Auth.js's PKCE, state and nonce cookies go with the redirect it made; this one replaces it.
-      return new Response(null, { status: 303, headers: { Location: UNIAUTH_UNAVAILABLE_PATH } });
-    }
+    const refused = signIn && location && (await isAuthorizationRedirect(location)) ? await uniauthRefusesSignIn() : null;
+    // Auth.js's PKCE, state and nonce cookies go with the redirect it made; this one replaces it.
+    if (refused) return new Response(null, { status: 303, headers: { Location: refused } });
     if (!location || new URL(location, request.url).pathname !== AUTH_ERROR_PATH) return result;
     // The code exchange met UniAuth's rate limit (or the app's share of it was spent): no row was written.
     if (busyForMs !== undefined) return Response.redirect(new URL(authErrorPath(UNIAUTH_BUSY, busyForMs / 1000), location), 302);
