@@ -2,7 +2,7 @@ import type { Page } from "@playwright/test";
 import type pg from "pg";
 import { testEnv } from "../support/env";
 import { type Quirks, localUniAuth } from "../support/uniauth";
-import { endAllSessions, expect, pickAtUniAuth, sessionsOf, startInstance, test } from "./fixtures";
+import { endAllSessions, expect, makeRolesDue, pickAtUniAuth, sessionsOf, startInstance, test } from "./fixtures";
 
 // OpenID providers as they really are: each test turns one of the stand-in's quirks on and goes through the whole
 // journey under it: sign in (name, verified email and roles from groups), two refreshes, a step-up (which revokes
@@ -15,10 +15,6 @@ const PATIENCE = { timeout: 20_000 };
 test.afterEach(async () => {
   await localUniAuth.reset();
 });
-
-async function expireAccessToken(db: pg.Pool, sessionId: string) {
-  await db.query(`update "Session" set "accessTokenExpiresAt" = now() - interval '1 minute' where id = $1`, [sessionId]);
-}
 
 const uniauthEvents = async (since: number, type: string) => (await localUniAuth.events(since)).filter((event) => event.type === type);
 
@@ -38,13 +34,15 @@ async function journey(page: Page, db: pg.Pool, { origin = "", userinfoCalls = 0
     expect(await uniauthEvents(since, "userinfo")).toHaveLength(userinfoCalls);
   });
 
-  await test.step("two refreshes, each one token call that succeeds, the roles kept", async () => {
+  await test.step("two refreshes, each one token call that succeeds after the page answered, the roles kept", async () => {
     for (let i = 0; i < 2; i++) {
       const [session] = await sessionsOf(db, ADA);
-      await expireAccessToken(db, session!.id);
+      await makeRolesDue(db, session!.id);
       const since = Date.now();
       await page.goto(`${origin}/dashboard`);
       await expect(page.getByRole("heading", { name: "Welcome, Ada Admin" })).toBeVisible(PATIENCE);
+      // After the response: the refresh reads the roles again.
+      await expect.poll(async () => (await sessionsOf(db, ADA))[0]!.tokensRefreshedAt.getTime(), PATIENCE).toBeGreaterThan(Date.now() - 60_000);
       expect((await uniauthEvents(since, "token")).map((event) => event.detail)).toEqual([{ status: 200, grant_type: "refresh_token" }]);
       const [after] = await sessionsOf(db, ADA);
       expect(after!.accessTokenExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);

@@ -2,14 +2,10 @@ import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { createTokenCrypto } from "@/lib/auth/session/token-crypto";
 import { localUniAuth } from "../support/uniauth";
-import { endAllSessions, expect, sessionsOf, signInAs, storedTokens, test } from "./fixtures";
+import { endAllSessions, expect, makeRolesDue, sessionsOf, signInAs, storedTokens, test } from "./fixtures";
 
 const EMAIL = "mia@example.com";
 const COLUMNS = ["idToken", "accessToken", "refreshToken"] as const;
-
-async function expireAccessToken(db: pg.Pool, sessionId: string) {
-  await db.query(`update "Session" set "accessTokenExpiresAt" = now() - interval '1 minute' where id = $1`, [sessionId]);
-}
 
 async function writeTokens(db: pg.Pool, sessionId: string, tokens: Record<(typeof COLUMNS)[number], string | null>) {
   await db.query(`update "Session" set "idToken" = $2, "accessToken" = $3, "refreshToken" = $4 where id = $1`, [
@@ -53,9 +49,12 @@ test("a row encrypted under a secret the app no longer has signs that browser ou
     accessToken: removed.encrypt(session!.id, "accessToken", accessToken),
     refreshToken: removed.encrypt(session!.id, "refreshToken", refreshToken),
   });
-  await expireAccessToken(db, session!.id);
+  await makeRolesDue(db, session!.id);
   const since = Date.now();
 
+  // That page view answers; its refresh, after the response, finds the token unreadable and ends the session.
+  await page.goto("/dashboard");
+  await expect.poll(() => sessionsOf(db, EMAIL)).toEqual([]);
   const response = await page.goto("/dashboard");
   expect(response?.status()).toBe(200);
   await expect(page).toHaveURL(/\/signin\?reason=session-ended/);
@@ -73,10 +72,11 @@ test("a plaintext row from before encryption keeps working, and its next refresh
 
   await page.goto("/dashboard");
   await expect(page.getByRole("heading", { name: "Welcome, Mia Member" })).toBeVisible();
-  await expireAccessToken(db, session!.id);
+  await makeRolesDue(db, session!.id);
   await page.goto("/dashboard");
   await expect(page.getByRole("heading", { name: "Welcome, Mia Member" })).toBeVisible();
 
+  await expect.poll(async () => (await sessionsOf(db, EMAIL))[0]!.tokensRefreshedAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
   const [after] = await sessionsOf(db, EMAIL);
   for (const column of COLUMNS) expect(storedTokens.isCurrent(after!.stored[column]!)).toBe(true);
   expect(after!.refreshToken).not.toBe(plaintext.refreshToken);
