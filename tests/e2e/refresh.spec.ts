@@ -87,7 +87,7 @@ test("UniAuth answering 503 keeps the session, and backs off instead of retrying
   } finally {
     await localUniAuth.setTokenEndpointStatus(null);
   }
-  expect(await tokenCalls(since)).toEqual([{ status: 503, grant_type: "refresh_token" }]);
+  expect(await tokenCalls(since)).toEqual([{ status: 503, simulatedFailure: true }]);
   const [after] = await sessionsOf(db, EMAIL);
   expect(after!.refreshToken).toBe(session.refreshToken);
 });
@@ -123,7 +123,7 @@ test("after a 429 no session refreshes until Retry-After has passed; then refres
   const since = Date.now();
   try {
     await page.goto("/dashboard");
-    await expect.poll(() => tokenCalls(since)).toEqual([{ status: 429, grant_type: "refresh_token" }]);
+    await expect.poll(() => tokenCalls(since)).toEqual([{ status: 429, simulatedFailure: true }]);
     await staffPage.goto("/dashboard");
     await expect(staffPage.getByRole("heading", { name: "Welcome, Sam Staff" })).toBeVisible();
   } finally {
