@@ -26,14 +26,12 @@ export function authErrorPath(error: string, retryAfterSeconds?: number): string
 export function authErrorStatus(searchParams: URLSearchParams, defaultRetryAfterSeconds: number): { status: number; retryAfterSeconds: number } | null {
   const error = searchParams.get("error") ?? "";
   if (!Object.hasOwn(STATUS, error)) return null;
-  const asked = Number(searchParams.get("retryAfter"));
-  return { status: STATUS[error]!, retryAfterSeconds: Number.isInteger(asked) && asked > 0 ? clampRetryAfter(asked) : defaultRetryAfterSeconds };
+  return { status: STATUS[error]!, retryAfterSeconds: retryAfterOf(searchParams.get("retryAfter")) ?? defaultRetryAfterSeconds };
 }
 
-/** The page's own reading of `retryAfter`, for the words ("in about 4 minutes"); null when absent or malformed. */
+/** A `retryAfter` query value as whole seconds (clamped), for the status and the page's words; null when absent or malformed. */
 export function retryAfterOf(value: unknown): number | null {
-  const seconds = Number(value);
-  return typeof value === "string" && Number.isInteger(seconds) && seconds > 0 ? clampRetryAfter(seconds) : null;
+  return typeof value === "string" && /^[1-9]\d{0,8}$/.test(value) ? clampRetryAfter(Number(value)) : null;
 }
 
 const clampRetryAfter = (seconds: number) => Math.min(Math.max(Math.ceil(seconds), 1), MAX_RETRY_AFTER_SECONDS);
