@@ -71,7 +71,7 @@ describe("GET /api/health: whether UniAuth can end sessions by back-channel logo
     noteIdTokenSid(false);
     expect(await backchannelLogout()).toBe("no sid in ID tokens");
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^UniAuth's ID tokens carry no sid: .*SESSION_REVALIDATE_SECONDS/));
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^UniAuth's ID tokens carry no sid: .*ROLES_MAX_AGE_SECONDS/));
     noteIdTokenSid(true);
     expect(await backchannelLogout()).toBe("supported");
   });

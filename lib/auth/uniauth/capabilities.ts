@@ -11,9 +11,9 @@ export type BackchannelLogoutSupport = "supported" | "not advertised" | "no sid 
 
 const WARNINGS: Partial<Record<BackchannelLogoutSupport, string>> = {
   "not advertised":
-    "UniAuth's discovery does not advertise back-channel logout (backchannel_logout_supported): signing out at UniAuth will not end sessions in this app before their next refresh. Set SESSION_REVALIDATE_SECONDS to re-check sessions sooner (docs/other-providers.md).",
+    "UniAuth's discovery does not advertise back-channel logout (backchannel_logout_supported): signing out at UniAuth will not end sessions in this app before their next refresh. Set ROLES_MAX_AGE_SECONDS lower to re-check sessions sooner (docs/other-providers.md).",
   "no sid in ID tokens":
-    "UniAuth's ID tokens carry no sid: a logout token naming a UniAuth session cannot be matched to a session here (one naming the user still ends all of that user's sessions). Set SESSION_REVALIDATE_SECONDS to re-check sessions sooner (docs/other-providers.md).",
+    "UniAuth's ID tokens carry no sid: a logout token naming a UniAuth session cannot be matched to a session here (one naming the user still ends all of that user's sessions). Set ROLES_MAX_AGE_SECONDS lower to re-check sessions sooner (docs/other-providers.md).",
 };
 
 let lastIdTokenHadSid: boolean | undefined;
