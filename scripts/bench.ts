@@ -7,6 +7,7 @@ import { gzipSync } from "node:zlib";
 import { createLocalJWKSet, importJWK, jwtVerify, SignJWT } from "jose";
 import { encode } from "next-auth/jwt";
 import pg from "pg";
+import { benchBudget } from "./bench-budget";
 import { startLocalServices } from "./local/services";
 
 // One table from one run, against a production build (`next start`), the embedded Postgres and the local UniAuth,
@@ -57,6 +58,12 @@ done = function(summary)
   io.write(string.format('RESULT {"ok": %d, "other": %d, "seconds": %f}\\n', thread:get("ok"), thread:get("other"), summary.duration / 1e6))
 end
 `;
+
+// `npm run bench -- budget`: the token budget's load simulation alone (scripts/bench-budget.ts), with its own build.
+if (process.argv[2] === "budget") {
+  await benchBudget({ build: true });
+  process.exit(0);
+}
 
 try {
   execFileSync("wrk", ["--version"], { stdio: "ignore" });
@@ -287,3 +294,6 @@ UniAuth requests during the back-channel run: ${uniauthCalls} (target 0)`);
   await services.stop();
   await rm(workDir, { recursive: true, force: true });
 }
+
+// Then the token budget's load simulation, on the build made above.
+await benchBudget({ build: false });

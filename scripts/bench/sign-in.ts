@@ -1,0 +1,50 @@
+/** Auth.js's session cookie on http (no __Secure- prefix). */
+export const SESSION_COOKIE = "authjs.session-token";
+
+export interface SignInOutcome {
+  /** `authjs.session-token=…` when the sign-in ended signed in, else null. */
+  cookie: string | null;
+  /** Where the browser ended up in the app: `/dashboard`, `/auth/error?error=…`, or the status of an answer with no redirect. */
+  landedOn: string;
+}
+
+/**
+ * A browser's sign-in, as plain HTTP and no browser: Auth.js's CSRF token, the sign-in POST, UniAuth's (the local
+ * stand-in's) authorize and sign-in page, where `user` (a seeded user's id) is picked, then back to the app's callback,
+ * which exchanges the code. One cookie jar for both origins, as a browser keeps for localhost.
+ */
+export async function signInThroughApp(appUrl: string, user: string): Promise<SignInOutcome> {
+  const jar = new Map<string, string>();
+  const send = async (url: URL, init: RequestInit = {}) => {
+    const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
+    const response = await fetch(url, { ...init, redirect: "manual", headers: { ...init.headers, cookie } });
+    for (const set of response.headers.getSetCookie()) {
+      const [pair = ""] = set.split(";");
+      const at = pair.indexOf("=");
+      const value = pair.slice(at + 1);
+      if (value) jar.set(pair.slice(0, at), value);
+      else jar.delete(pair.slice(0, at));
+    }
+    return response;
+  };
+  const form = (fields: Record<string, string>): RequestInit => ({
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(fields),
+  });
+
+  const { csrfToken } = (await (await send(new URL("/api/auth/csrf", appUrl))).json()) as { csrfToken: string };
+  let response = await send(new URL("/api/auth/signin/uniauth", appUrl), form({ csrfToken, callbackUrl: `${appUrl}/dashboard` }));
+  for (let hop = 0; hop < 12; hop++) {
+    const location = response.headers.get("location");
+    const next = location ? new URL(location, response.url) : null;
+    if (!next) return { cookie: null, landedOn: `answered ${response.status}` };
+    if (next.origin === appUrl && !next.pathname.startsWith("/api/auth/")) {
+      const value = jar.get(SESSION_COOKIE);
+      return { cookie: value ? `${SESSION_COOKIE}=${value}` : null, landedOn: next.pathname + next.search };
+    }
+    const interaction = /^\/interaction\/([\w-]+)$/.exec(next.pathname);
+    response = interaction ? await send(new URL(`/interaction/${interaction[1]}/login`, next), form({ user })) : await send(next);
+  }
+  throw new Error("the sign-in never came back to the app");
+}
