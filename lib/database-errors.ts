@@ -25,3 +25,7 @@ export function isConnectionFailure(error: unknown): boolean {
   }
   return false;
 }
+
+/** Whether a write lost a race for a unique key (Prisma's P2002), so running it again sees the winner's row. */
+export const isUniqueViolation = (error: unknown): boolean =>
+  typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";

@@ -5,7 +5,6 @@ import path from "node:path";
 import pg from "pg";
 import { type RunningApp, buildApp, startApp } from "./bench/next-app";
 import { type SignInOutcome, signInThroughApp } from "./bench/sign-in";
-import { keepEveryUniAuthEntry } from "./bench/uniauth-store";
 import { startLocalServices } from "./local/services";
 
 // The token budget under load (lib/auth/budget): two `next start` instances sharing one Postgres, the local UniAuth
@@ -46,7 +45,6 @@ interface PageView {
 }
 
 export async function benchBudget({ build }: { build: boolean }): Promise<void> {
-  keepEveryUniAuthEntry();
   const [firstUrl, secondUrl] = PORTS.apps.map((port) => `http://localhost:${port}`) as [string, string];
   const services = await startLocalServices({
     projectDir: process.cwd(),

@@ -8,6 +8,7 @@ import Provider, { type Configuration, type KoaContextWithOIDC } from "oidc-prov
 import { z } from "zod";
 import { homePage, messagePage, page, signInPage } from "./pages";
 import { createUserStore, type UserStore } from "./users";
+import { inMemoryStore } from "./store";
 
 /** Credentials of the one client the stand-in knows, shaped like UniAuth's (`uni_` + 32, `unis_` + 64). */
 export const LOCAL_CLIENT = {
@@ -397,6 +398,7 @@ function configuration(appUrls: string[], secrets: Secrets, users: UserStore, be
     clientAuthMethods: ["client_secret_post"],
     responseTypes: ["code"],
     enabledJWA: { idTokenSigningAlgValues: ["RS256"] },
+    adapter: inMemoryStore(),
     pkce: { required: () => true },
     scopes: ["openid"],
     // UniAuth advertises acr (urn:uniauth:acr:pwd|mfa|passkey) and amr; here a sign-in is by password, with or without MFA.

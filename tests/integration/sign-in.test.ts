@@ -50,6 +50,14 @@ describe("recordSignIn", () => {
     expect(await db.account.count({ where: { userId: before.user.id } })).toBe(1);
   });
 
+  it("signs in a user new to the app from several tabs at once: one user, one account, a session each", async () => {
+    const newcomer = claims();
+    const sessions = await Promise.all(Array.from({ length: 4 }, () => recordSignIn({ claims: newcomer, tokens, userAgent: null })));
+    expect(new Set(sessions.map((session) => session.user.id)).size).toBe(1);
+    expect(new Set(sessions.map((session) => session.id)).size).toBe(4);
+    expect(await db.account.count({ where: { providerAccountId: newcomer.sub } })).toBe(1);
+  });
+
   it("joins a second pairwise sub with the same verified email to the same user", async () => {
     const first = claims();
     const a = await recordSignIn({ claims: first, tokens, userAgent: null });

@@ -19,6 +19,7 @@ async function instance(overrides: Record<string, string> = {}) {
       budget: await import("@/lib/auth/budget/token-budget"),
       limits: await import("@/lib/auth/budget/sign-in-limits"),
       accessToken: await import("@/lib/auth/session/access-token"),
+      refresh: await import("@/lib/auth/session/refresh"),
       db: (await import("@/lib/db")).db,
     }),
     { ...SMALL, ...overrides },
@@ -90,6 +91,25 @@ describe("the token budget", () => {
     }
   });
 
+  it("spends a call a queued refresh could not take on the session whose roles are oldest", async () => {
+    await clearBudget();
+    const { budget, refresh } = await instance({ UNIAUTH_TOKEN_LIMIT: "3", UNIAUTH_SIGNIN_RESERVE: "1" });
+    expect(await budget.takeTokenCall({ for: "sign-in" })).toBeNull();
+    const [oldest, browsing] = [await realSession(), await realSession()];
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+    await db.session.update({ where: { id: oldest.id }, data: { tokensRefreshedAt: hoursAgo(5) } });
+    await db.session.update({ where: { id: browsing.id }, data: { tokensRefreshedAt: hoursAgo(3) } });
+    try {
+      // One call is left for refreshes, and the oldest session is not the one browsing: it gets the call.
+      await refresh.refreshDue(await db.session.findUniqueOrThrow({ where: { id: browsing.id } }));
+      const rolesRead = async (id: string) => (await db.session.findUniqueOrThrow({ where: { id } })).tokensRefreshedAt.getTime();
+      expect(await rolesRead(oldest.id)).toBeGreaterThan(Date.now() - 60_000);
+      expect(await rolesRead(browsing.id)).toBeLessThan(hoursAgo(2).getTime());
+    } finally {
+      await db.session.deleteMany({ where: { id: { in: [oldest.id, browsing.id] } } });
+    }
+  });
+
   it("after UniAuth's 429 refuses every call, sign-ins included, until its Retry-After; a shorter one never shortens it", async () => {
     await clearBudget();
     const [first, second] = [await instance(), await instance()];
@@ -131,9 +151,7 @@ describe("sign-in limits", () => {
 describe("getAccessToken", () => {
   it("hands over the stored access token while fresh, refreshes it once expired, and says 503 when the budget has none", async () => {
     await clearBudget();
-    const grant = await grantFromLocalUniAuth("member");
-    const claims = uniauthClaimsSchema.parse(oauth.getValidatedIdTokenClaims(grant));
-    const session = await recordSignIn({ claims, tokens: { ...grant, expires_at: Math.floor(Date.now() / 1000) + 3600 }, userAgent: null });
+    const { grant, ...session } = await realSession();
     const { accessToken } = await instance({ UNIAUTH_TOKEN_LIMIT: "1", UNIAUTH_SIGNIN_RESERVE: "0" });
     const expire = () => db.session.update({ where: { id: session.id }, data: { accessTokenExpiresAt: new Date(Date.now() - 1000) } });
     const tokenCalls = async (since: number) => (await localUniAuth.events(since)).filter((event) => event.type === "token").length;
@@ -160,6 +178,14 @@ describe("getAccessToken", () => {
     expect(await accessToken.accessTokenOf(session.id)).toBeNull();
   });
 });
+
+/** A real sign-in of Mia at the local UniAuth, recorded by the app: a session whose refresh token UniAuth takes. */
+async function realSession() {
+  const grant = await grantFromLocalUniAuth("member");
+  const claims = uniauthClaimsSchema.parse(oauth.getValidatedIdTokenClaims(grant));
+  const session = await recordSignIn({ claims, tokens: { ...grant, expires_at: Math.floor(Date.now() / 1000) + 3600 }, userAgent: null });
+  return { ...session, grant };
+}
 
 /** A Session row in use (seen now) whose roles were read at `rolesReadAt`, with a refresh token (never used here). */
 async function sessionInUse(rolesReadAt: Date) {

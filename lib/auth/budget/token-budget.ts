@@ -88,12 +88,21 @@ const inUse = Prisma.sql`
   "expiresAt" > (now() AT TIME ZONE 'UTC') AND "refreshToken" IS NOT NULL
   AND "lastSeenAt" > (now() AT TIME ZONE 'UTC') - make_interval(secs => ${IN_USE_SECONDS})`;
 
-/** Sessions in use, due a refresh, free to take one (no lease), with roles older than `rolesReadAt`. */
+/** Sessions in use, due a refresh and free to take one (no lease). */
+const dueAndFree = Prisma.sql`${inUse}
+  AND "tokensRefreshedAt" <= (now() AT TIME ZONE 'UTC') - make_interval(secs => ${env.ROLES_MAX_AGE_SECONDS})
+  AND ("refreshLeaseUntil" IS NULL OR "refreshLeaseUntil" < (now() AT TIME ZONE 'UTC'))`;
+
+/** How many sessions due a refresh have roles older than `rolesReadAt`. */
 async function moreOverdue(tx: Tx, rolesReadAt: Date): Promise<number> {
   const [row] = await tx.$queryRaw<{ count: number }[]>`
     SELECT count(*)::int AS count FROM "Session"
-    WHERE ${inUse} AND "tokensRefreshedAt" < to_timestamp(${rolesReadAt.getTime() / 1000}) AT TIME ZONE 'UTC'
-      AND "tokensRefreshedAt" <= (now() AT TIME ZONE 'UTC') - make_interval(secs => ${env.ROLES_MAX_AGE_SECONDS})
-      AND ("refreshLeaseUntil" IS NULL OR "refreshLeaseUntil" < (now() AT TIME ZONE 'UTC'))`;
+    WHERE ${dueAndFree} AND "tokensRefreshedAt" < to_timestamp(${rolesReadAt.getTime() / 1000}) AT TIME ZONE 'UTC'`;
   return row?.count ?? 0;
+}
+
+/** The id of the session due a refresh whose roles are oldest, if any. */
+export async function mostOverdueSession(): Promise<string | null> {
+  const [row] = await db.$queryRaw<{ id: string }[]>`SELECT id FROM "Session" WHERE ${dueAndFree} ORDER BY "tokensRefreshedAt" LIMIT 1`;
+  return row?.id ?? null;
 }

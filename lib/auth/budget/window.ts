@@ -4,6 +4,9 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 
 export type Tx = Prisma.TransactionClient;
 
+/** Callers queue on the key's lock: on a loaded machine, give the queue longer than Prisma's default 2 s and 5 s. */
+const TRANSACTION = { maxWait: 10_000, timeout: 15_000 };
+
 export interface WindowCount {
   /** Events of the key within the window, before this one. */
   used: number;
@@ -28,7 +31,7 @@ export async function spendFromWindow<Refusal>(
     const refusal = await refuse(await countWindow(tx, key, windowSeconds), tx);
     if (refusal === null) await tx.$executeRaw`INSERT INTO "RateEvent" (key, at) VALUES (${key}, now() AT TIME ZONE 'UTC')`;
     return refusal;
-  });
+  }, TRANSACTION);
 }
 
 /** The key's events within the window. */

@@ -1,7 +1,7 @@
 import "server-only";
 import type { JWT } from "next-auth/jwt";
 import { after } from "next/server";
-import { needsRefresh, refreshSession, roleAgeMs } from "@/lib/auth/session/refresh";
+import { needsRefresh, refreshDue, roleAgeMs } from "@/lib/auth/session/refresh";
 import { type ActiveSession, findActiveSession, touchSession } from "@/lib/auth/session/store";
 import { describeFailure } from "@/lib/auth/uniauth/failure";
 import { isConnectionFailure } from "@/lib/database-errors";
@@ -46,7 +46,7 @@ export async function checkSession(sessionId: string | undefined): Promise<Sessi
   if (!row) return { status: "signed-out" };
   if (needsRefresh(row)) {
     const due = row;
-    after(() => refreshSession(due).catch((error) => console.error("The session's refresh failed:", describeFailure(error))));
+    after(() => refreshDue(due).catch((error) => console.error("The session's refresh failed:", describeFailure(error))));
   }
   return { status: "signed-in", session: withCurrentRights(row) };
 }

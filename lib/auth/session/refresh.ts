@@ -11,7 +11,7 @@ import { uniauthClient } from "@/lib/auth/uniauth/client";
 import { describeFailure } from "@/lib/auth/uniauth/failure";
 import { RATE_LIMIT_PAUSE_MS, retryAfterMs } from "@/lib/auth/uniauth/fetch";
 import { fetchUserinfo, withUserinfoClaims } from "@/lib/auth/uniauth/userinfo";
-import { type Refusal, pauseTokenCalls, takeTokenCall } from "@/lib/auth/budget/token-budget";
+import { type Refusal, mostOverdueSession, pauseTokenCalls, takeTokenCall } from "@/lib/auth/budget/token-budget";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
@@ -43,6 +43,18 @@ export function needsRefresh(session: RefreshableSession, now = Date.now()): boo
 }
 
 /**
+ * The refresh a page view found due, run after its response. When sessions with older roles are waiting for the few
+ * calls left in the budget, it refreshes the oldest of them instead: the calls go to the most overdue sessions, in
+ * order, whoever happens to be browsing (a refresh needs only the row, not its user).
+ */
+export async function refreshDue(session: RefreshableSession): Promise<void> {
+  if ((await refreshSession(session)) !== "queued") return;
+  const oldest = await mostOverdueSession();
+  const row = oldest && (await db.session.findUnique({ where: { id: oldest } }));
+  if (row) await refreshSession(row);
+}
+
+/**
  * Refreshes a session's tokens at UniAuth and re-syncs the user's groups and roles. UniAuth rotates refresh
  * tokens and revokes the whole family when a used one comes back, so exactly one request, on any instance,
  * may refresh a session: it wins a lease by compare-and-swap on the row (same refresh token, no live lease),
@@ -57,7 +69,7 @@ export function needsRefresh(session: RefreshableSession, now = Date.now()): boo
  * of being used). That lazy upgrade needs no migration step holding AUTH_SECRET, and rows never used again
  * expire within 30 days; see docs/how-it-works.md, "Rotating AUTH_SECRET".
  */
-export async function refreshSession(session: RefreshableSession): Promise<"refreshed" | "ended" | "skipped" | "deferred"> {
+export async function refreshSession(session: RefreshableSession): Promise<"refreshed" | "ended" | "skipped" | "deferred" | "queued"> {
   const stored = session.refreshToken;
   if (!stored) return "skipped";
   const who = { userId: session.userId, sessionId: session.id };
@@ -90,11 +102,14 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
     return "skipped" as const;
   };
 
-  const refusal = await takeTokenCall({ for: "refresh", rolesReadAt: session.tokensRefreshedAt });
+  const refusal = await takeTokenCall({ for: "refresh", rolesReadAt: session.tokensRefreshedAt }).catch(async (error: unknown) => {
+    await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: null } });
+    throw error;
+  });
   if (refusal) {
     await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: null } });
     noteDeferred(refusal);
-    return "deferred";
+    return refusal.why === "queued" ? "queued" : "deferred";
   }
 
   let uniauth: Awaited<ReturnType<typeof uniauthClient>>;

@@ -8,6 +8,7 @@ import { recordAuthEvent } from "@/lib/auth/audit/trail";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
 import type { TokenColumn } from "@/lib/auth/session/token-crypto";
 import { type ActiveSession, DEFAULT_ACCESS_TOKEN_SECONDS, SESSION_MAX_AGE_SECONDS, openStoredToken, sessionUserSelect, storedTokens } from "@/lib/auth/session/store";
+import { isUniqueViolation } from "@/lib/database-errors";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
@@ -80,7 +81,9 @@ export async function recordSignIn({ claims, tokens, userAgent }: SignIn): Promi
   const account = accountOf(issuer, claims.sub);
   const profile = profileOf(claims, now);
 
-  const session = await db.$transaction(async (tx) => {
+  // Two sign-ins of a user new to the app (two tabs, two devices) race to create the User row: the loser runs again,
+  // and finds the winner's.
+  const writeSignIn = () => db.$transaction(async (tx) => {
     const linked = await tx.account.findUnique({
       where: { provider_issuer_providerAccountId: { provider: account.provider, issuer, providerAccountId: claims.sub } },
       select: { userId: true },
@@ -110,6 +113,10 @@ export async function recordSignIn({ claims, tokens, userAgent }: SignIn): Promi
       },
       select: activeSessionSelect,
     });
+  });
+  const session = await writeSignIn().catch((error: unknown) => {
+    if (isUniqueViolation(error)) return writeSignIn();
+    throw error;
   });
   await recordAuthEvent({ event: "signin.accepted", userId: session.user.id, sessionId: session.id, acr: claims.acr, amr: claims.amr });
   return session;
