@@ -1,5 +1,8 @@
 import type { Adapter, AdapterPayload } from "oidc-provider";
 
+/** The models a grant's revocation deletes (as oidc-provider's own store has them): never an Interaction or Session, which can name a grant too. */
+const GRANTABLE = new Set(["AccessToken", "AuthorizationCode", "RefreshToken", "DeviceCode", "BackchannelAuthenticationRequest"]);
+
 interface Entry {
   payload: AdapterPayload;
   expiresAt: number;
@@ -34,8 +37,8 @@ export function inMemoryStore(): new (model: string) => Adapter {
     async upsert(id: string, payload: AdapterPayload, expiresIn = 0) {
       const key = this.key(id);
       entries.set(key, { payload, expiresAt: expiresIn > 0 ? Date.now() + expiresIn * 1000 : Infinity });
-      if (payload.grantId) byGrant.set(payload.grantId, (byGrant.get(payload.grantId) ?? new Set()).add(key));
-      if (payload.uid) byUid.set(`${this.model}:${payload.uid}`, key);
+      if (payload.grantId && GRANTABLE.has(this.model)) byGrant.set(payload.grantId, (byGrant.get(payload.grantId) ?? new Set()).add(key));
+      if (payload.uid && this.model === "Session") byUid.set(payload.uid, key);
       if (payload.userCode) byUserCode.set(`${this.model}:${payload.userCode}`, key);
     }
 
@@ -44,7 +47,7 @@ export function inMemoryStore(): new (model: string) => Adapter {
     }
 
     async findByUid(uid: string) {
-      return live(byUid.get(`${this.model}:${uid}`));
+      return live(byUid.get(uid));
     }
 
     async findByUserCode(userCode: string) {

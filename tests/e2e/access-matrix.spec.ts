@@ -31,6 +31,9 @@ async function expectAdmin(page: Page, superuser: boolean) {
   expect(response?.status()).toBe(200);
   await expect(page.getByRole("heading", { name: "All users" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Superuser: session registry" })).toHaveCount(superuser ? 1 : 0);
+  // The token budget, for superusers only: this sign-in's own code exchange is among the calls counted.
+  await expect(page.getByRole("heading", { name: "UniAuth token budget" })).toHaveCount(superuser ? 1 : 0);
+  if (superuser) await expect(page.getByText(/^[1-9]\d* of \d+$/)).toBeVisible();
 }
 
 test("anonymous: home signed out, /dashboard and /admin send to sign-in", async ({ page }) => {
