@@ -1,3 +1,5 @@
+import { cookieFetch } from "../local/cookie-fetch";
+
 /** Auth.js's session cookie on http (no __Secure- prefix). */
 export const SESSION_COOKIE = "authjs.session-token";
 
@@ -15,18 +17,7 @@ export interface SignInOutcome {
  */
 export async function signInThroughApp(appUrl: string, user: string): Promise<SignInOutcome> {
   const jar = new Map<string, string>();
-  const send = async (url: URL, init: RequestInit = {}) => {
-    const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
-    const response = await fetch(url, { ...init, redirect: "manual", headers: { ...init.headers, cookie } });
-    for (const set of response.headers.getSetCookie()) {
-      const [pair = ""] = set.split(";");
-      const at = pair.indexOf("=");
-      const value = pair.slice(at + 1);
-      if (value) jar.set(pair.slice(0, at), value);
-      else jar.delete(pair.slice(0, at));
-    }
-    return response;
-  };
+  const send = cookieFetch(jar);
   const form = (fields: Record<string, string>): RequestInit => ({
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },

@@ -1,5 +1,6 @@
 import * as oauth from "oauth4webapi";
 import { uniauthClient } from "@/lib/auth/uniauth/client";
+import { cookieFetch } from "../../scripts/local/cookie-fetch";
 import { testEnv } from "./env";
 
 interface GrantOptions {
@@ -37,14 +38,9 @@ export async function grantFromLocalUniAuth(user: string, { login, params: extra
     ...extra,
   }).toString();
 
+  const send = cookieFetch(jar);
   const go = async (url: URL, init: RequestInit = {}) => {
-    const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join("; ");
-    const response = await fetch(url, { ...init, redirect: "manual", headers: { ...init.headers, cookie } });
-    for (const set of response.headers.getSetCookie()) {
-      const [pair = ""] = set.split(";");
-      const at = pair.indexOf("=");
-      jar.set(pair.slice(0, at), pair.slice(at + 1));
-    }
+    const response = await send(url, init);
     const location = response.headers.get("location");
     if (!location) throw new Error(`local UniAuth answered ${url.pathname} with ${response.status} and no redirect`);
     return new URL(location, url);
