@@ -93,7 +93,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
               {overview.budget.pausedForSeconds > 0 && `, paused by UniAuth for ${formatSeconds(overview.budget.pausedForSeconds)}`}
             </dd>
             <dt>Kept for sign-ins</dt>
-            <dd>{overview.budget.signInReserve} calls per window</dd>
+            <dd>
+              {overview.budget.signInReserve} of each window&apos;s {overview.budget.limit} calls
+            </dd>
             <dt>Oldest roles in use</dt>
             <dd>{overview.budget.oldestRoleAgeSeconds === null ? "no session in use" : `read from UniAuth ${formatSeconds(overview.budget.oldestRoleAgeSeconds)} ago`}</dd>
           </dl>

@@ -14,7 +14,7 @@ async function expectAccessible(page: Page, path: string) {
 // 20 s between them, so each test gets the whole timeout, and a longer one than the default.
 test.describe.configure({ timeout: 60_000 });
 
-for (const path of ["/", "/signin", "/signin?reason=session-ended", "/auth/error?error=EmailUnverified", "/auth/error?error=UniAuthUnavailable", "/auth/error", "/signed-out", "/unavailable", "/no-such-page"]) {
+for (const path of ["/", "/signin", "/signin?reason=session-ended", "/auth/error?error=EmailUnverified", "/auth/error?error=UniAuthUnavailable", "/auth/error?error=UniAuthBusy&retryAfter=240", "/auth/error", "/signed-out", "/unavailable", "/no-such-page"]) {
   test(`a visitor's ${path} passes axe`, async ({ page }) => {
     await expectAccessible(page, path);
   });

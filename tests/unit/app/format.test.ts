@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeSignInMethod, describeStepUpPolicy } from "@/app/_components/format";
+import { describeSignInMethod, describeStepUpPolicy, formatSeconds } from "@/app/_components/format";
 
 describe("describeSignInMethod", () => {
   it("names UniAuth's own acr values in words", () => {
@@ -26,5 +26,17 @@ describe("describeSignInMethod", () => {
     expect(describeStepUpPolicy({ maxAgeSeconds: 600, acr: ["urn:uniauth:acr:mfa", "urn:example:acr:gold"] })).toBe(
       "a UniAuth sign-in in the last 10 minutes, with password and MFA or a sign-in method UniAuth calls “urn:example:acr:gold”",
     );
+  });
+});
+
+describe("formatSeconds", () => {
+  it("says a duration in the unit a reader needs, rounded up", () => {
+    expect(formatSeconds(1)).toBe("1 second");
+    expect(formatSeconds(45)).toBe("45 seconds");
+    expect(formatSeconds(120)).toBe("2 minutes");
+    expect(formatSeconds(841)).toBe("15 minutes");
+    expect(formatSeconds(3600)).toBe("60 minutes");
+    expect(formatSeconds(7200)).toBe("2 hours");
+    expect(formatSeconds(7201)).toBe("3 hours");
   });
 });
