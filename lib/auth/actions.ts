@@ -8,7 +8,7 @@ import { reissueSessionCookie, signIn, signOut } from "@/lib/auth/nextauth";
 import { auth } from "@/lib/auth/session/current";
 import { LOGOUT_STATE_COOKIE, POST_LOGOUT_PATH, endSessionUrl, revokeRefreshToken } from "@/lib/auth/uniauth/end-session";
 import { uniauthRefusesSignIn } from "@/lib/auth/uniauth/outage";
-import { tooManySignInStarts } from "@/lib/auth/sign-in-limits";
+import { tooManySignInAttempts } from "@/lib/auth/sign-in-limits";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
 import { safeCallbackPath } from "@/lib/auth/core/redirect";
 import { sessionTokens } from "@/lib/auth/session/store";
@@ -21,7 +21,7 @@ import { appOrigin } from "@/lib/http/origin";
  * URL from it.
  */
 async function signInStartRefused(): Promise<string | null> {
-  return (await tooManySignInStarts()) ?? (await uniauthRefusesSignIn());
+  return (await tooManySignInAttempts()) ?? (await uniauthRefusesSignIn());
 }
 
 export async function signInWithUniAuth(formData: FormData): Promise<void> {

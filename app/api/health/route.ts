@@ -4,7 +4,7 @@ import { db } from "@/lib/db";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** A database that has not answered by then counts as unreachable: a monitor wants an answer, not a hang. */
+/** A database that has not answered by then counts as unreachable. */
 const DATABASE_TIMEOUT_MS = 3000;
 
 /**
@@ -17,18 +17,21 @@ const DATABASE_TIMEOUT_MS = 3000;
  * No versions, no configuration.
  */
 export async function GET(): Promise<Response> {
-  let timer: NodeJS.Timeout | undefined;
-  const database = await Promise.race([
-    db.$queryRaw`SELECT 1`.then(() => "ok" as const),
-    new Promise<"unreachable">((resolve) => (timer = setTimeout(resolve, DATABASE_TIMEOUT_MS, "unreachable"))),
-  ])
-    .catch(() => "unreachable" as const)
-    .finally(() => clearTimeout(timer));
+  const database = await withinTimeout(db.$queryRaw`SELECT 1`.then(() => "ok" as const), "unreachable" as const);
   const healthy = database === "ok";
   // The app's share of UniAuth's rate limit, across all instances: null while the database cannot say.
-  const budget = healthy ? await tokenBudget().catch(() => null) : null;
+  const budget = healthy ? await withinTimeout(tokenBudget(), null) : null;
   return Response.json(
     { status: healthy ? "ok" : "unavailable", database, uniauth: uniauthStatus(), backchannelLogout: backchannelLogoutSupport(), tokenBudget: budget },
     { status: healthy ? 200 : 503, headers: { "Cache-Control": "no-store" } },
   );
+}
+
+/** The answer, or `fallback` if it fails or takes longer than DATABASE_TIMEOUT_MS: a monitor wants an answer, not a hang. */
+async function withinTimeout<T, F>(answer: Promise<T>, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<F>((resolve) => (timer = setTimeout(resolve, DATABASE_TIMEOUT_MS, fallback)));
+  return Promise.race([answer, late])
+    .catch(() => fallback)
+    .finally(() => clearTimeout(timer));
 }

@@ -111,6 +111,11 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
     noteDeferred(refusal);
     return refusal.why === "queued" ? "queued" : "deferred";
   }
+  // The budget may have kept this request waiting on its lock: the lease starts again now, so it outlasts the call
+  // (or, if it ran out meanwhile and another request took it, this one stops here).
+  const renewed = new Date(Date.now() + LEASE_MS);
+  if ((await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: renewed } })).count === 0) return "skipped";
+  mine.refreshLeaseUntil = renewed;
 
   let uniauth: Awaited<ReturnType<typeof uniauthClient>>;
   let response: Response;

@@ -2,6 +2,7 @@ import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { pauseTokenCalls, takeTokenCall } from "@/lib/auth/budget/token-budget";
 import { discoveredAlready } from "@/lib/auth/uniauth/discovery";
+import { describeFailure } from "@/lib/auth/uniauth/failure";
 
 /** How long any call to UniAuth may take: a sign-in that waits longer is told UniAuth is unavailable. */
 const UNIAUTH_TIMEOUT_MS = 5000;
@@ -27,9 +28,14 @@ const watched = new AsyncLocalStorage<Watch>();
  */
 export async function uniauthFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
   const calls = watched.getStore();
-  const tokenCall = isTokenEndpoint(input);
+  const tokenCall = isTokenCall(input, init);
   if (tokenCall) {
-    const refusal = await takeTokenCall({ for: "sign-in" });
+    // Fails open: a budget that cannot be asked (the database slow or down) does not stop a sign-in, which then
+    // stands or falls with its own writes.
+    const refusal = await takeTokenCall({ for: "sign-in" }).catch((error: unknown) => {
+      console.error("The token budget could not be asked; the code exchange goes ahead uncounted:", describeFailure(error));
+      return null;
+    });
     if (refusal) {
       if (calls) calls.busyForMs = refusal.retryAfterMs;
       return Response.json({ error: "temporarily_unavailable" }, { status: 429 });
@@ -68,8 +74,9 @@ export function retryAfterMs(header: string | null): number | undefined {
   return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_PAUSE_MS) : undefined;
 }
 
-function isTokenEndpoint(input: string | URL | Request): boolean {
+/** A call to UniAuth's token endpoint: ours, or one Auth.js discovered for itself (ours failed), by its grant. */
+function isTokenCall(input: string | URL | Request, init: RequestInit | undefined): boolean {
   const endpoint = discoveredAlready()?.token_endpoint;
   const url = input instanceof Request ? input.url : String(input);
-  return !!endpoint && url.split("?")[0] === endpoint;
+  return (!!endpoint && url.split("?")[0] === endpoint) || (init?.body instanceof URLSearchParams && init.body.has("grant_type"));
 }

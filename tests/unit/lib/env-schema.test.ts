@@ -78,6 +78,8 @@ describe("parseEnv", () => {
     const message = errorOf({ ...valid, ROLES_MAX_AGE_SECONDS: "600", ELEVATED_ROLES_MAX_AGE_SECONDS: "300", UNIAUTH_TOKEN_LIMIT: "10", UNIAUTH_SIGNIN_RESERVE: "10" });
     expect(message).toContain("ELEVATED_ROLES_MAX_AGE_SECONDS must be at least ROLES_MAX_AGE_SECONDS");
     expect(message).toContain("UNIAUTH_SIGNIN_RESERVE must be less than UNIAUTH_TOKEN_LIMIT");
+    // A setting this version no longer reads is named, not silently ignored.
+    expect(errorOf({ ...valid, SESSION_REVALIDATE_SECONDS: "900" })).toContain("SESSION_REVALIDATE_SECONDS was replaced by ROLES_MAX_AGE_SECONDS");
   });
 
   it("reads the step-up and audit settings, with their defaults", () => {
