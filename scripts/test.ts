@@ -22,7 +22,7 @@ const services = await startLocalServices({
   projectDir,
   appUrl,
   // Further instances of the app (tests/e2e/fixtures.ts startInstance) run on the next ports.
-  otherAppUrls: [1, 2].map((n) => `http://localhost:${appPort + n}`),
+  otherAppUrls: [1, 2, 3].map((n) => `http://localhost:${appPort + n}`),
   // Tests never use the developer's .env files: their own database, their own UniAuth.
   env: {},
   postgresPort: 55432 + offset,

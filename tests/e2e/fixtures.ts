@@ -130,6 +130,8 @@ export async function startInstance(
   host?: string,
 ): Promise<{ origin: string; stop: () => Promise<void> }> {
   const origin = `http://${host ?? "localhost"}:${port}`;
+  // Else the poll below would take the server already there (another test's) for this one.
+  if (await fetch(origin).then(() => true, () => false)) throw new Error(`Port ${port} already serves something: cannot start an instance there.`);
   // Through the same wrapper as the first, so its output goes to the server log as well.
   const app = spawn(process.execPath, ["--import", "tsx", "scripts/e2e-server.ts", TEST_RESULTS.serverLog, "--port", String(port), ...(host ? ["-H", host] : [])], {
     env: { ...process.env, ...overrides },

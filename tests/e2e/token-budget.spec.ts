@@ -15,8 +15,11 @@ import { SEEDED, type SeededUser, attemptSignIn, endAllSessions, expect, pickAtU
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const [MIA, SAM, ADA] = ["mia@example.com", "sam@example.com", "ada@example.com"];
 
-/** Another `next start` on PORT + n (n = 1 or 2: the redirect URIs the stand-in knows), signing in on its own origin. */
-const instance = (n: 1 | 2, env: Record<string, string> = {}) => startInstance(PORT + n, { AUTH_URL: `http://localhost:${PORT + n}`, ...env });
+/**
+ * Another `next start` on PORT + n, signing in on its own origin: n = 2 or 3, redirect URIs the stand-in knows (PORT + 1
+ * is the worker's second instance, with the main server's limits, which instances.spec.ts keeps running).
+ */
+const instance = (n: 2 | 3, env: Record<string, string> = {}) => startInstance(PORT + n, { AUTH_URL: `http://localhost:${PORT + n}`, ...env });
 
 async function clearBudget(db: pg.Pool) {
   await db.query(`delete from "RateEvent"`);
@@ -106,7 +109,7 @@ test("two instances share one token budget, and refreshes never eat the sign-ins
   const limits = { UNIAUTH_TOKEN_LIMIT: "4", UNIAUTH_SIGNIN_RESERVE: "2", UNIAUTH_RATE_WINDOW_SECONDS: "600", ROLES_MAX_AGE_SECONDS: "10" };
   const started: Awaited<ReturnType<typeof instance>>[] = [];
   try {
-    for (const n of [1, 2] as const) started.push(await instance(n, limits));
+    for (const n of [2, 3] as const) started.push(await instance(n, limits));
     const [a, b] = started as [(typeof started)[0], (typeof started)[0]];
     for (const email of [MIA, SAM, ADA]) await endAllSessions(db, email);
     const since = Date.now();
@@ -150,7 +153,7 @@ test("two instances share one token budget, and refreshes never eat the sign-ins
 
 test("a 429 from UniAuth pauses token calls on every instance: sign-ins land on the busy page", async ({ page, newBrowser, db }) => {
   test.setTimeout(180_000);
-  const b = await instance(1);
+  const b = await instance(3);
   try {
     await endAllSessions(db, MIA);
     const mark = await trailMark(db);
