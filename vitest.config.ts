@@ -15,7 +15,5 @@ export default defineConfig({
     server: { deps: { inline: ["next-auth"] } },
     // Integration tests share one database: run files one at a time.
     fileParallelism: false,
-    // Auth events (lib/auth/audit/events.ts) print a JSON line each: kept out of the test output; tests that check them spy on console.log.
-    onConsoleLog: (log) => !log.startsWith('{"event":'),
   },
 });

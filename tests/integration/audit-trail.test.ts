@@ -8,7 +8,7 @@ import { importWithEnv, unreachableDatabaseUrl } from "../support/fresh-import";
 
 afterAll(() => db.$disconnect());
 
-const quietLog = () => vi.spyOn(console, "log").mockImplementation(() => {});
+const quietLog = () => vi.spyOn(process.stdout, "write").mockImplementation(() => true);
 
 describe("recordAuthEvent", () => {
   it("logs the event and stores it with one insert: who, which session, and the other fields as detail", async () => {

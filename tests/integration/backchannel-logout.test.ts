@@ -200,7 +200,7 @@ describe("back-channel logout: valid tokens end exactly the matching sessions", 
   });
 
   it("logs one line per logout and stores it in the audit trail: the user and how many sessions ended, or why the token was refused, never the token", async () => {
-    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const log = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     const mark = await trailMark(pool);
     try {
       const token = await mintLogoutToken(logoutClaims({ sub: alice.sub }));

@@ -56,7 +56,7 @@ describe("behind PgBouncer in transaction mode, without prepared-statement track
       { DATABASE_URL: bouncer.url },
     );
     const marker = `pooler-${randomBytes(8).toString("hex")}`;
-    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const log = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
       const rounds = 60;

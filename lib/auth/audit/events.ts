@@ -79,7 +79,9 @@ export function eventFields(event: AuthEvent): { event: AuthEventKind } & Record
 export function logAuthEvent(event: AuthEvent): void {
   try {
     const { event: name, ...rest } = eventFields(event);
-    console.log(JSON.stringify({ event: name, at: new Date().toISOString(), ...rest }));
+    // Straight to stdout, not through console.log: Next.js dims (wraps in ANSI codes) what console prints after a render
+    // has finished, as a refresh run by `after()` does, and a log drain filtering JSON lines would miss those.
+    process.stdout.write(`${JSON.stringify({ event: name, at: new Date().toISOString(), ...rest })}\n`);
   } catch {
     // Nothing sensible to do: stdout itself failed.
   }

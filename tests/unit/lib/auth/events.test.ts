@@ -4,12 +4,14 @@ import { logAuthEvent } from "@/lib/auth/audit/events";
 afterEach(() => vi.restoreAllMocks());
 
 function logged(run: () => void): unknown[] {
-  const log = vi.spyOn(console, "log").mockImplementation(() => {});
+  const write = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
   run();
-  return log.mock.calls.map((args) => {
+  return write.mock.calls.map((args) => {
     expect(args).toHaveLength(1);
-    expect(args[0]).not.toContain("\n");
-    return JSON.parse(args[0] as string);
+    const line = String(args[0]);
+    expect(line.endsWith("\n")).toBe(true);
+    expect(line.slice(0, -1)).not.toContain("\n");
+    return JSON.parse(line);
   });
 }
 
@@ -40,7 +42,7 @@ describe("logAuthEvent", () => {
   });
 
   it("never throws, even when stdout does", () => {
-    vi.spyOn(console, "log").mockImplementation(() => {
+    vi.spyOn(process.stdout, "write").mockImplementation(() => {
       throw new Error("EPIPE");
     });
     expect(() => logAuthEvent({ event: "signout", userId: "u1", sessionId: "s1" })).not.toThrow();
