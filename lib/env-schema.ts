@@ -15,12 +15,17 @@ const WHERE = {
   DATABASE_URL: "your Postgres provider's pooled URL (Neon's DATABASE_URL on Vercel); npm run dev starts a database when unset",
   DATABASE_URL_UNPOOLED: "your Postgres provider's direct URL, for migrations (Neon's DATABASE_URL_UNPOOLED on Vercel); optional",
   UNIAUTH_LOGOUT_TOKEN_OPTIONAL: "leave unset (strict); only if UniAuth's logout tokens lack `jti` or `exp`, name that one claim",
-  ROLES_MAX_AGE_SECONDS: "leave unset for 3600: how old the roles read from UniAuth may become before a refresh re-reads them; at least 10",
+  ROLES_MAX_AGE_SECONDS: "leave unset for 3600: how old a staff or superuser session's roles may become before a refresh re-reads them; at least 10",
+  MEMBER_ROLES_MAX_AGE_SECONDS: "leave unset for 172800 (two days): the same for a member's session; at least ROLES_MAX_AGE_SECONDS",
   ELEVATED_ROLES_MAX_AGE_SECONDS: "leave unset for 7200: staff and superuser rights lapse past this age without a re-read; at least ROLES_MAX_AGE_SECONDS",
   UNIAUTH_TOKEN_LIMIT: "leave unset for 30, UniAuth's limit on token calls per client IP per window",
-  UNIAUTH_SIGNIN_RESERVE: "leave unset for 10: token calls per window only sign-ins may spend; less than UNIAUTH_TOKEN_LIMIT",
   UNIAUTH_RATE_WINDOW_SECONDS: "leave unset for 900, UniAuth's 15-minute window",
-  SIGNIN_ATTEMPTS_PER_IP: "leave unset for 10: sign-in starts, and callbacks, one client IP may make per window",
+  UNIAUTH_REFRESH_SHARE: "leave unset for 18: token calls per window only role refreshes may spend",
+  UNIAUTH_KNOWN_DEVICE_SHARE: "leave unset for 6: token calls per window only sign-ins from known devices may spend; the rest of UNIAUTH_TOKEN_LIMIT is the open pool",
+  SIGNINS_PER_DEVICE: "leave unset for 3: sign-ins one known device may make per window before it counts as unknown",
+  SIGNINS_PER_USER: "leave unset for 5: sign-ins from the known devices of one user per window before they count as unknown",
+  SIGNIN_FAILURES_PER_ADDRESS: "leave unset for 5: failed code exchanges from unknown devices at one client address per window before a 429 page",
+  TRUSTED_PROXY_HOPS: "leave unset for 0 (on Vercel, x-real-ip is used): how many proxies in front of the app append to X-Forwarded-For",
   CRON_SECRET: "any random string of 16+ characters (`openssl rand -hex 32`); Vercel Cron sends it as a bearer token",
   UNIAUTH_FRONTCHANNEL_LOGOUT: "true to accept front-channel logout (an unauthenticated GET); leave unset for back-channel only",
   STEP_UP_MAX_AGE_SECONDS: "leave unset for 600: how recent a UniAuth sign-in must be for a sensitive action; 30 to 86400",
@@ -57,11 +62,16 @@ const schema = z
     DATABASE_URL_UNPOOLED: text.pipe(url(/^postgres(ql)?$/, "must be a postgresql:// URL").optional()),
     UNIAUTH_LOGOUT_TOKEN_OPTIONAL: text.pipe(z.enum(["jti", "exp"], { error: "must be jti or exp (or unset)" }).optional()),
     ROLES_MAX_AGE_SECONDS: text.pipe(integer("must be a number of seconds").min(10, "must be at least 10").default(3600)),
+    MEMBER_ROLES_MAX_AGE_SECONDS: text.pipe(integer("must be a number of seconds").min(10, "must be at least 10").default(172_800)),
     ELEVATED_ROLES_MAX_AGE_SECONDS: text.pipe(integer("must be a number of seconds").min(10, "must be at least 10").default(7200)),
     UNIAUTH_TOKEN_LIMIT: text.pipe(integer("must be a number of calls").min(1, "must be at least 1").default(30)),
-    UNIAUTH_SIGNIN_RESERVE: text.pipe(integer("must be a number of calls").min(0, "must be at least 0").default(10)),
     UNIAUTH_RATE_WINDOW_SECONDS: text.pipe(integer("must be a number of seconds").min(1, "must be at least 1").default(900)),
-    SIGNIN_ATTEMPTS_PER_IP: text.pipe(integer("must be a number of attempts").min(1, "must be at least 1").default(10)),
+    UNIAUTH_REFRESH_SHARE: text.pipe(integer("must be a number of calls").min(1, "must be at least 1").default(18)),
+    UNIAUTH_KNOWN_DEVICE_SHARE: text.pipe(integer("must be a number of calls").min(1, "must be at least 1").default(6)),
+    SIGNINS_PER_DEVICE: text.pipe(integer("must be a number of sign-ins").min(1, "must be at least 1").default(3)),
+    SIGNINS_PER_USER: text.pipe(integer("must be a number of sign-ins").min(1, "must be at least 1").default(5)),
+    SIGNIN_FAILURES_PER_ADDRESS: text.pipe(integer("must be a number of failures").min(1, "must be at least 1").default(5)),
+    TRUSTED_PROXY_HOPS: text.pipe(integer("must be a number of proxies").min(0, "must be at least 0").max(10, "must be at most 10").default(0)),
     CRON_SECRET: text.pipe(z.string().min(16, "must be at least 16 characters").optional()),
     UNIAUTH_FRONTCHANNEL_LOGOUT: text.pipe(z.stringbool({ error: "must be true or false" }).default(false)),
     STEP_UP_MAX_AGE_SECONDS: text.pipe(integer("must be a number of seconds").min(30, "must be at least 30").max(86_400, "must be at most 86400").default(600)),
@@ -84,8 +94,12 @@ const schema = z
       if (env.ELEVATED_ROLES_MAX_AGE_SECONDS < env.ROLES_MAX_AGE_SECONDS) {
         ctx.addIssue({ code: "custom", path: ["ELEVATED_ROLES_MAX_AGE_SECONDS"], message: "must be at least ROLES_MAX_AGE_SECONDS" });
       }
-      if (env.UNIAUTH_SIGNIN_RESERVE >= env.UNIAUTH_TOKEN_LIMIT) {
-        ctx.addIssue({ code: "custom", path: ["UNIAUTH_SIGNIN_RESERVE"], message: "must be less than UNIAUTH_TOKEN_LIMIT" });
+      if (env.MEMBER_ROLES_MAX_AGE_SECONDS < env.ROLES_MAX_AGE_SECONDS) {
+        ctx.addIssue({ code: "custom", path: ["MEMBER_ROLES_MAX_AGE_SECONDS"], message: "must be at least ROLES_MAX_AGE_SECONDS (members' roles may age longer than staff's, not less)" });
+      }
+      // The open pool (browsers with no device cookie) is what the two shares leave of the limit: at least one call.
+      if (env.UNIAUTH_REFRESH_SHARE + env.UNIAUTH_KNOWN_DEVICE_SHARE >= env.UNIAUTH_TOKEN_LIMIT) {
+        ctx.addIssue({ code: "custom", path: ["UNIAUTH_KNOWN_DEVICE_SHARE"], message: "plus UNIAUTH_REFRESH_SHARE must be less than UNIAUTH_TOKEN_LIMIT (the rest is the open pool for new devices)" });
       }
       // This runs even when UNIAUTH_ISSUER itself is invalid (reported by its own check): skip it then.
       if (!URL.canParse(env.UNIAUTH_ISSUER ?? UNIAUTH_ISSUER)) return;

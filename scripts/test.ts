@@ -45,7 +45,7 @@ const testEnv = {
   // Like the stand-in's limits, the app's share of them and its per-IP sign-in limit are off for the suites (hundreds
   // of sign-ins from one IP); the tests of the budget start instances with small ones (tests/e2e/token-budget.spec.ts).
   UNIAUTH_TOKEN_LIMIT: "1000000",
-  SIGNIN_ATTEMPTS_PER_IP: "1000000",
+  SIGNIN_FAILURES_PER_ADDRESS: "1000000",
   // Tests mint their own logout tokens with the stand-in's keys.
   UNIAUTH_TEST_KEYS: JSON.stringify(services.uniauth?.keys),
 };

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Fragment } from "react";
 import { ConfirmItsYouButton } from "@/app/_components/confirm-its-you";
 import { describeStepUpPolicy, formatDate, formatSeconds } from "@/app/_components/format";
 import { requireStaff } from "@/lib/auth";
@@ -9,6 +10,16 @@ import { endAllSessionsAction } from "./actions";
 import { AuditTrail } from "./audit-trail";
 
 export const metadata: Metadata = { title: "Administration · UniAuth starter" };
+
+const SHARES = [
+  ["refresh", "Role refreshes"],
+  ["knownDevice", "Sign-ins from known devices"],
+  ["openPool", "Open pool (new devices)"],
+] as const;
+const KINDS = [
+  ["elevated", "Staff and superusers"],
+  ["member", "Members"],
+] as const;
 
 export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { user } = await requireStaff();
@@ -92,13 +103,41 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
               {overview.budget.used} of {overview.budget.limit}
               {overview.budget.pausedForSeconds > 0 && `, paused by UniAuth for ${formatSeconds(overview.budget.pausedForSeconds)}`}
             </dd>
-            <dt>Kept for sign-ins</dt>
-            <dd>
-              {overview.budget.signInReserve} of each window&apos;s {overview.budget.limit} calls
-            </dd>
-            <dt>Oldest roles in use</dt>
-            <dd>{overview.budget.oldestRoleAgeSeconds === null ? "no session in use" : `read from UniAuth ${formatSeconds(overview.budget.oldestRoleAgeSeconds)} ago`}</dd>
+            {SHARES.map(([share, label]) => (
+              <Fragment key={share}>
+                <dt>{label}</dt>
+                <dd>
+                  {overview.budget.shares[share].used} of {overview.budget.shares[share].size}
+                </dd>
+              </Fragment>
+            ))}
           </dl>
+          <h3>Roles kept fresh</h3>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Sessions</th>
+                <th scope="col">In use now</th>
+                <th scope="col">The refresh share can keep fresh</th>
+                <th scope="col">Role age</th>
+                <th scope="col">Oldest roles</th>
+              </tr>
+            </thead>
+            <tbody>
+              {KINDS.map(([kind, label]) => {
+                const sessions = overview.budget.sessions[kind];
+                return (
+                  <tr key={kind}>
+                    <th scope="row">{label}</th>
+                    <td>{sessions.inUse}</td>
+                    <td>{sessions.capacity}</td>
+                    <td>{formatSeconds(sessions.roleAgeSeconds)}</td>
+                    <td>{sessions.oldestRoleAgeSeconds === null ? "none in use" : `read ${formatSeconds(sessions.oldestRoleAgeSeconds)} ago`}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
         </section>
       )}
       {trail && <AuditTrail filter={filter} trail={trail} emails={users.map((row) => row.email)} />}

@@ -5,7 +5,7 @@ import { continueWithCurrentRoles, requireUser, safeCallbackPath } from "@/lib/a
 export const metadata: Metadata = { title: "No access · UniAuth starter" };
 
 /**
- * Where middleware rewrites (with status 403) a signed-in visitor whose cookie lacks the role for a page.
+ * Where middleware sends a signed-in visitor whose cookie lacks the role for a page (it answers 403: see lib/auth/edge.ts).
  * If the database says they have it now (granted at UniAuth since the cookie was issued), offer to continue.
  */
 export default async function ForbiddenPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

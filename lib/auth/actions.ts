@@ -8,20 +8,24 @@ import { reissueSessionCookie, signIn, signOut } from "@/lib/auth/nextauth";
 import { auth } from "@/lib/auth/session/current";
 import { LOGOUT_STATE_COOKIE, POST_LOGOUT_PATH, endSessionUrl, revokeRefreshToken } from "@/lib/auth/uniauth/end-session";
 import { uniauthRefusesSignIn } from "@/lib/auth/uniauth/outage";
-import { tooManySignInAttempts } from "@/lib/auth/sign-in-limits";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
 import { safeCallbackPath } from "@/lib/auth/core/redirect";
+import { DATABASE_UNAVAILABLE_PATH } from "@/lib/auth/core/paths";
+import { isConnectionFailure } from "@/lib/database-errors";
 import { sessionTokens } from "@/lib/auth/session/store";
 import { beginStepUp } from "@/lib/auth/step-up/step-up";
 import { appOrigin } from "@/lib/http/origin";
 
 /**
- * Where a sign-in (or step-up) start must go instead of UniAuth, or null: the client's per-IP limit, then the token
- * budget and UniAuth's outage check. The last also warms the discovery cache, so Auth.js builds the authorization
- * URL from it.
+ * Where a sign-in (or step-up) start must go instead of UniAuth, or null: the token budget (this browser's share of
+ * it) and UniAuth's outage check, which also warms the discovery cache, so Auth.js builds the authorization URL from
+ * it. With the database unreachable, the outage page: no sign-in could be written.
  */
 async function signInStartRefused(): Promise<string | null> {
-  return (await tooManySignInAttempts()) ?? (await uniauthRefusesSignIn());
+  return uniauthRefusesSignIn().catch((error: unknown) => {
+    if (isConnectionFailure(error)) return DATABASE_UNAVAILABLE_PATH;
+    throw error;
+  });
 }
 
 export async function signInWithUniAuth(formData: FormData): Promise<void> {

@@ -58,7 +58,7 @@ export function isPublic(pathname: string, policy: AccessPolicy): boolean {
 /**
  * Deny by default: a request for anything the policy does not list as public needs a session cookie that
  * decrypts (else a page goes to sign-in and a route handler gets 401 JSON), and a role area needs that role in
- * it (else 403). `next` forwards the request with the headers given.
+ * it (else 403 JSON, or the 403 page for a page). `next` forwards the request with the headers given.
  */
 export async function gate(request: NextRequest, policy: AccessPolicy, forward: { headers: Headers }): Promise<NextResponse> {
   const { pathname, origin } = request.nextUrl;
@@ -74,11 +74,14 @@ export async function gate(request: NextRequest, policy: AccessPolicy, forward: 
   const role = roleFor(pathname, policy);
   if ((role === "staff" && !user.isStaff) || (role === "superuser" && !user.isSuperuser)) {
     if (api) return NextResponse.json({ error: "forbidden", message: "You do not have access to this." }, { status: 403, headers: { "Cache-Control": "no-store" } });
+    // A redirect, not a rewrite: NextURL calls every loopback host "localhost", so under `next start -H 127.0.0.1` a
+    // rewrite's origin differs from the server's own and Next proxies it to itself (and answers with the page's 200).
     const forbidden = new URL(FORBIDDEN_PATH, origin);
     forbidden.searchParams.set("from", pageAsked(request));
-    return NextResponse.rewrite(forbidden, { status: 403, request: forward });
+    return NextResponse.redirect(forbidden, 303);
   }
-  return NextResponse.next({ request: forward });
+  // The page that says so answers 403 itself, for browsers and monitors alike.
+  return NextResponse.next({ request: forward, ...(normalizePath(pathname) === FORBIDDEN_PATH && { status: 403 }) });
 }
 
 /** The page a request asked for, to come back to: the page itself, not its RSC form or Next.js's `_rsc` parameter. */

@@ -31,6 +31,7 @@ export { recentAuthOf, stepUpPolicy } from "@/lib/auth/step-up/step-up";
 export { uniauthSignOutConfirmed } from "@/lib/auth/uniauth/end-session";
 export { discoveryStatus as uniauthStatus } from "@/lib/auth/uniauth/discovery";
 export { tokenBudget } from "@/lib/auth/budget/token-budget";
+export { forgetDevicesOf } from "@/lib/auth/budget/devices";
 export { TOO_MANY_ATTEMPTS, SIGN_IN_REPLAYED, UNIAUTH_BUSY, retryAfterOf } from "@/lib/auth/core/error-pages";
 export { type BackchannelLogoutSupport, backchannelLogoutSupport } from "@/lib/auth/uniauth/capabilities";
 

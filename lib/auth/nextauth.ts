@@ -18,9 +18,10 @@ import { endSession } from "@/lib/auth/session/store";
 import { emailBelongsToAnotherSubject, recordSignIn, recordStepUp } from "@/lib/auth/session/sign-in";
 import { endStepUp, pendingStepUp, stepUpRefusal } from "@/lib/auth/step-up/step-up";
 import { noteIdTokenSid, warnIfBackchannelLogoutUnsupported } from "@/lib/auth/uniauth/capabilities";
-import { uniauthBusy, uniauthFetch } from "@/lib/auth/uniauth/fetch";
-import { UNIAUTH_BUSY } from "@/lib/auth/core/error-pages";
+import { tokenCallRefused, uniauthFetch } from "@/lib/auth/uniauth/fetch";
 import { withUserinfoClaims } from "@/lib/auth/uniauth/userinfo";
+import { describeFailure } from "@/lib/auth/uniauth/failure";
+import { rememberDevice } from "@/lib/auth/budget/devices";
 import { noStore } from "@/lib/http/no-store";
 
 const nextAuth = NextAuth(async (request) => ({
@@ -53,10 +54,11 @@ const nextAuth = NextAuth(async (request) => ({
         const stepUp = await pendingStepUp();
         if (stepUp) await endStepUp();
         const steppedUp = stepUp && (await recordStepUp({ ...stepUp, claims, tokens: account }));
-        if (steppedUp) return toToken(steppedUp);
         // A sign-in, or a step-up whose session ended meanwhile: the same person, freshly signed in, gets a new one.
-        const userAgent = (await headers()).get("user-agent");
-        const session = await recordSignIn({ claims, tokens: account, userAgent });
+        const session = steppedUp || (await recordSignIn({ claims, tokens: account, userAgent: (await headers()).get("user-agent") }));
+        // This browser is a known device of the user from now on: its next sign-in draws on their share of the budget.
+        await rememberDevice(session.user.id).catch((error: unknown) => console.error("The device could not be remembered:", describeFailure(error)));
+        if (steppedUp) return toToken(steppedUp);
         // Sign-ins are rare (UniAuth rate-limits them), so each one also sweeps expired rows.
         await pruneExpired().catch(() => undefined);
         return toToken(session);
@@ -71,7 +73,7 @@ const nextAuth = NextAuth(async (request) => ({
     error(error) {
       const type = error instanceof AuthError ? error.type : error.name;
       // Auth.js's logger is synchronous: the insert finishes after the response, kept alive on Vercel.
-      if (SIGN_IN_FAILURES.has(type)) waitUntil(recordAuthEvent({ event: "signin.refused", reason: uniauthBusy() ? UNIAUTH_BUSY : type }));
+      if (SIGN_IN_FAILURES.has(type)) waitUntil(recordAuthEvent({ event: "signin.refused", reason: tokenCallRefused() ?? type }));
       // As Auth.js's own logger prints it, less the "details" it adds from the failed request.
       const cause = error.cause instanceof Object && "err" in error.cause && error.cause.err instanceof Error ? error.cause.err : undefined;
       console.error(`[auth][error] ${type}: ${error.message}`, ...(cause ? ["\n[auth][cause]:", cause.stack] : []));

@@ -1,46 +1,53 @@
 import "server-only";
 import type { NextRequest } from "next/server";
 import { recordAuthEvent } from "@/lib/auth/audit/trail";
-import { admitSignInStep, firstUseOfState } from "@/lib/auth/budget/sign-in-attempts";
-import { SIGN_IN_REPLAYED, TOO_MANY_ATTEMPTS, authErrorPath } from "@/lib/auth/core/error-pages";
+import { firstUseOfState } from "@/lib/auth/budget/sign-in-attempts";
+import { SIGN_IN_REPLAYED, authErrorPath } from "@/lib/auth/core/error-pages";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
-import { clientIp } from "@/lib/http/client-ip";
+import { isConnectionFailure } from "@/lib/database-errors";
+import { databaseUnavailable } from "@/lib/http/database-unavailable";
 
 type Handler = (request: NextRequest) => Promise<Response>;
 
 /**
- * Where a sign-in start (or, with "callback", a return from UniAuth) from this client must go instead, or null: the
- * client's IP has made too many in the window (lib/auth/budget/sign-in-attempts.ts). Checked before anything is asked
- * of UniAuth.
- */
-export async function tooManySignInAttempts(step: "start" | "callback" = "start"): Promise<string | null> {
-  const limited = await admitSignInStep(step, await clientIp());
-  if (!limited) return null;
-  await recordAuthEvent({ event: "signin.refused", reason: TOO_MANY_ATTEMPTS });
-  return authErrorPath(TOO_MANY_ATTEMPTS, limited.retryAfterMs / 1000);
-}
-
-/**
- * Auth.js's route handler, with sign-in starts and callbacks limited per client IP, and each callback's `state`
- * used once, on every instance: so no one can spend UniAuth's token budget by replaying a callback, or by starting
- * and answering sign-ins in bulk from one address. All of it before the request reaches Auth.js, which is what
- * calls UniAuth; a refused request changes nothing but its own count.
+ * Auth.js's route handler, guarded where a sign-in starts and where it comes back from UniAuth:
+ * - a parameter given twice is refused (400) before anything reads it: one reader would take the first, another the
+ *   last (`?state=junk&state=<real>` would pass the single-use check below with a state Auth.js never sees);
+ * - a callback's `state` is used once, on every instance: a replayed callback makes no token call;
+ * - the database down: the outage page (503), and nothing is sent to UniAuth.
+ * What a sign-in may spend of UniAuth's budget is decided at the code exchange itself (lib/auth/budget), once Auth.js
+ * has checked the request (CSRF at the start; state, PKCE and nonce cookies at the callback).
  */
 export function withSignInLimits(handler: Handler): Handler {
   return async (request) => {
     const step = signInStep(request);
     if (!step) return handler(request);
+    const repeated = await repeatedParameter(request);
+    if (repeated) return new Response(`Bad request: the parameter "${repeated}" is given more than once.\n`, { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
     // UniAuth answers in the query (the provider asks for no response_mode=form_post): a POSTed callback, whose state
-    // Auth.js would read from the body, past the single-use check below, is never UniAuth's.
+    // Auth.js would read from the body, past the single-use check, is never UniAuth's.
     if (step === "callback" && request.method !== "GET") return new Response(null, { status: 405, headers: { Allow: "GET" } });
-    const refused = step === "start" ? await tooManySignInAttempts() : await callbackRefused(request);
-    return refused ? new Response(null, { status: 303, headers: { Location: refused, "Cache-Control": "no-store" } }) : handler(request);
+    try {
+      const replayed = step === "callback" && (await callbackReplayed(request));
+      return replayed ? new Response(null, { status: 303, headers: { Location: replayed, "Cache-Control": "no-store" } }) : await handler(request);
+    } catch (error) {
+      if (isConnectionFailure(error)) return databaseUnavailable();
+      throw error;
+    }
   };
 }
 
-async function callbackRefused(request: NextRequest): Promise<string | null> {
-  const limited = await tooManySignInAttempts("callback");
-  if (limited) return limited;
+/** The name of a parameter the request gives twice, in its query or its form body, if any. */
+async function repeatedParameter(request: NextRequest): Promise<string | null> {
+  const names = [...request.nextUrl.searchParams.keys()];
+  if (request.headers.get("content-type")?.startsWith("application/x-www-form-urlencoded")) {
+    names.push(...new URLSearchParams(await request.clone().text()).keys());
+  }
+  return names.find((name, index) => names.indexOf(name) !== index) ?? null;
+}
+
+/** Where a callback whose `state` was used before must go instead, or null. */
+async function callbackReplayed(request: NextRequest): Promise<string | null> {
   // Without a state Auth.js refuses the callback itself, before any call to UniAuth.
   const state = request.nextUrl.searchParams.get("state");
   if (!state || (await firstUseOfState(state))) return null;

@@ -1,5 +1,5 @@
 import "server-only";
-import { recentAuthOf, recordAuthEvent, requireRecentAuth, requireSuperuser, requireUser, stepUpPolicy } from "@/lib/auth";
+import { forgetDevicesOf, recentAuthOf, recordAuthEvent, requireRecentAuth, requireSuperuser, requireUser, stepUpPolicy } from "@/lib/auth";
 import { describeDevice } from "@/lib/data/user-agent";
 import { db } from "@/lib/db";
 
@@ -53,11 +53,12 @@ export async function endMyOtherSessions(): Promise<number> {
 
 /**
  * Superusers only, with a recent UniAuth sign-in (a sensitive action): ends every session of a user (they are
- * signed out everywhere on their next request).
+ * signed out everywhere on their next request), and forgets their devices: a copied device cookie is worth nothing.
  */
 export async function endAllSessionsOf(userId: string): Promise<number> {
   const { user } = await requireRecentAuth(await requireSuperuser());
   const { count } = await db.session.deleteMany({ where: { userId } });
+  await forgetDevicesOf(userId);
   await recordAuthEvent({ event: "sessions.ended_by_admin", actorUserId: user.id, userId, sessionsEnded: count });
   return count;
 }

@@ -3,25 +3,33 @@ import { isIP } from "node:net";
 import { headers } from "next/headers";
 import { env } from "@/lib/env";
 
-/** What stands for a client whose IP the platform did not pass on. */
+/** What stands for a client whose address cannot be trusted or was not passed on: all such clients are one. */
 export const UNKNOWN_SOURCE = "unknown";
 
 /**
- * The client's IP as the platform passed it on. On Vercel, `x-real-ip`, which the platform sets (overwriting what a
- * client sent). Elsewhere the last hop of `x-forwarded-for`: the one the nearest proxy added (or Next.js itself, from
- * the socket, when the request came with none); earlier hops are whatever the client claimed. So self-hosted, run
- * behind a proxy that appends to `x-forwarded-for`, or a client can name any source. Only an IP address comes back,
- * never other text, so no token can land where it goes.
+ * The client's IP, as far as it can be trusted, else UNKNOWN_SOURCE. On Vercel, `x-real-ip`, which the platform
+ * sets (overwriting what a client sent). Self-hosted, only with TRUSTED_PROXY_HOPS set: each trusted proxy appends
+ * the address it saw to `x-forwarded-for`, so the client is that many entries from the end; anything before is what
+ * the client wrote. Without it there is no proxy to vouch for the header (Next.js keeps whatever the client sent),
+ * so no client can name itself, or anyone else. Only an IP address comes back, never other text.
  */
 export async function clientIp(): Promise<string> {
   try {
     const incoming = await headers();
-    const candidate = (env.VERCEL ? incoming.get("x-real-ip") : incoming.get("x-forwarded-for")?.split(",").at(-1))?.trim() ?? "";
-    return isIP(candidate) ? candidate : UNKNOWN_SOURCE;
+    return addressFrom((name) => incoming.get(name), { vercel: env.VERCEL, trustedProxyHops: env.TRUSTED_PROXY_HOPS });
   } catch {
     // Outside a request (a script, a test).
     return UNKNOWN_SOURCE;
   }
+}
+
+/** clientIp's rule, for one request's headers. */
+export function addressFrom(header: (name: string) => string | null, trust: { vercel: boolean; trustedProxyHops: number }): string {
+  let candidate: string | undefined;
+  if (trust.vercel) candidate = header("x-real-ip") ?? undefined;
+  else if (trust.trustedProxyHops > 0) candidate = header("x-forwarded-for")?.split(",").at(-trust.trustedProxyHops);
+  candidate = candidate?.trim();
+  return candidate && isIP(candidate) ? candidate : UNKNOWN_SOURCE;
 }
 
 /**

@@ -21,10 +21,17 @@ describe("GET /api/health", () => {
       tokenBudget: {
         windowSeconds: 900,
         limit: Number(testEnv("UNIAUTH_TOKEN_LIMIT")),
-        signInReserve: 10,
         used: expect.any(Number),
+        shares: {
+          refresh: { size: 18, used: expect.any(Number) },
+          knownDevice: { size: 6, used: expect.any(Number) },
+          openPool: { size: Number(testEnv("UNIAUTH_TOKEN_LIMIT")) - 24, used: expect.any(Number) },
+        },
         pausedForSeconds: expect.any(Number),
-        oldestRoleAgeSeconds: expect.toBeOneOf([null, expect.any(Number)]),
+        sessions: {
+          elevated: { inUse: expect.any(Number), capacity: 72, roleAgeSeconds: 3600, oldestRoleAgeSeconds: expect.toBeOneOf([null, expect.any(Number)]) },
+          member: { inUse: expect.any(Number), capacity: expect.any(Number), roleAgeSeconds: 172_800, oldestRoleAgeSeconds: expect.toBeOneOf([null, expect.any(Number)]) },
+        },
       },
     });
     const text = JSON.stringify(body);

@@ -16,18 +16,23 @@ describe("needsRefresh", () => {
   const now = Date.now();
   const rolesRead = (minutesAgo: number) => ({ ...base, tokensRefreshedAt: new Date(now - minutesAgo * minute) });
 
-  it("refreshes for one reason: the roles are older than ROLES_MAX_AGE_SECONDS (an hour), whatever the access token", () => {
-    expect(needsRefresh(rolesRead(59), now)).toBe(false);
-    expect(needsRefresh({ ...rolesRead(59), accessTokenExpiresAt: new Date(now - minute) }, now)).toBe(false);
-    expect(needsRefresh(rolesRead(60), now)).toBe(true);
-    expect(needsRefresh({ ...rolesRead(61), accessTokenExpiresAt: new Date(now + 30 * minute) }, now)).toBe(true);
+  it("refreshes for one reason: the roles are older than their kind's role age, whatever the access token", () => {
+    // Staff and superusers: ROLES_MAX_AGE_SECONDS (an hour).
+    expect(needsRefresh(rolesRead(59), true, now)).toBe(false);
+    expect(needsRefresh({ ...rolesRead(59), accessTokenExpiresAt: new Date(now - minute) }, true, now)).toBe(false);
+    expect(needsRefresh(rolesRead(60), true, now)).toBe(true);
+    expect(needsRefresh({ ...rolesRead(61), accessTokenExpiresAt: new Date(now + 30 * minute) }, true, now)).toBe(true);
+    // Members: MEMBER_ROLES_MAX_AGE_SECONDS (two days).
+    expect(needsRefresh(rolesRead(61), false, now)).toBe(false);
+    expect(needsRefresh(rolesRead(48 * 60 - 1), false, now)).toBe(false);
+    expect(needsRefresh(rolesRead(48 * 60), false, now)).toBe(true);
   });
 
   it("never while another request holds the lease or backs off, nor without a refresh token", () => {
     const due = rolesRead(90);
-    expect(needsRefresh({ ...due, refreshLeaseUntil: new Date(now + 10_000) }, now)).toBe(false);
-    expect(needsRefresh({ ...due, refreshLeaseUntil: new Date(now - 10_000) }, now)).toBe(true);
-    expect(needsRefresh({ ...due, refreshToken: null }, now)).toBe(false);
+    expect(needsRefresh({ ...due, refreshLeaseUntil: new Date(now + 10_000) }, true, now)).toBe(false);
+    expect(needsRefresh({ ...due, refreshLeaseUntil: new Date(now - 10_000) }, true, now)).toBe(true);
+    expect(needsRefresh({ ...due, refreshToken: null }, true, now)).toBe(false);
   });
 });
 

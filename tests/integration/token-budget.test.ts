@@ -2,6 +2,7 @@ import * as oauth from "oauth4webapi";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { uniauthClaimsSchema } from "@/lib/auth/uniauth/claims";
 import { recordSignIn } from "@/lib/auth/session/sign-in";
+import type { SignInCaller } from "@/lib/auth/budget/token-budget";
 import { db } from "@/lib/db";
 import { importWithEnv } from "../support/fresh-import";
 import { localUniAuth } from "../support/uniauth";
@@ -10,7 +11,18 @@ import { grantFromLocalUniAuth } from "../support/uniauth-grant";
 // The app's share of UniAuth's rate limit (lib/auth/budget), against the test database: each `instance()` is the
 // budget's modules imported anew with their own database pool, as another server instance would have them.
 
-const SMALL = { UNIAUTH_TOKEN_LIMIT: "5", UNIAUTH_SIGNIN_RESERVE: "2", UNIAUTH_RATE_WINDOW_SECONDS: "600", SIGNIN_ATTEMPTS_PER_IP: "3" };
+// Six calls a window: two for refreshes, two for known devices, two in the open pool.
+const SMALL = {
+  UNIAUTH_TOKEN_LIMIT: "6",
+  UNIAUTH_REFRESH_SHARE: "2",
+  UNIAUTH_KNOWN_DEVICE_SHARE: "2",
+  UNIAUTH_RATE_WINDOW_SECONDS: "600",
+  SIGNINS_PER_DEVICE: "3",
+  SIGNINS_PER_USER: "5",
+  SIGNIN_FAILURES_PER_ADDRESS: "3",
+  ROLES_MAX_AGE_SECONDS: "3600",
+  MEMBER_ROLES_MAX_AGE_SECONDS: "7200",
+};
 const instances: { db: typeof db }[] = [];
 
 async function instance(overrides: Record<string, string> = {}) {
@@ -29,8 +41,11 @@ async function instance(overrides: Record<string, string> = {}) {
 }
 
 const clearBudget = () => db.$transaction([db.rateEvent.deleteMany(), db.ratePause.deleteMany()]);
-const tokenCallsCounted = () => db.rateEvent.count({ where: { key: "uniauth:token" } });
-const longAgo = new Date(0);
+const tokenCallsCounted = () => db.rateEvent.count({ where: { key: { startsWith: "uniauth:token:" } } });
+const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+const stranger = (address = "198.51.100.7"): SignInCaller => ({ device: null, address });
+const device = (id: string, userId = `user-of-${id}`): SignInCaller => ({ device: { id, userId }, address: "198.51.100.7" });
+const signIn = (caller: SignInCaller) => ({ for: "sign-in", caller }) as const;
 
 afterEach(clearBudget);
 afterAll(async () => {
@@ -38,65 +53,166 @@ afterAll(async () => {
   await db.$disconnect();
 });
 
-describe("the token budget", () => {
-  it("lets refreshes stop where the sign-in reserve begins, sign-ins spend it to the limit, and nothing past it", async () => {
+// Each test makes dozens of locked transactions against a database that other suites share: seconds on a busy machine.
+describe("the token budget's shares", { timeout: 30_000 }, () => {
+  it("keeps refreshes, known devices and the open pool apart: strangers spending theirs take nothing from the others", async () => {
     await clearBudget();
     const { budget } = await instance();
-    for (let call = 0; call < 3; call++) expect(await budget.takeTokenCall({ for: "refresh", rolesReadAt: longAgo })).toBeNull();
-    expect(await budget.takeTokenCall({ for: "refresh", rolesReadAt: longAgo })).toMatchObject({ why: "reserved" });
-    expect(await budget.signInsRefused()).toBeNull();
-    expect(await budget.takeTokenCall({ for: "sign-in" })).toBeNull();
-    expect(await budget.takeTokenCall({ for: "sign-in" })).toBeNull();
-    const spent = await budget.takeTokenCall({ for: "sign-in" });
-    expect(spent).toMatchObject({ why: "spent" });
-    // The oldest call leaves the 10-minute window (and its 2 s margin) first: in just under that.
-    expect(spent!.retryAfterMs).toBeGreaterThan(590_000);
-    expect(spent!.retryAfterMs).toBeLessThanOrEqual(602_000);
-    expect(await budget.signInsRefused()).toMatchObject({ why: "spent" });
-    expect(await tokenCallsCounted()).toBe(5);
-    expect(await budget.tokenBudget()).toMatchObject({ windowSeconds: 600, limit: 5, signInReserve: 2, used: 5, pausedForSeconds: 0 });
+    const session = await sessionInUse(new Date(), []);
+    try {
+      expect(await budget.takeTokenCall(signIn(stranger("198.51.100.1")))).toBeNull();
+      expect(await budget.takeTokenCall(signIn(stranger("198.51.100.2")))).toBeNull();
+      const spent = await budget.takeTokenCall(signIn(stranger("198.51.100.3")));
+      expect(spent).toMatchObject({ why: "spent" });
+      // The oldest call leaves the 10-minute window (and its 2 s margin) first: in just under that.
+      expect(spent!.retryAfterMs).toBeGreaterThan(590_000);
+      expect(spent!.retryAfterMs).toBeLessThanOrEqual(602_000);
+      expect(await budget.signInsRefused(stranger("198.51.100.4"))).toMatchObject({ why: "spent" });
+
+      expect(await budget.signInsRefused(device("a"))).toBeNull();
+      expect(await budget.takeTokenCall(signIn(device("a")))).toBeNull();
+      expect(await budget.takeTokenCall(signIn(device("b")))).toBeNull();
+      // Its share spent and the open pool too: a known device waits like anyone else.
+      expect(await budget.takeTokenCall(signIn(device("c")))).toMatchObject({ why: "spent" });
+
+      expect(await budget.takeTokenCall({ for: "refresh", sessionId: session.id })).toBeNull();
+      expect(await budget.takeTokenCall({ for: "refresh", sessionId: session.id })).toBeNull();
+      expect(await budget.takeTokenCall({ for: "refresh", sessionId: session.id })).toMatchObject({ why: "spent" });
+
+      expect(await tokenCallsCounted()).toBe(6);
+      expect(await budget.tokenBudget()).toMatchObject({
+        windowSeconds: 600,
+        limit: 6,
+        used: 6,
+        pausedForSeconds: 0,
+        shares: { refresh: { size: 2, used: 2 }, knownDevice: { size: 2, used: 2 }, openPool: { size: 2, used: 2 } },
+      });
+    } finally {
+      await db.session.delete({ where: { id: session.id } });
+    }
   });
 
-  it("is one budget for every instance: 20 calls at once from two instances, exactly the limit goes through", async () => {
+  it("lets a known device use the open pool once the known-device share is spent, never the refresh share", async () => {
+    await clearBudget();
+    const { budget } = await instance();
+    for (const id of ["a", "b", "c"]) expect(await budget.takeTokenCall(signIn(device(id)))).toBeNull();
+    expect(await budget.tokenBudget()).toMatchObject({ shares: { refresh: { used: 0 }, knownDevice: { used: 2 }, openPool: { used: 1 } } });
+    expect(await budget.takeTokenCall(signIn(stranger()))).toBeNull();
+    expect(await budget.takeTokenCall(signIn(device("d")))).toMatchObject({ why: "spent" });
+  });
+
+  it("counts a known device past SIGNINS_PER_DEVICE, or a user's devices past SIGNINS_PER_USER, as unknown", async () => {
+    await clearBudget();
+    const { budget } = await instance({ UNIAUTH_TOKEN_LIMIT: "20", UNIAUTH_KNOWN_DEVICE_SHARE: "10", SIGNINS_PER_DEVICE: "1", SIGNINS_PER_USER: "2" });
+    const shares = async () => (await budget.tokenBudget()).shares;
+    expect(await budget.takeTokenCall(signIn(device("a", "ada")))).toBeNull();
+    expect(await budget.takeTokenCall(signIn(device("a", "ada")))).toBeNull();
+    expect(await shares()).toMatchObject({ knownDevice: { used: 1 }, openPool: { used: 1 } });
+    expect(await budget.takeTokenCall(signIn(device("b", "ada")))).toBeNull();
+    expect(await budget.takeTokenCall(signIn(device("c", "ada")))).toBeNull();
+    expect(await shares()).toMatchObject({ knownDevice: { used: 2 }, openPool: { used: 2 } });
+    // Another user's device is not held back by Ada's.
+    expect(await budget.takeTokenCall(signIn(device("d", "sam")))).toBeNull();
+    expect(await shares()).toMatchObject({ knownDevice: { used: 3 }, openPool: { used: 2 } });
+  });
+
+  it("limits an unknown device's address by failed code exchanges, not a known device there nor another address", async () => {
     await clearBudget();
     const [first, second] = [await instance(), await instance()];
-    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? first : second).budget.takeTokenCall({ for: "sign-in" })));
-    expect(outcomes.filter((outcome) => outcome === null)).toHaveLength(5);
-    expect(outcomes.filter((outcome) => outcome?.why === "spent")).toHaveLength(15);
-    expect(await tokenCallsCounted()).toBe(5);
+    const attacker = stranger("2001:db8:1:2::1");
+    for (let n = 0; n < 3; n++) await (n % 2 ? first : second).budget.recordFailedExchange(attacker);
+    // The same /64.
+    const limited = await first.budget.signInsRefused(stranger("2001:db8:1:2::99"));
+    expect(limited).toMatchObject({ why: "limited" });
+    expect(limited!.retryAfterMs).toBeGreaterThan(590_000);
+    expect(await second.budget.takeTokenCall(signIn(attacker))).toMatchObject({ why: "limited" });
+    expect(await first.budget.signInsRefused(stranger("2001:db8:1:3::1"))).toBeNull();
+    expect(await first.budget.signInsRefused({ ...device("a"), address: attacker.address })).toBeNull();
+    // A known device's failures count against nobody.
+    await first.budget.recordFailedExchange({ ...device("a"), address: "198.51.100.9" });
+    expect(await db.rateEvent.count({ where: { key: { contains: "198.51.100.9" } } })).toBe(0);
+  });
+
+  it("is one budget for every instance: 20 calls at once from two instances, exactly the share goes through", async () => {
+    await clearBudget();
+    const [first, second] = [await instance(), await instance()];
+    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? first : second).budget.takeTokenCall(signIn(stranger(`198.51.100.${i}`)))));
+    expect(outcomes.filter((outcome) => outcome === null)).toHaveLength(2);
+    expect(outcomes.filter((outcome) => outcome?.why === "spent")).toHaveLength(18);
+    expect(await tokenCallsCounted()).toBe(2);
   });
 
   it("forgets a call once it leaves the window", async () => {
     await clearBudget();
     const { budget } = await instance({ UNIAUTH_RATE_WINDOW_SECONDS: "2" });
-    for (let call = 0; call < 5; call++) expect(await budget.takeTokenCall({ for: "sign-in" })).toBeNull();
-    expect(await budget.takeTokenCall({ for: "sign-in" })).toMatchObject({ why: "spent" });
-    await expect.poll(() => budget.takeTokenCall({ for: "sign-in" }), { timeout: 10_000, interval: 250 }).toBeNull();
+    for (let call = 0; call < 2; call++) expect(await budget.takeTokenCall(signIn(stranger()))).toBeNull();
+    expect(await budget.takeTokenCall(signIn(stranger()))).toMatchObject({ why: "spent" });
+    await expect.poll(() => budget.takeTokenCall(signIn(stranger())), { timeout: 10_000, interval: 250 }).toBeNull();
   });
 
-  it("gives the few calls left to the sessions whose roles are oldest", async () => {
+  it("after UniAuth's 429 refuses every call, sign-ins included, until its Retry-After; a shorter one never shortens it", async () => {
+    await clearBudget();
+    const [first, second] = [await instance(), await instance()];
+    await first.budget.pauseTokenCalls(60_000);
+    await first.budget.pauseTokenCalls(1_000);
+    const paused = await second.budget.takeTokenCall(signIn(device("a")));
+    expect(paused).toMatchObject({ why: "paused" });
+    expect(paused!.retryAfterMs).toBeGreaterThan(55_000);
+    expect(await second.budget.signInsRefused(stranger())).toMatchObject({ why: "paused" });
+    expect(await second.budget.tokenBudget()).toMatchObject({ used: 0, pausedForSeconds: 60 });
+    expect(await tokenCallsCounted()).toBe(0);
+  });
+});
+
+describe("the refresh queue", { timeout: 30_000 }, () => {
+  it("puts staff and superusers first, then members, oldest roles first within each", async () => {
     await clearBudget();
     const { budget } = await instance();
-    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
-    const sessions = await Promise.all([3, 4, 5].map((hours) => sessionInUse(hoursAgo(hours))));
+    // Members due (older than 2 h) with the oldest roles of all, and one staff session only just due (over 1 h).
+    const members = await Promise.all([5, 4, 3].map((hours) => sessionInUse(hoursAgo(hours), [])));
+    const staff = await sessionInUse(hoursAgo(1.1), ["staff"]);
+    const notDue = await sessionInUse(hoursAgo(1.5), []);
     try {
-      // Three calls are left for refreshes and three sessions in use have older roles than this one: it waits.
-      expect(await budget.takeTokenCall({ for: "refresh", rolesReadAt: hoursAgo(2) })).toMatchObject({ why: "queued" });
-      // The oldest goes first; then the next oldest.
-      expect(await budget.takeTokenCall({ for: "refresh", rolesReadAt: new Date(hoursAgo(5).getTime() - 1000) })).toBeNull();
-      await db.session.update({ where: { id: sessions[2]!.id }, data: { tokensRefreshedAt: new Date() } });
-      expect(await budget.takeTokenCall({ for: "refresh", rolesReadAt: new Date(hoursAgo(4).getTime() - 1000) })).toBeNull();
+      // Two calls are left and three sessions are ahead of the youngest due member: it waits.
+      expect(await budget.takeTokenCall({ for: "refresh", sessionId: members[2]!.id })).toMatchObject({ why: "queued" });
+      // Behind the staff session, the oldest member is next.
+      expect(await budget.takeTokenCall({ for: "refresh", sessionId: members[0]!.id })).toBeNull();
+      // Nothing is ahead of a staff session, however overdue the members.
+      await db.session.update({ where: { id: members[0]!.id }, data: { tokensRefreshedAt: new Date() } });
+      expect(await budget.takeTokenCall({ for: "refresh", sessionId: staff.id })).toBeNull();
+      expect(await budget.tokenBudget()).toMatchObject({
+        sessions: {
+          elevated: { inUse: 1, roleAgeSeconds: 3600, oldestRoleAgeSeconds: expect.any(Number) },
+          member: { inUse: 4, roleAgeSeconds: 7200, oldestRoleAgeSeconds: expect.any(Number) },
+        },
+      });
+      expect((await budget.tokenBudget()).sessions.member.oldestRoleAgeSeconds).toBeGreaterThanOrEqual(4 * 3600);
+      expect(budget.rolesDue(hoursAgo(1.5), false)).toBe(false);
+      expect(budget.rolesDue(hoursAgo(1.5), true)).toBe(true);
     } finally {
-      await db.session.deleteMany({ where: { id: { in: sessions.map((session) => session.id) } } });
+      await db.session.deleteMany({ where: { id: { in: [...members, staff, notDue].map((session) => session.id) } } });
     }
   });
 
-  it("spends a call a queued refresh could not take on the session whose roles are oldest", async () => {
+  it("says how many sessions of each kind the refresh share keeps within their role age", async () => {
     await clearBudget();
-    const { budget, refresh } = await instance({ UNIAUTH_TOKEN_LIMIT: "3", UNIAUTH_SIGNIN_RESERVE: "1" });
-    expect(await budget.takeTokenCall({ for: "sign-in" })).toBeNull();
+    // 2 calls per 600 s: 12 staff sessions an hour; members get what staff leave, over their 2 hours.
+    const { budget } = await instance();
+    const staff = await Promise.all([1, 2].map(() => sessionInUse(new Date(), ["staff"])));
+    try {
+      const { sessions } = await budget.tokenBudget();
+      expect(sessions.elevated).toMatchObject({ inUse: 2, capacity: 12 });
+      // (2 − 2 × 600 / 3600) calls a window × 12 windows in 2 h.
+      expect(sessions.member.capacity).toBe(20);
+    } finally {
+      await db.session.deleteMany({ where: { id: { in: staff.map((session) => session.id) } } });
+    }
+  });
+
+  it("spends a call a queued refresh could not take on the session first in the queue", async () => {
+    await clearBudget();
+    const { budget, refresh } = await instance({ UNIAUTH_REFRESH_SHARE: "1", UNIAUTH_KNOWN_DEVICE_SHARE: "1", UNIAUTH_TOKEN_LIMIT: "3" });
     const [oldest, browsing] = [await realSession(), await realSession()];
-    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
     await db.session.update({ where: { id: oldest.id }, data: { tokensRefreshedAt: hoursAgo(5) } });
     await db.session.update({ where: { id: browsing.id }, data: { tokensRefreshedAt: hoursAgo(3) } });
     try {
@@ -105,37 +221,14 @@ describe("the token budget", () => {
       const rolesRead = async (id: string) => (await db.session.findUniqueOrThrow({ where: { id } })).tokensRefreshedAt.getTime();
       expect(await rolesRead(oldest.id)).toBeGreaterThan(Date.now() - 60_000);
       expect(await rolesRead(browsing.id)).toBeLessThan(hoursAgo(2).getTime());
+      expect(await budget.tokenBudget()).toMatchObject({ shares: { refresh: { used: 1 } } });
     } finally {
       await db.session.deleteMany({ where: { id: { in: [oldest.id, browsing.id] } } });
     }
   });
-
-  it("after UniAuth's 429 refuses every call, sign-ins included, until its Retry-After; a shorter one never shortens it", async () => {
-    await clearBudget();
-    const [first, second] = [await instance(), await instance()];
-    await first.budget.pauseTokenCalls(60_000);
-    await first.budget.pauseTokenCalls(1_000);
-    const paused = await second.budget.takeTokenCall({ for: "sign-in" });
-    expect(paused).toMatchObject({ why: "paused" });
-    expect(paused!.retryAfterMs).toBeGreaterThan(55_000);
-    expect(await second.budget.signInsRefused()).toMatchObject({ why: "paused" });
-    expect(await second.budget.tokenBudget()).toMatchObject({ used: 0, pausedForSeconds: 60 });
-    expect(await tokenCallsCounted()).toBe(0);
-  });
 });
 
-describe("sign-in limits", () => {
-  it("counts sign-in starts and callbacks per client IP, each on its own, across instances", async () => {
-    const [first, second] = [await instance(), await instance()];
-    const [ip, other] = [`198.51.100.${Math.floor(Math.random() * 250)}`, "2001:db8::7"];
-    for (let n = 0; n < 3; n++) expect(await (n % 2 ? first : second).limits.admitSignInStep("callback", ip)).toBeNull();
-    const refused = await first.limits.admitSignInStep("callback", ip);
-    expect(refused!.retryAfterMs).toBeGreaterThan(590_000);
-    expect(await second.limits.admitSignInStep("callback", ip)).not.toBeNull();
-    expect(await first.limits.admitSignInStep("start", ip)).toBeNull();
-    expect(await first.limits.admitSignInStep("callback", other)).toBeNull();
-  });
-
+describe("sign-in states", () => {
   it("takes each callback state once, on every instance", async () => {
     const [first, second] = [await instance(), await instance()];
     const state = oauth.generateRandomState();
@@ -152,7 +245,7 @@ describe("getAccessToken", () => {
   it("hands over the stored access token while fresh, refreshes it once expired, and says 503 when the budget has none", async () => {
     await clearBudget();
     const { grant, ...session } = await realSession();
-    const { accessToken } = await instance({ UNIAUTH_TOKEN_LIMIT: "1", UNIAUTH_SIGNIN_RESERVE: "0" });
+    const { accessToken } = await instance({ UNIAUTH_TOKEN_LIMIT: "3", UNIAUTH_REFRESH_SHARE: "1", UNIAUTH_KNOWN_DEVICE_SHARE: "1" });
     const expire = () => db.session.update({ where: { id: session.id }, data: { accessTokenExpiresAt: new Date(Date.now() - 1000) } });
     const tokenCalls = async (since: number) => (await localUniAuth.events(since)).filter((event) => event.type === "token").length;
 
@@ -188,10 +281,10 @@ async function realSession() {
 }
 
 /** A Session row in use (seen now) whose roles were read at `rolesReadAt`, with a refresh token (never used here). */
-async function sessionInUse(rolesReadAt: Date) {
+async function sessionInUse(rolesReadAt: Date, groups: string[]) {
   const unique = `${Date.now()}-${Math.random()}`;
   const session = await recordSignIn({
-    claims: { sub: `sub-${unique}`, email: `budget-${unique}@example.com`, email_verified: true, groups: [] },
+    claims: { sub: `sub-${unique}`, email: `budget-${unique}@example.com`, email_verified: true, groups },
     tokens: { refresh_token: "r", expires_at: Math.floor(Date.now() / 1000) + 3600 },
     userAgent: null,
   });

@@ -1,22 +1,9 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { spendFromWindow } from "@/lib/auth/budget/window";
 import { db } from "@/lib/db";
-import { limitedAddress } from "@/lib/http/client-ip";
-import { env } from "@/lib/env";
 
 /** How long Auth.js's state cookie lives (its checks cookies' default): a used state is remembered this long. */
 const STATE_LIFETIME_SECONDS = 15 * 60;
-
-/**
- * Counts a sign-in start or callback from one client IP (an IPv6 client by its /64), across every instance: at most SIGNIN_ATTEMPTS_PER_IP of
- * each per UNIAUTH_RATE_WINDOW_SECONDS. Null when admitted, else when trying again can succeed (milliseconds).
- */
-export function admitSignInStep(step: "start" | "callback", ip: string): Promise<{ retryAfterMs: number } | null> {
-  return spendFromWindow(`signin-${step}:${limitedAddress(ip)}`, env.UNIAUTH_RATE_WINDOW_SECONDS, ({ used, freesInMs }) =>
-    used >= env.SIGNIN_ATTEMPTS_PER_IP ? { retryAfterMs: freesInMs } : null,
-  );
-}
 
 /**
  * Records a callback's `state` as used; false when it was used before. Auth.js checks the state against its cookie

@@ -1,43 +1,115 @@
 import "server-only";
-import { type Tx, countWindow, spendFromWindow } from "@/lib/auth/budget/window";
+import { type Tx, type Window, addEvent, countWindow, inWindow } from "@/lib/auth/budget/window";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
+import { limitedAddress } from "@/lib/http/client-ip";
 
-/** The RateEvent key of this app's calls to UniAuth's token endpoint, and the RatePause key of a 429 from it. */
+/** The lock every token call is decided under, and the RatePause key of a 429 from UniAuth's token endpoint. */
 const TOKEN_CALLS = "uniauth:token";
 /** A session counts as in use (and so waits its turn to refresh) when seen this recently (`lastSeenAt`). */
 const IN_USE_SECONDS = 10 * 60;
 
 /**
- * Why a token call was not made: UniAuth said 429 and its Retry-After has not passed ("paused"), the window's calls
- * are all spent ("spent"), only the sign-in reserve is left ("reserved"), or sessions more overdue are waiting for
- * the few calls left ("queued"). `retryAfterMs`: when trying again can make a difference.
+ * The window's token calls, split so that strangers cannot take what others need: role refreshes have their share,
+ * sign-ins from known devices theirs, and browsers with no device cookie share what is left, the open pool. A known
+ * device whose share is spent (or that passed its caps) may still use the open pool; nothing else crosses over.
+ */
+export type Share = "refresh" | "knownDevice" | "openPool";
+const SHARE_KEY: Record<Share, string> = { refresh: `${TOKEN_CALLS}:refresh`, knownDevice: `${TOKEN_CALLS}:known-device`, openPool: `${TOKEN_CALLS}:open-pool` };
+
+export function shareSize(share: Share): number {
+  if (share === "refresh") return env.UNIAUTH_REFRESH_SHARE;
+  if (share === "knownDevice") return env.UNIAUTH_KNOWN_DEVICE_SHARE;
+  return env.UNIAUTH_TOKEN_LIMIT - env.UNIAUTH_REFRESH_SHARE - env.UNIAUTH_KNOWN_DEVICE_SHARE;
+}
+
+/**
+ * Why a token call was not made: UniAuth said 429 and its Retry-After has not passed ("paused"), the share it may
+ * draw on is spent ("spent"), sessions ahead of it in the refresh queue are waiting for the few calls left
+ * ("queued"), or its client address failed too many code exchanges ("limited"). `retryAfterMs`: when trying again
+ * can make a difference.
  */
 export interface Refusal {
-  why: "paused" | "spent" | "reserved" | "queued";
+  why: "paused" | "spent" | "queued" | "limited";
   retryAfterMs: number;
 }
 
-/** Whose call it is: a sign-in's (or step-up's) code exchange may spend the reserve; a refresh may not. */
-export type TokenCall = { for: "sign-in" } | { for: "refresh"; rolesReadAt: Date };
+/** Who is signing in: the known device the browser names (lib/auth/budget/devices.ts), if any, and its address. */
+export interface SignInCaller {
+  device: { id: string; userId: string } | null;
+  address: string;
+}
+
+/** Whose call it is: a sign-in's (or step-up's) code exchange, or a session's refresh. */
+export type TokenCall = { for: "sign-in"; caller: SignInCaller } | { for: "refresh"; sessionId: string };
+
+const deviceKey = (id: string) => `signin:device:${id}`;
+const userKey = (id: string) => `signin:user:${id}`;
+const failuresKey = (address: string) => `signin:failed:${limitedAddress(address)}`;
 
 /**
  * Takes one token call from the app's budget, shared by every instance: UniAuth limits token calls per client IP
- * (UNIAUTH_TOKEN_LIMIT per UNIAUTH_RATE_WINDOW_SECONDS) for the whole app. UNIAUTH_SIGNIN_RESERVE calls of each
- * window are for sign-ins only, so refreshes never use up what a sign-in needs; while refreshes must wait, the
- * sessions whose roles are oldest go first. Null when the call may be made (it is counted now), else why not.
+ * (UNIAUTH_TOKEN_LIMIT per UNIAUTH_RATE_WINDOW_SECONDS) for the whole app. Null when the call may be made (it is
+ * counted now, in the share it draws on), else why not.
  */
 export function takeTokenCall(call: TokenCall): Promise<Refusal | null> {
-  return spendFromWindow<Refusal>(TOKEN_CALLS, env.UNIAUTH_RATE_WINDOW_SECONDS, async ({ used, freesInMs }, tx) => {
-    const pausedMs = await pausedForMs(tx);
-    if (pausedMs > 0) return { why: "paused", retryAfterMs: pausedMs };
-    if (used >= env.UNIAUTH_TOKEN_LIMIT) return { why: "spent", retryAfterMs: freesInMs };
-    if (call.for === "sign-in") return null;
-    const room = env.UNIAUTH_TOKEN_LIMIT - env.UNIAUTH_SIGNIN_RESERVE - used;
-    if (room <= 0) return { why: "reserved", retryAfterMs: freesInMs };
-    return (await moreOverdue(tx, call.rolesReadAt)) >= room ? { why: "queued", retryAfterMs: freesInMs } : null;
+  return inWindow(TOKEN_CALLS, env.UNIAUTH_RATE_WINDOW_SECONDS, async (window) => {
+    const decision = await decide(window, call);
+    if ("why" in decision) return decision;
+    for (const key of decision.counts) await window.add(key);
+    return null;
   });
+}
+
+/** Whether a sign-in could exchange its code now: null if so, else why not (asked before sending the user to UniAuth). */
+export async function signInsRefused(caller: SignInCaller): Promise<Refusal | null> {
+  return inWindow(TOKEN_CALLS, env.UNIAUTH_RATE_WINDOW_SECONDS, async (window) => {
+    const decision = await decide(window, { for: "sign-in", caller });
+    return "why" in decision ? decision : null;
+  });
+}
+
+/** A code exchange from an unknown device failed at UniAuth (a bogus or spent code): it counts against its address. */
+export async function recordFailedExchange(caller: SignInCaller): Promise<void> {
+  if (!caller.device) await addEvent(db, failuresKey(caller.address));
+}
+
+async function decide(window: Window, call: TokenCall): Promise<Refusal | { counts: string[] }> {
+  const pausedMs = await pausedForMs(window.tx);
+  if (pausedMs > 0) return { why: "paused", retryAfterMs: pausedMs };
+  return call.for === "refresh" ? decideRefresh(window, call.sessionId) : decideSignIn(window, call.caller);
+}
+
+async function decideRefresh(window: Window, sessionId: string): Promise<Refusal | { counts: string[] }> {
+  const { used, freesInMs } = await window.count(SHARE_KEY.refresh);
+  const room = shareSize("refresh") - used;
+  if (room <= 0) return { why: "spent", retryAfterMs: freesInMs };
+  return (await aheadInQueue(window.tx, sessionId)) >= room ? { why: "queued", retryAfterMs: freesInMs } : { counts: [SHARE_KEY.refresh] };
+}
+
+/**
+ * A known device within its caps (SIGNINS_PER_DEVICE, and SIGNINS_PER_USER across the user's devices) draws on the
+ * known-device share, then the open pool. Anyone else draws on the open pool alone, and only while their address
+ * has failed fewer than SIGNIN_FAILURES_PER_ADDRESS code exchanges.
+ */
+async function decideSignIn(window: Window, { device, address }: SignInCaller): Promise<Refusal | { counts: string[] }> {
+  const known = device && (await withinCaps(window, device));
+  const caps = known ? [deviceKey(device.id), userKey(device.userId)] : [];
+  if (known) {
+    const { used } = await window.count(SHARE_KEY.knownDevice);
+    if (used < shareSize("knownDevice")) return { counts: [SHARE_KEY.knownDevice, ...caps] };
+  } else {
+    const failed = await countWindow(window.tx, failuresKey(address), env.UNIAUTH_RATE_WINDOW_SECONDS);
+    if (failed.used >= env.SIGNIN_FAILURES_PER_ADDRESS) return { why: "limited", retryAfterMs: failed.freesInMs };
+  }
+  const { used, freesInMs } = await window.count(SHARE_KEY.openPool);
+  return used < shareSize("openPool") ? { counts: [SHARE_KEY.openPool, ...caps] } : { why: "spent", retryAfterMs: freesInMs };
+}
+
+async function withinCaps(window: Window, device: { id: string; userId: string }): Promise<boolean> {
+  const [byDevice, byUser] = [await window.count(deviceKey(device.id)), await window.count(userKey(device.userId))];
+  return byDevice.used < env.SIGNINS_PER_DEVICE && byUser.used < env.SIGNINS_PER_USER;
 }
 
 /** UniAuth answered a token call with 429: no instance makes another before Retry-After has passed. */
@@ -47,62 +119,80 @@ export async function pauseTokenCalls(forMs: number): Promise<void> {
     ON CONFLICT (key) DO UPDATE SET until = greatest("RatePause".until, excluded.until)`;
 }
 
-/** Whether a sign-in could exchange its code now: null if so, else why not (before sending the user to UniAuth). */
-export async function signInsRefused(): Promise<Refusal | null> {
-  return db.$transaction(async (tx) => {
-    const pausedMs = await pausedForMs(tx);
-    if (pausedMs > 0) return { why: "paused", retryAfterMs: pausedMs } as const;
-    const { used, freesInMs } = await countWindow(tx, TOKEN_CALLS, env.UNIAUTH_RATE_WINDOW_SECONDS);
-    return used >= env.UNIAUTH_TOKEN_LIMIT ? ({ why: "spent", retryAfterMs: freesInMs } as const) : null;
-  });
-}
-
-/** For operators (/admin, the health route): the budget's state now, across all instances. */
-export async function tokenBudget() {
-  return db.$transaction(async (tx) => {
-    const { used } = await countWindow(tx, TOKEN_CALLS, env.UNIAUTH_RATE_WINDOW_SECONDS);
-    const pausedMs = await pausedForMs(tx);
-    const [oldest] = await tx.$queryRaw<{ seconds: number | null }[]>`
-      SELECT floor(extract(epoch FROM (now() AT TIME ZONE 'UTC') - min("tokensRefreshedAt")))::int AS seconds
-      FROM "Session" WHERE ${inUse}`;
-    return {
-      windowSeconds: env.UNIAUTH_RATE_WINDOW_SECONDS,
-      limit: env.UNIAUTH_TOKEN_LIMIT,
-      signInReserve: env.UNIAUTH_SIGNIN_RESERVE,
-      used,
-      pausedForSeconds: Math.ceil(pausedMs / 1000),
-      /** Of the sessions in use (seen in the last 10 minutes), the oldest roles' age. */
-      oldestRoleAgeSeconds: oldest?.seconds ?? null,
-    };
-  });
-}
-
 async function pausedForMs(tx: Tx): Promise<number> {
   const [row] = await tx.$queryRaw<{ ms: number }[]>`
     SELECT (extract(epoch FROM until - (now() AT TIME ZONE 'UTC')) * 1000)::float8 AS ms FROM "RatePause" WHERE key = ${TOKEN_CALLS}`;
   return Math.max(0, Math.ceil(row?.ms ?? 0));
 }
 
-/** Live sessions that can refresh and were seen lately: the ones whose roles anyone relies on. */
+// The refresh queue. Staff and superuser sessions go first (a demotion must not wait), then members; oldest roles
+// first within each. A session is due once its roles are older than its kind's role age.
+const elevated = Prisma.sql`(u."isStaff" OR u."isSuperuser")`;
+const sessionsWithRoles = Prisma.sql`"Session" s JOIN "User" u ON u.id = s."userId"`;
 const inUse = Prisma.sql`
-  "expiresAt" > (now() AT TIME ZONE 'UTC') AND "refreshToken" IS NOT NULL
-  AND "lastSeenAt" > (now() AT TIME ZONE 'UTC') - make_interval(secs => ${IN_USE_SECONDS})`;
-
-/** Sessions in use, due a refresh and free to take one (no lease). */
+  s."expiresAt" > (now() AT TIME ZONE 'UTC') AND s."refreshToken" IS NOT NULL
+  AND s."lastSeenAt" > (now() AT TIME ZONE 'UTC') - make_interval(secs => ${IN_USE_SECONDS})`;
+const rolesAge = Prisma.sql`extract(epoch FROM (now() AT TIME ZONE 'UTC') - s."tokensRefreshedAt")`;
 const dueAndFree = Prisma.sql`${inUse}
-  AND "tokensRefreshedAt" <= (now() AT TIME ZONE 'UTC') - make_interval(secs => ${env.ROLES_MAX_AGE_SECONDS})
-  AND ("refreshLeaseUntil" IS NULL OR "refreshLeaseUntil" < (now() AT TIME ZONE 'UTC'))`;
+  AND ${rolesAge} >= CASE WHEN ${elevated} THEN ${env.ROLES_MAX_AGE_SECONDS}::int ELSE ${env.MEMBER_ROLES_MAX_AGE_SECONDS}::int END
+  AND (s."refreshLeaseUntil" IS NULL OR s."refreshLeaseUntil" < (now() AT TIME ZONE 'UTC'))`;
 
-/** How many sessions due a refresh have roles older than `rolesReadAt`. */
-async function moreOverdue(tx: Tx, rolesReadAt: Date): Promise<number> {
+/** Whether a session's roles are due a re-read, by its kind's role age. */
+export function rolesDue(rolesReadAt: Date, isElevated: boolean, now = Date.now()): boolean {
+  return now - rolesReadAt.getTime() >= (isElevated ? env.ROLES_MAX_AGE_SECONDS : env.MEMBER_ROLES_MAX_AGE_SECONDS) * 1000;
+}
+
+/** How many sessions due a refresh (and free to take one) come before this one in the queue. */
+async function aheadInQueue(tx: Tx, sessionId: string): Promise<number> {
   const [row] = await tx.$queryRaw<{ count: number }[]>`
-    SELECT count(*)::int AS count FROM "Session"
-    WHERE ${dueAndFree} AND "tokensRefreshedAt" < to_timestamp(${rolesReadAt.getTime() / 1000}) AT TIME ZONE 'UTC'`;
+    WITH me AS (SELECT s."tokensRefreshedAt" AS "readAt", ${elevated} AS elevated FROM ${sessionsWithRoles} WHERE s.id = ${sessionId})
+    SELECT count(*)::int AS count FROM ${sessionsWithRoles}, me
+    WHERE ${dueAndFree} AND s.id <> ${sessionId}
+      AND (${elevated} > me.elevated OR (${elevated} = me.elevated AND s."tokensRefreshedAt" < me."readAt"))`;
   return row?.count ?? 0;
 }
 
-/** The id of the session due a refresh whose roles are oldest, if any. */
-export async function mostOverdueSession(): Promise<string | null> {
-  const [row] = await db.$queryRaw<{ id: string }[]>`SELECT id FROM "Session" WHERE ${dueAndFree} ORDER BY "tokensRefreshedAt" LIMIT 1`;
+/** The id of the session first in the refresh queue, if any. */
+export async function firstInQueue(): Promise<string | null> {
+  const [row] = await db.$queryRaw<{ id: string }[]>`
+    SELECT s.id FROM ${sessionsWithRoles} WHERE ${dueAndFree} ORDER BY ${elevated} DESC, s."tokensRefreshedAt" LIMIT 1`;
   return row?.id ?? null;
+}
+
+/**
+ * For operators (/admin, the health route): each share's use in the window, any pause, and, for staff-or-superuser
+ * and member sessions in use, how many there are, how many the refresh share can keep within their role age (staff
+ * go first, members get what staff leave), and the oldest roles' age now.
+ */
+export async function tokenBudget() {
+  return db.$transaction(async (tx) => {
+    const shares = {} as Record<Share, { size: number; used: number }>;
+    for (const share of Object.keys(SHARE_KEY) as Share[]) {
+      shares[share] = { size: shareSize(share), used: (await countWindow(tx, SHARE_KEY[share], env.UNIAUTH_RATE_WINDOW_SECONDS)).used };
+    }
+    const kinds = await tx.$queryRaw<{ elevated: boolean; inUse: number; oldest: number | null }[]>`
+      SELECT ${elevated} AS elevated, count(*)::int AS "inUse", floor(max(${rolesAge}))::int AS oldest
+      FROM ${sessionsWithRoles} WHERE ${inUse} GROUP BY 1`;
+    const kind = (isElevated: boolean) => kinds.find((row) => row.elevated === isElevated);
+    const windows = (seconds: number) => seconds / env.UNIAUTH_RATE_WINDOW_SECONDS;
+    const elevatedCapacity = Math.floor(shareSize("refresh") * windows(env.ROLES_MAX_AGE_SECONDS));
+    const leftForMembers = Math.max(0, shareSize("refresh") - (kind(true)?.inUse ?? 0) / windows(env.ROLES_MAX_AGE_SECONDS));
+    return {
+      windowSeconds: env.UNIAUTH_RATE_WINDOW_SECONDS,
+      limit: env.UNIAUTH_TOKEN_LIMIT,
+      used: shares.refresh.used + shares.knownDevice.used + shares.openPool.used,
+      shares,
+      pausedForSeconds: Math.ceil((await pausedForMs(tx)) / 1000),
+      /** Sessions seen in the last 10 minutes, by kind. */
+      sessions: {
+        elevated: { inUse: kind(true)?.inUse ?? 0, capacity: elevatedCapacity, roleAgeSeconds: env.ROLES_MAX_AGE_SECONDS, oldestRoleAgeSeconds: kind(true)?.oldest ?? null },
+        member: {
+          inUse: kind(false)?.inUse ?? 0,
+          capacity: Math.floor(leftForMembers * windows(env.MEMBER_ROLES_MAX_AGE_SECONDS)),
+          roleAgeSeconds: env.MEMBER_ROLES_MAX_AGE_SECONDS,
+          oldestRoleAgeSeconds: kind(false)?.oldest ?? null,
+        },
+      },
+    };
+  });
 }

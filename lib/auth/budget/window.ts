@@ -16,33 +16,47 @@ export interface WindowCount {
   freesInMs: number;
 }
 
+/** Sliding-window counts, within one locked transaction (see `inWindow`). */
+export interface Window {
+  tx: Tx;
+  /** The key's events within the window (older ones are forgotten first). */
+  count(key: string): Promise<WindowCount>;
+  /** Records one event of the key, now. */
+  add(key: string): Promise<void>;
+}
+
 /**
- * A sliding-window limit kept in Postgres (RateEvent rows), so it holds across every server instance. Under a
- * transaction-scoped advisory lock on the key (which works behind a transaction-mode pooler): drop the key's events
- * older than the window, count the rest, ask `refuse`, and record this event unless it said why not. Null when the
- * event was admitted (and counted). Times are the database's clock as each statement runs (not the transaction's
-start, which may be long past after a wait on the lock), so instances whose clocks disagree count one window, and a
-few seconds more than the window are counted, for the network between here and UniAuth.
+ * Sliding-window limits kept in Postgres (RateEvent rows), so they hold across every server instance. `work` runs
+ * under a transaction-scoped advisory lock on `lockKey` (which works behind a transaction-mode pooler): it counts
+ * the keys it decides by and records what it admits, and no other instance counts in between. Times are the
+ * database's clock as each statement runs (not the transaction's start, which may be long past after a wait on the
+ * lock), so instances whose clocks disagree count one window, and a few seconds more than the window are counted,
+ * for the network between here and UniAuth.
  */
-export async function spendFromWindow<Refusal>(
-  key: string,
-  windowSeconds: number,
-  refuse: (count: WindowCount, tx: Tx) => Promise<Refusal | null> | Refusal | null,
-): Promise<Refusal | null> {
+export function inWindow<T>(lockKey: string, windowSeconds: number, work: (window: Window) => Promise<T>): Promise<T> {
   return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
-    await tx.$executeRaw`
-      DELETE FROM "RateEvent" WHERE key = ${key} AND at <= (clock_timestamp() AT TIME ZONE 'UTC') - make_interval(secs => ${windowSeconds + MARGIN_SECONDS})`;
-    const refusal = await refuse(await countWindow(tx, key, windowSeconds), tx);
-    if (refusal === null) await tx.$executeRaw`INSERT INTO "RateEvent" (key, at) VALUES (${key}, clock_timestamp() AT TIME ZONE 'UTC')`;
-    return refusal;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${lockKey}, 0))`;
+    return work({
+      tx,
+      count: async (key) => {
+        await tx.$executeRaw`
+          DELETE FROM "RateEvent" WHERE key = ${key} AND at <= (clock_timestamp() AT TIME ZONE 'UTC') - make_interval(secs => ${windowSeconds + MARGIN_SECONDS})`;
+        return countWindow(tx, key, windowSeconds);
+      },
+      add: (key) => addEvent(tx, key),
+    });
   }, TRANSACTION);
 }
 
+/** Records one event of the key, now (a count that needs no lock: nothing is admitted by it in the same breath). */
+export async function addEvent(client: Tx | typeof db, key: string): Promise<void> {
+  await client.$executeRaw`INSERT INTO "RateEvent" (key, at) VALUES (${key}, clock_timestamp() AT TIME ZONE 'UTC')`;
+}
+
 /** The key's events within the window (and its margin). */
-export async function countWindow(tx: Tx, key: string, windowSeconds: number): Promise<WindowCount> {
+export async function countWindow(client: Tx | typeof db, key: string, windowSeconds: number): Promise<WindowCount> {
   const counted = windowSeconds + MARGIN_SECONDS;
-  const [row] = await tx.$queryRaw<{ used: number; freesInMs: number | null }[]>`
+  const [row] = await client.$queryRaw<{ used: number; freesInMs: number | null }[]>`
     SELECT count(*)::int AS used,
            (extract(epoch FROM min(at) + make_interval(secs => ${counted}) - (clock_timestamp() AT TIME ZONE 'UTC')) * 1000)::float8 AS "freesInMs"
     FROM "RateEvent" WHERE key = ${key} AND at > (clock_timestamp() AT TIME ZONE 'UTC') - make_interval(secs => ${counted})`;

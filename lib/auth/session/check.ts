@@ -26,7 +26,8 @@ export function toToken(session: ActiveSession): JWT {
 
 /**
  * Every server-side read of the session checks its row: no row (or an expired one), no session. The user's roles are
- * the database's; when they are older than ROLES_MAX_AGE_SECONDS a refresh re-reads them from UniAuth after the
+ * the database's; when they are older than their role age (ROLES_MAX_AGE_SECONDS for staff and superusers,
+ * MEMBER_ROLES_MAX_AGE_SECONDS for members) a refresh re-reads them from UniAuth after the
  * response (Next's `after`), so no page waits on UniAuth, and one that ended the grant ends the session for the next
  * request. Staff and superuser rights older than ELEVATED_ROLES_MAX_AGE_SECONDS are not honoured (the user stays a
  * member) until a refresh succeeds: a spent budget or an outage cannot keep a revoked admin in. Only a failure to
@@ -44,7 +45,7 @@ export async function checkSession(sessionId: string | undefined): Promise<Sessi
     return { status: "unavailable" };
   }
   if (!row) return { status: "signed-out" };
-  if (needsRefresh(row)) {
+  if (needsRefresh(row, row.user.isStaff || row.user.isSuperuser)) {
     const due = row;
     after(() => refreshDue(due).catch((error) => console.error("The session's refresh failed:", describeFailure(error))));
   }

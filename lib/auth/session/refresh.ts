@@ -11,7 +11,7 @@ import { uniauthClient } from "@/lib/auth/uniauth/client";
 import { describeFailure } from "@/lib/auth/uniauth/failure";
 import { RATE_LIMIT_PAUSE_MS, retryAfterMs } from "@/lib/auth/uniauth/fetch";
 import { fetchUserinfo, withUserinfoClaims } from "@/lib/auth/uniauth/userinfo";
-import { type Refusal, mostOverdueSession, pauseTokenCalls, takeTokenCall } from "@/lib/auth/budget/token-budget";
+import { type Refusal, firstInQueue, pauseTokenCalls, rolesDue, takeTokenCall } from "@/lib/auth/budget/token-budget";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
@@ -25,7 +25,7 @@ const MAX_BACKOFF_MS = 60 * 60_000;
 /** At most one "refreshes deferred" log line per instance this often. */
 const DEFERRED_LOG_EVERY_MS = 60_000;
 
-/** Until then this instance does not even ask the budget: UniAuth paused it, or only the sign-in reserve is left. */
+/** Until then this instance does not even ask the budget: UniAuth paused it, or the refresh share is spent. */
 let refreshesWaitUntil = 0;
 let deferred = { since: 0, count: 0 };
 
@@ -35,22 +35,26 @@ const refreshedClaimsSchema = z.object({ sub: z.string(), groups: groupsSchema }
 /** How old the session's roles are: they were last read from UniAuth at sign-in, step-up or refresh. */
 export const roleAgeMs = (session: Pick<RefreshableSession, "tokensRefreshedAt">, now = Date.now()) => now - session.tokensRefreshedAt.getTime();
 
-/** True when the session's roles are older than ROLES_MAX_AGE_SECONDS and nobody is refreshing it. */
-export function needsRefresh(session: RefreshableSession, now = Date.now()): boolean {
+/**
+ * True when the session's roles are older than its kind's role age (ROLES_MAX_AGE_SECONDS for staff and superusers,
+ * MEMBER_ROLES_MAX_AGE_SECONDS for members) and nobody is refreshing it.
+ */
+export function needsRefresh(session: RefreshableSession, elevated: boolean, now = Date.now()): boolean {
   if (!session.refreshToken || now < refreshesWaitUntil) return false;
   if (session.refreshLeaseUntil && session.refreshLeaseUntil.getTime() > now) return false;
-  return roleAgeMs(session, now) >= env.ROLES_MAX_AGE_SECONDS * 1000;
+  return rolesDue(session.tokensRefreshedAt, elevated, now);
 }
 
 /**
- * The refresh a page view found due, run after its response. When sessions with older roles are waiting for the few
- * calls left in the budget, it refreshes the oldest of them instead: the calls go to the most overdue sessions, in
- * order, whoever happens to be browsing (a refresh needs only the row, not its user).
+ * The refresh a page view found due, run after its response. When sessions ahead of it in the queue (staff first,
+ * then oldest roles) are waiting for the few calls left in the refresh share, it refreshes the first of them instead:
+ * the calls go to the sessions that matter most, in order, whoever happens to be browsing (a refresh needs only the
+ * row, not its user).
  */
 export async function refreshDue(session: RefreshableSession): Promise<void> {
   if ((await refreshSession(session)) !== "queued") return;
-  const oldest = await mostOverdueSession();
-  const row = oldest && (await db.session.findUnique({ where: { id: oldest } }));
+  const first = await firstInQueue();
+  const row = first && (await db.session.findUnique({ where: { id: first } }));
   if (row) await refreshSession(row);
 }
 
@@ -102,7 +106,7 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
     return "skipped" as const;
   };
 
-  const refusal = await takeTokenCall({ for: "refresh", rolesReadAt: session.tokensRefreshedAt }).catch(async (error: unknown) => {
+  const refusal = await takeTokenCall({ for: "refresh", sessionId: session.id }).catch(async (error: unknown) => {
     await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: null } });
     throw error;
   });
@@ -168,8 +172,8 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
 }
 
 /**
- * The budget said no: the session keeps its roles until a later page view finds room. Every instance stops asking
- * while only the sign-in reserve is left, and says so in one structured line a minute.
+ * The budget said no: the session keeps its roles until a later page view finds room. This instance stops asking
+ * while the refresh share is spent (or UniAuth paused it), and says so in one structured line a minute.
  */
 function noteDeferred(refusal: Refusal) {
   if (refusal.why !== "queued") refreshesWaitUntil = Date.now() + Math.max(refusal.retryAfterMs, 1000);

@@ -2,12 +2,14 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import { discover } from "@/lib/auth/uniauth/discovery";
 import { AUTH_ERROR_PATH, UNIAUTH_UNAVAILABLE_PATH } from "@/lib/auth/core/paths";
-import { UNIAUTH_BUSY, authErrorPath } from "@/lib/auth/core/error-pages";
+import { TOO_MANY_ATTEMPTS, UNIAUTH_BUSY, authErrorPath } from "@/lib/auth/core/error-pages";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
 import { describeFailure } from "@/lib/auth/uniauth/failure";
 import { watchUniAuth } from "@/lib/auth/uniauth/fetch";
 import { UNIAUTH_DOWN_AFTER_MS } from "@/lib/auth/uniauth/timeouts";
 import { signInsRefused } from "@/lib/auth/budget/token-budget";
+import { signInCaller } from "@/lib/auth/budget/devices";
+import { databaseUnavailable } from "@/lib/http/database-unavailable";
 
 /** An answer slower than this is logged as slow (and the sign-in goes ahead). */
 const SLOW_MS = 3000;
@@ -65,12 +67,13 @@ export function uniauthTakesSignIns(): Promise<boolean> {
 
 /**
  * Where a sign-in about to be sent to UniAuth must go instead, or null to go ahead: to the busy page when no token
- * call is left for its code exchange (lib/auth/budget: UniAuth said 429, or the window is spent), so nobody signs in
- * at UniAuth only to be refused on the way back; to the outage page when UniAuth does not answer.
+ * call is left for its code exchange in this browser's share (lib/auth/budget: UniAuth said 429, or the share is
+ * spent), so nobody signs in at UniAuth only to be refused on the way back; to the limit page when its address failed
+ * too many code exchanges; to the outage page when UniAuth does not answer.
  */
 export async function uniauthRefusesSignIn(): Promise<string | null> {
-  const busy = await signInsRefused();
-  if (busy) return authErrorPath(UNIAUTH_BUSY, busy.retryAfterMs / 1000);
+  const refused = await signInsRefused(await signInCaller());
+  if (refused) return authErrorPath(refused.why === "limited" ? TOO_MANY_ATTEMPTS : UNIAUTH_BUSY, refused.retryAfterMs / 1000);
   return (await uniauthTakesSignIns()) ? null : UNIAUTH_UNAVAILABLE_PATH;
 }
 
@@ -98,15 +101,18 @@ type Handler = (request: NextRequest) => Promise<Response>;
 export function withUniAuthOutagePage(handler: Handler): Handler {
   return async (request) => {
     const signIn = request.method === "POST" && request.nextUrl.pathname.endsWith(`/signin/${UNIAUTH_PROVIDER_ID}`);
-    const { result, uniauthFailed, busyForMs } = await watchUniAuth(() => handler(request));
+    const { result, calls } = await watchUniAuth(() => handler(request));
     const location = result.headers.get("location");
     const refused = signIn && location && (await isAuthorizationRedirect(location)) ? await uniauthRefusesSignIn() : null;
     // Auth.js's PKCE, state and nonce cookies go with the redirect it made; this one replaces it.
     if (refused) return new Response(null, { status: 303, headers: { Location: refused } });
     if (!location || new URL(location, request.url).pathname !== AUTH_ERROR_PATH) return result;
-    // The code exchange met UniAuth's rate limit (or the app's share of it was spent): no row was written.
-    if (busyForMs !== undefined) return Response.redirect(new URL(authErrorPath(UNIAUTH_BUSY, busyForMs / 1000), location), 302);
-    if (!uniauthFailed) return result;
+    // The code exchange was never made: the database is down, or the budget said no. No row was written.
+    if (calls.databaseDown) return databaseUnavailable();
+    if (calls.busyForMs !== undefined) {
+      return Response.redirect(new URL(authErrorPath(calls.limited ? TOO_MANY_ATTEMPTS : UNIAUTH_BUSY, calls.busyForMs / 1000), location), 302);
+    }
+    if (!calls.failed) return result;
     return Response.redirect(new URL(UNIAUTH_UNAVAILABLE_PATH, location), 302);
   };
 }

@@ -69,15 +69,32 @@ describe("parseEnv", () => {
   it("reads the rate budget and role ages, with UniAuth's figures as defaults, and refuses settings that contradict", () => {
     expect(parseEnv(valid)).toMatchObject({
       ROLES_MAX_AGE_SECONDS: 3600,
+      MEMBER_ROLES_MAX_AGE_SECONDS: 172_800,
       ELEVATED_ROLES_MAX_AGE_SECONDS: 7200,
       UNIAUTH_TOKEN_LIMIT: 30,
-      UNIAUTH_SIGNIN_RESERVE: 10,
       UNIAUTH_RATE_WINDOW_SECONDS: 900,
-      SIGNIN_ATTEMPTS_PER_IP: 10,
+      UNIAUTH_REFRESH_SHARE: 18,
+      UNIAUTH_KNOWN_DEVICE_SHARE: 6,
+      SIGNINS_PER_DEVICE: 3,
+      SIGNINS_PER_USER: 5,
+      SIGNIN_FAILURES_PER_ADDRESS: 5,
+      TRUSTED_PROXY_HOPS: 0,
     });
-    const message = errorOf({ ...valid, ROLES_MAX_AGE_SECONDS: "600", ELEVATED_ROLES_MAX_AGE_SECONDS: "300", UNIAUTH_TOKEN_LIMIT: "10", UNIAUTH_SIGNIN_RESERVE: "10" });
+    const message = errorOf({
+      ...valid,
+      ROLES_MAX_AGE_SECONDS: "600",
+      ELEVATED_ROLES_MAX_AGE_SECONDS: "300",
+      MEMBER_ROLES_MAX_AGE_SECONDS: "599",
+      UNIAUTH_TOKEN_LIMIT: "10",
+      UNIAUTH_REFRESH_SHARE: "6",
+      UNIAUTH_KNOWN_DEVICE_SHARE: "4",
+      TRUSTED_PROXY_HOPS: "-1",
+    });
     expect(message).toContain("ELEVATED_ROLES_MAX_AGE_SECONDS must be at least ROLES_MAX_AGE_SECONDS");
-    expect(message).toContain("UNIAUTH_SIGNIN_RESERVE must be less than UNIAUTH_TOKEN_LIMIT");
+    expect(message).toContain("MEMBER_ROLES_MAX_AGE_SECONDS must be at least ROLES_MAX_AGE_SECONDS");
+    expect(message).toContain("UNIAUTH_KNOWN_DEVICE_SHARE plus UNIAUTH_REFRESH_SHARE must be less than UNIAUTH_TOKEN_LIMIT");
+    expect(message).toContain("TRUSTED_PROXY_HOPS must be at least 0");
+    expect(parseEnv({ ...valid, UNIAUTH_TOKEN_LIMIT: "10", UNIAUTH_REFRESH_SHARE: "6", UNIAUTH_KNOWN_DEVICE_SHARE: "3" })).toMatchObject({ UNIAUTH_TOKEN_LIMIT: 10 });
     // A setting this version no longer reads is named, not silently ignored.
     expect(errorOf({ ...valid, SESSION_REVALIDATE_SECONDS: "900" })).toContain("SESSION_REVALIDATE_SECONDS was replaced by ROLES_MAX_AGE_SECONDS");
   });

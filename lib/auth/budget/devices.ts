@@ -1,0 +1,76 @@
+import "server-only";
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { cookies } from "next/headers";
+import type { SignInCaller } from "@/lib/auth/budget/token-budget";
+import { useSecureCookies } from "@/lib/auth/session/secure-cookies";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { clientIp } from "@/lib/http/client-ip";
+
+/** How long a browser stays known without signing in again (renewed at each sign-in; browsers cap cookies at 400 days). */
+const DEVICE_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
+
+/** `__Host-` on https: Secure, Path=/, no Domain, so a sibling subdomain cannot plant one. */
+export const DEVICE_COOKIE = {
+  name: `${useSecureCookies ? "__Host-" : ""}uniauth.device`,
+  options: { httpOnly: true, sameSite: "lax", path: "/", secure: useSecureCookies, maxAge: DEVICE_MAX_AGE_SECONDS },
+} as const;
+
+export interface KnownDevice {
+  id: string;
+  /** The user who last signed in from it. */
+  userId: string;
+}
+
+const keys = env.AUTH_SECRETS.map((secret) => Buffer.from(hkdfSync("sha256", secret, "uniauth-starter", "known device cookie", 32)));
+const mac = (key: Buffer, payload: string) => createHmac("sha256", key).update(payload).digest();
+
+/** The cookie's value: the device and its user, signed with the newest secret. */
+function sign({ id, userId }: KnownDevice): string {
+  return `${id}.${userId}.${mac(keys[0]!, `${id}.${userId}`).toString("base64url")}`;
+}
+
+/** The device a cookie value names, when any configured secret signed it; null for anything else. */
+export function verify(value: string | undefined): KnownDevice | null {
+  const [id, userId, signature, ...rest] = value?.split(".") ?? [];
+  if (!id || !userId || !signature || rest.length) return null;
+  const given = Buffer.from(signature, "base64url");
+  const signed = keys.some((key) => {
+    const expected = mac(key, `${id}.${userId}`);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
+  return signed ? { id, userId } : null;
+}
+
+/**
+ * The known device this request comes from, or null: a cookie that verifies and still names a live row for its user
+ * (an admin ending all of a user's sessions deletes the rows, so a copied cookie dies with them).
+ */
+export async function knownDevice(): Promise<KnownDevice | null> {
+  const device = verify((await cookies()).get(DEVICE_COOKIE.name)?.value);
+  if (!device) return null;
+  const live = await db.knownDevice.count({ where: { id: device.id, userId: device.userId, expiresAt: { gt: new Date() } } });
+  return live ? device : null;
+}
+
+/**
+ * After a successful sign-in: this browser is a known device of `userId`, for another DEVICE_MAX_AGE_SECONDS. The
+ * same device when the browser was already known for this user, else a new one (a shared computer changes hands).
+ */
+export async function rememberDevice(userId: string): Promise<void> {
+  const known = await knownDevice();
+  const id = known?.userId === userId ? known.id : randomBytes(18).toString("base64url");
+  const expiresAt = new Date(Date.now() + DEVICE_MAX_AGE_SECONDS * 1000);
+  await db.knownDevice.upsert({ where: { id }, create: { id, userId, expiresAt }, update: { lastSignInAt: new Date(), expiresAt } });
+  (await cookies()).set(DEVICE_COOKIE.name, sign({ id, userId }), DEVICE_COOKIE.options);
+}
+
+/** Every device of the user is unknown from now on (their cookies name no row). */
+export async function forgetDevicesOf(userId: string): Promise<number> {
+  return (await db.knownDevice.deleteMany({ where: { userId } })).count;
+}
+
+/** Who is signing in, for the token budget: the known device the browser names, if any, and its client address. */
+export async function signInCaller(): Promise<SignInCaller> {
+  return { device: await knownDevice(), address: await clientIp() };
+}
