@@ -46,6 +46,9 @@ const testEnv = {
   // of sign-ins from one IP); the tests of the budget start instances with small ones (tests/e2e/token-budget.spec.ts).
   UNIAUTH_TOKEN_LIMIT: "1000000",
   SIGNIN_FAILURES_PER_ADDRESS: "1000000",
+  // Journeys age a member's roles by an hour to make them due, as a staff member's: the two role ages apart are tested
+  // where they matter (tests/integration/token-budget.test.ts, tests/e2e/token-budget.spec.ts).
+  MEMBER_ROLES_MAX_AGE_SECONDS: "3600",
   // Tests mint their own logout tokens with the stand-in's keys.
   UNIAUTH_TEST_KEYS: JSON.stringify(services.uniauth?.keys),
 };

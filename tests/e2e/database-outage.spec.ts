@@ -1,5 +1,6 @@
 import net from "node:net";
 import { testEnv } from "../support/env";
+import { localUniAuth } from "../support/uniauth";
 import { SEEDED, expect, signInAs, startInstance, test } from "./fixtures";
 
 // An instance of the app whose database connection goes through a proxy the test can cut and restore: the database
@@ -90,6 +91,24 @@ test("database unreachable: pages and routes answer 503 with Retry-After, action
       const ended = await page.request.get(`${app.origin}/api/auth/session-ended`, { maxRedirects: 0 });
       expect(ended.status()).toBe(503);
       expect(ended.headers()["set-cookie"]).toBeUndefined();
+    });
+
+    await test.step("a sign-in answers the outage page at its start and at UniAuth's callback; nothing reaches UniAuth", async () => {
+      const since = Date.now();
+      const visitor = await newBrowser();
+      await visitor.goto(`${app.origin}/signin`);
+      await visitor.getByRole("button", { name: "Sign in with UniAuth" }).click();
+      await expect(visitor).toHaveURL(`${app.origin}/unavailable`);
+      await expect(visitor.getByRole("main")).toContainText("try again in a minute");
+      const { csrfToken } = (await (await visitor.request.get(`${app.origin}/api/auth/csrf`)).json()) as { csrfToken: string };
+      const start = await visitor.request.post(`${app.origin}/api/auth/signin/uniauth`, { form: { csrfToken, callbackUrl: "/dashboard" }, maxRedirects: 0 });
+      const callback = await visitor.request.get(`${app.origin}/api/auth/callback/uniauth?code=x&state=y`, { maxRedirects: 0 });
+      for (const response of [start, callback]) {
+        expect(response.status()).toBe(503);
+        expect(response.headers()["retry-after"]).toBe("60");
+        expect(await response.text()).toContain("The app cannot reach its database right now");
+      }
+      expect((await localUniAuth.events(since)).filter((event) => event.type === "authorize" || event.type === "token")).toEqual([]);
     });
 
     await test.step("nobody was signed out: same cookie, same rows", async () => {

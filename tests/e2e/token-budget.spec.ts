@@ -1,16 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
-import { isIP } from "node:net";
-import type { Page } from "@playwright/test";
+import type { APIRequestContext, Page } from "@playwright/test";
 import type pg from "pg";
 import { TEST_RESULTS } from "../support/test-results";
 import { localUniAuth } from "../support/uniauth";
 import { SEEDED, type SeededUser, attemptSignIn, endAllSessions, expect, pickAtUniAuth, sessionsOf, signInAs, startInstance, test, trailMark, trailSince } from "./fixtures";
 
 // UniAuth limits token calls per client IP: the app keeps one budget for all its instances in Postgres (RateEvent rows
-// under 'uniauth:token'), keeps a reserve of it for sign-ins, and stops every instance when UniAuth says 429. The main
-// server runs with limits no journey reaches (scripts/test.ts); these tests start instances with small ones. Every
-// instance shares the database, so each test starts and ends with an empty window.
+// under 'uniauth:token:<share>'), split between role refreshes, sign-ins from known devices and an open pool, and
+// stops every instance when UniAuth says 429. The main server runs with limits no journey reaches (scripts/test.ts);
+// these tests start instances with small ones. Every instance shares the database, so each test starts and ends with
+// an empty window.
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const [MIA, SAM, ADA] = ["mia@example.com", "sam@example.com", "ada@example.com"];
@@ -30,8 +30,8 @@ test.beforeEach(async ({ db }) => clearBudget(db));
 test.afterEach(async ({ db }) => clearBudget(db));
 
 /** The token calls the budget counted (every instance's), in the window. */
-const countedTokenCalls = async (db: pg.Pool) =>
-  (await db.query<{ n: number }>(`select count(*)::int as n from "RateEvent" where key = 'uniauth:token'`)).rows[0]!.n;
+const countedTokenCalls = async (db: pg.Pool, share = "%") =>
+  (await db.query<{ n: number }>(`select count(*)::int as n from "RateEvent" where key like 'uniauth:token:' || $1`, [share])).rows[0]!.n;
 
 /** The token calls the stand-in saw since `since`. */
 const tokenCalls = async (since: number) => (await localUniAuth.events(since)).filter((event) => event.type === "token");
@@ -74,6 +74,25 @@ async function clickSignIn(page: Page, origin: string) {
   await page.getByRole("button", { name: "Sign in with UniAuth" }).click();
 }
 
+/**
+ * What an attacker does with plain HTTP from `address` (X-Forwarded-For, trusted with TRUSTED_PROXY_HOPS=1): starts a
+ * sign-in of its own (CSRF token, state and PKCE cookies all valid), then comes back with a made-up code. Where the
+ * app sent it: the busy page at the start, or wherever the callback went.
+ */
+async function bogusCallback(api: (address: string) => Promise<APIRequestContext>, origin: string, address: string): Promise<string> {
+  const attacker = await api(address);
+  try {
+    const { csrfToken } = (await (await attacker.get(`${origin}/api/auth/csrf`)).json()) as { csrfToken: string };
+    const start = await attacker.post(`${origin}/api/auth/signin/uniauth`, { form: { csrfToken, callbackUrl: "/dashboard" }, maxRedirects: 0 });
+    const state = new URL(start.headers().location!, origin).searchParams.get("state");
+    if (!state) return start.headers().location!;
+    const callback = await attacker.get(`${origin}/api/auth/callback/uniauth?code=bogus-${randomUUID()}&state=${state}`, { maxRedirects: 0 });
+    return callback.headers().location!;
+  } finally {
+    await attacker.dispose();
+  }
+}
+
 /** The browser is on the busy or limit page: reloaded, it answers `status` with the Retry-After its URL names. */
 async function expectRefusalPage(page: Page, error: "UniAuthBusy" | "TooManyAttempts", status: number): Promise<number> {
   await expect(page).toHaveURL(new RegExp(`/auth/error\\?error=${error}&retryAfter=\\d+$`));
@@ -104,50 +123,61 @@ const deferralsLoggedSince = async (offset: number) =>
     // Next prints console.warn dimmed: the JSON sits between ANSI codes.
     .map((line) => JSON.parse(/\{.*\}/.exec(line)![0]).why);
 
-test("two instances share one token budget, and refreshes never eat the sign-ins' reserve", async ({ newBrowser, db }) => {
+test("two instances share one budget in shares: staff refresh first, new browsers meet the busy page, known ones sign in", async ({ newBrowser, db }) => {
   test.setTimeout(300_000);
-  const limits = { UNIAUTH_TOKEN_LIMIT: "4", UNIAUTH_SIGNIN_RESERVE: "2", UNIAUTH_RATE_WINDOW_SECONDS: "600", ROLES_MAX_AGE_SECONDS: "10" };
-  const started: Awaited<ReturnType<typeof instance>>[] = [];
+  // Two calls for refreshes, two for known devices, two in the open pool.
+  const limits = {
+    UNIAUTH_TOKEN_LIMIT: "6",
+    UNIAUTH_REFRESH_SHARE: "2",
+    UNIAUTH_KNOWN_DEVICE_SHARE: "2",
+    UNIAUTH_RATE_WINDOW_SECONDS: "600",
+    ROLES_MAX_AGE_SECONDS: "10",
+    MEMBER_ROLES_MAX_AGE_SECONDS: "10",
+  };
+  const started = await Promise.all(([2, 3] as const).map((n) => instance(n, limits)));
   try {
-    for (const n of [2, 3] as const) started.push(await instance(n, limits));
     const [a, b] = started as [(typeof started)[0], (typeof started)[0]];
     for (const email of [MIA, SAM, ADA]) await endAllSessions(db, email);
     const since = Date.now();
     const logOffset = (await stat(TEST_RESULTS.serverLog)).size;
 
+    // New browsers, so the open pool: one sign-in on each instance spends it.
     const [onA, onB] = [await newBrowser(), await newBrowser()];
     await signInAt(onA, a.origin, "member");
     await signInAt(onB, b.origin, "staff");
-    expect(await countedTokenCalls(db)).toBe(2);
+    expect(await countedTokenCalls(db, "open-pool")).toBe(2);
+    const device = (await onA.context().cookies()).find((cookie) => cookie.name === "uniauth.device");
+    expect(device).toMatchObject({ httpOnly: true, sameSite: "Lax", path: "/" });
 
-    await test.step("roles due on both: each page renders, and neither refresh may take the reserve", async () => {
-      await ageRoles(db, [MIA, SAM], "1 hour");
-      const before = [await refreshState(db, MIA), await refreshState(db, SAM)];
-      for (const [page, origin, user] of [[onA, a.origin, "member"], [onB, b.origin, "staff"]] as const) {
-        await page.goto(`${origin}/dashboard`);
-        await expect(page.getByRole("heading", { name: `Welcome, ${SEEDED[user]}` })).toBeVisible();
-      }
-      // Each instance logs its first deferral at once. Each made one of the two calls: counting only its own, it would
-      // see room for one refresh (4 - 2 reserved - 1); it defers because it counts the other's call too.
-      await expect.poll(() => deferralsLoggedSince(logOffset), { timeout: 20_000 }).toEqual(["reserved", "reserved"]);
-      expect(await refreshGrants(since)).toEqual([]);
-      expect(await countedTokenCalls(db)).toBe(2);
-      expect([await refreshState(db, MIA), await refreshState(db, SAM)]).toEqual(before);
+    await test.step("a new browser meets the busy page at the click: the open pool is spent on both instances", async () => {
+      await expectBusyAtClick(await newBrowser(), b.origin);
     });
 
-    await test.step("sign-ins spend the reserve (a third on A, a fourth on B); then a fifth start meets the busy page", async () => {
-      await signInAt(await newBrowser(), a.origin, "admin");
-      expect(await countedTokenCalls(db)).toBe(3);
-      await signInAt(await newBrowser(), b.origin, "member");
-      expect(await countedTokenCalls(db)).toBe(4);
-      await expectBusyAtClick(await newBrowser(), a.origin);
+    await test.step("roles due on both, one refresh in the window's share: the staff session's goes first, whoever asks", async () => {
+      await endAllSessions(db, ADA);
+      await db.query(`insert into "RateEvent" (key, at) values ('uniauth:token:refresh', now() at time zone 'utc')`);
+      await ageRoles(db, [MIA, SAM], "1 hour");
+      // The member's page view comes first; its refresh is queued behind the staff session, which it refreshes instead.
+      await onA.goto(`${a.origin}/dashboard`);
+      await expect(onA.getByRole("heading", { name: `Welcome, ${SEEDED.member}` })).toBeVisible();
+      await expect.poll(async () => (await refreshState(db, SAM)).fresh, { timeout: 20_000 }).toBe(true);
+      expect((await refreshState(db, MIA)).fresh).toBe(false);
+      expect(await countedTokenCalls(db, "refresh")).toBe(2);
+      // The instance says so in one structured line.
+      expect(await deferralsLoggedSince(logOffset)).toEqual(["queued"]);
+      expect((await refreshGrants(since)).map((grant) => grant.detail.status)).toEqual([200]);
+    });
+
+    await test.step("a known browser signs in from the known-device share while the open pool is spent", async () => {
+      await endAllSessions(db, MIA);
+      await signInAt(onA, b.origin, "member");
+      expect(await countedTokenCalls(db, "known-device")).toBe(1);
     });
 
     const calls = await tokenCalls(since);
-    expect(calls.map((call) => call.detail)).toEqual(Array(4).fill({ status: 200, grant_type: "authorization_code" }));
-    expect(await countedTokenCalls(db)).toBe(calls.length);
+    expect(calls.filter((call) => call.detail.grant_type === "authorization_code").map((call) => call.detail.status)).toEqual([200, 200, 200]);
   } finally {
-    for (const app of started) await app.stop();
+    await Promise.all(started.map((app) => app.stop()));
   }
 });
 
@@ -284,48 +314,127 @@ test("a replayed callback is refused before any token call, and signs no one in"
   await expect(page.getByRole("heading", { name: "This sign-in was already used" })).toBeVisible();
 });
 
-test("sign-in callbacks and sign-in starts are capped per client IP", async ({ page, db }) => {
-  test.setTimeout(150_000);
-  const app = await instance(2, { SIGNIN_ATTEMPTS_PER_IP: "3" });
+test("a sign-in callback or start with a repeated parameter is refused (400) before anything reads it", async ({ page, db }) => {
+  const { csrfToken } = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const start = await page.request.post("/api/auth/signin/uniauth", { form: { csrfToken, callbackUrl: "/dashboard" }, maxRedirects: 0 });
+  const state = new URL(start.headers().location!).searchParams.get("state")!;
+  expect(state).toBeTruthy();
+  const since = Date.now();
+  const usedStates = async () => (await db.query<{ n: number }>(`select count(*)::int as n from "UsedSignInState"`)).rows[0]!.n;
+  const statesBefore = await usedStates();
+
+  // The single-use check would read the first state, Auth.js the last (the real one).
+  for (const query of [`code=x&state=junk&state=${state}`, `code=x&code=y&state=${state}`, `code=x&state=${state}&iss=a&iss=b`]) {
+    const callback = await page.request.get(`/api/auth/callback/uniauth?${query}`, { maxRedirects: 0 });
+    expect(callback.status(), query).toBe(400);
+    expect(await callback.text()).toMatch(/the parameter "(state|code|iss)" is given more than once/);
+  }
+  const repeatedForm = await page.request.post("/api/auth/signin/uniauth", {
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    data: `csrfToken=${encodeURIComponent(csrfToken)}&callbackUrl=%2Fdashboard&callbackUrl=https%3A%2F%2Fevil.example`,
+    maxRedirects: 0,
+  });
+  expect(repeatedForm.status()).toBe(400);
+  expect(await tokenCalls(since)).toEqual([]);
+  expect(await usedStates()).toBe(statesBefore);
+});
+
+/** A request context of its own (its own cookies), coming from `address` as its proxy says. */
+const fromAddress = (playwright: { request: { newContext(options: object): Promise<APIRequestContext> } }) => (address: string) =>
+  playwright.request.newContext({ extraHTTPHeaders: { "x-forwarded-for": address } });
+
+test("bogus callbacks from an unlimited supply of addresses spend only the open pool: returning users sign in, refreshes go on, staff keep /admin", async ({
+  newBrowser,
+  db,
+  playwright,
+}) => {
+  test.setTimeout(240_000);
+  const app = await instance(2, {
+    UNIAUTH_TOKEN_LIMIT: "7",
+    UNIAUTH_REFRESH_SHARE: "2",
+    UNIAUTH_KNOWN_DEVICE_SHARE: "2",
+    UNIAUTH_RATE_WINDOW_SECONDS: "600",
+    ROLES_MAX_AGE_SECONDS: "10",
+    TRUSTED_PROXY_HOPS: "1",
+  });
   try {
-    const mark = await trailMark(db);
+    for (const email of [MIA, ADA]) await endAllSessions(db, email);
+    // Before the attack, Mia and Ada sign in from these browsers: known devices from then on.
+    const [mia, ada] = [await newBrowser(), await newBrowser()];
+    await signInAt(mia, app.origin, "member");
+    await signInAt(ada, app.origin, "admin");
+    await endAllSessions(db, MIA);
+    await clearBudget(db);
     const since = Date.now();
 
-    await test.step("anonymous callbacks: Auth.js refuses three itself, the fourth is over the limit (429)", async () => {
-      const callback = () => page.request.get(`${app.origin}/api/auth/callback/uniauth?code=x&state=${randomUUID()}`, { maxRedirects: 0 });
-      for (let i = 0; i < 3; i++) {
-        const refused = await callback();
-        expect(refused.status()).toBe(302);
-        expect(refused.headers().location).toMatch(/\/auth\/error\?error=(?!TooManyAttempts)\w+/);
-      }
-      const over = await callback();
-      expect(over.status()).toBe(303);
-      const location = over.headers().location!;
-      expect(location).toMatch(/^\/auth\/error\?error=TooManyAttempts&retryAfter=\d+$/);
-      const limitPage = await page.request.get(`${app.origin}${location}`);
-      expect(limitPage.status()).toBe(429);
-      expect(limitPage.headers()["retry-after"]).toBe(new URL(location, app.origin).searchParams.get("retryAfter"));
-      // Auth.js stops a callback without its state cookie before the code exchange: UniAuth was not asked.
-      expect(await tokenCalls(since)).toEqual([]);
+    await test.step("twelve attackers at once, each from a fresh address: the open pool's three calls reach UniAuth, the rest the busy page", async () => {
+      const landed = await Promise.all(Array.from({ length: 12 }, (_, i) => bogusCallback(fromAddress(playwright), app.origin, `203.0.113.${i + 1}`)));
+      const exchanges = (await tokenCalls(since)).filter((call) => call.detail.grant_type === "authorization_code");
+      expect(exchanges.map((call) => call.detail.status)).toEqual([400, 400, 400]);
+      expect(landed.filter((location) => /error=UniAuthBusy&retryAfter=\d+$/.test(location))).toHaveLength(9);
+      expect(await countedTokenCalls(db, "open-pool")).toBe(3);
     });
 
-    await test.step("sign-in starts: three clicks reach UniAuth, the fourth lands on the limit page", async () => {
-      for (let i = 0; i < 3; i++) {
-        await clickSignIn(page, app.origin);
-        await expect(page.getByRole("button", { name: new RegExp(SEEDED.member) })).toBeVisible();
-      }
-      await clickSignIn(page, app.origin);
-      await expectRefusalPage(page, "TooManyAttempts", 429);
-      await expect(page.getByRole("heading", { name: "Too many sign-in attempts" })).toBeVisible();
+    await test.step("a returning user signs in from the known-device share", async () => {
+      await signInAt(mia, app.origin, "member");
+      expect(await countedTokenCalls(db, "known-device")).toBe(1);
     });
-    await expect.poll(async () => (await refusals(db, mark)).filter((reason) => reason === "TooManyAttempts")).toHaveLength(2);
-    // Counted per client address (an IPv4 address, or an IPv6 /64), not all clients under one key.
-    const { rows } = await db.query<{ key: string }>(`select distinct key from "RateEvent" where key like 'signin-%' order by key`);
-    expect(rows.map((row) => row.key.split(":")[0])).toEqual(["signin-callback", "signin-start"]);
-    for (const { key } of rows) {
-      const address = key.slice(key.indexOf(":") + 1);
-      expect(isIP(address) === 4 || /^([\da-f]{4}:){4}:\/64$/.test(address), key).toBe(true);
-    }
+
+    await test.step("an admin's due roles refresh from the refresh share, and /admin stays open", async () => {
+      await ageRoles(db, [ADA], "1 hour");
+      expect((await ada.goto(`${app.origin}/admin`))?.status()).toBe(200);
+      await expect.poll(async () => (await refreshState(db, ADA)).fresh, { timeout: 20_000 }).toBe(true);
+      expect((await ada.goto(`${app.origin}/admin`))?.status()).toBe(200);
+      await expect(ada.getByRole("heading", { name: "UniAuth token budget" })).toBeVisible();
+    });
+
+    await test.step("a new browser meets the busy page (503, Retry-After) without reaching UniAuth", async () => expectBusyAtClick(await newBrowser(), app.origin));
+  } finally {
+    await app.stop();
+  }
+});
+
+test("per-address limits cannot be aimed at anyone: forged posts count nothing, and failures there hold back new browsers only", async ({
+  newBrowser,
+  db,
+  playwright,
+}) => {
+  test.setTimeout(240_000);
+  const app = await instance(3, { TRUSTED_PROXY_HOPS: "1", SIGNIN_FAILURES_PER_ADDRESS: "1" });
+  const nat = "198.51.100.23";
+  const behindNat = () => newBrowser({ extraHTTPHeaders: { "x-forwarded-for": nat } });
+  const failures = async () => (await db.query<{ n: number }>(`select count(*)::int as n from "RateEvent" where key like 'signin:failed:%'`)).rows[0]!.n;
+  try {
+    for (const email of [MIA, SAM, ADA]) await endAllSessions(db, email);
+
+    await test.step("twenty sign-in posts without a CSRF token, naming the address: Auth.js refuses them, nothing is counted", async () => {
+      const forger = await fromAddress(playwright)(nat);
+      for (let i = 0; i < 20; i++) {
+        const forged = await forger.post(`${app.origin}/api/auth/signin/uniauth`, { form: { callbackUrl: "/dashboard" }, maxRedirects: 0 });
+        expect(forged.headers().location).not.toMatch(/\/api\/oauth\/authorize/);
+      }
+      await forger.dispose();
+      expect(await failures()).toBe(0);
+    });
+
+    const returning = [await behindNat(), await behindNat(), await behindNat()];
+    await test.step("users behind the address sign in, each from a browser of their own", async () => {
+      for (const [page, user] of [[returning[0]!, "member"], [returning[1]!, "staff"], [returning[2]!, "admin"]] as const) await signInAt(page, app.origin, user);
+    });
+
+    await test.step("one failed code exchange from there: a new browser at that address meets the limit page (429)", async () => {
+      expect(await bogusCallback(fromAddress(playwright), app.origin, nat)).toMatch(/\/auth\/error\?error=/);
+      expect(await failures()).toBe(1);
+    });
+    const stranger = await behindNat();
+    await clickSignIn(stranger, app.origin);
+    await expectRefusalPage(stranger, "TooManyAttempts", 429);
+    await expect(stranger.getByRole("heading", { name: "Too many sign-in attempts" })).toBeVisible();
+
+    await test.step("the returning users behind it still sign in", async () => {
+      for (const email of [MIA, SAM, ADA]) await endAllSessions(db, email);
+      for (const [page, user] of [[returning[0]!, "member"], [returning[1]!, "staff"], [returning[2]!, "admin"]] as const) await signInAt(page, app.origin, user);
+    });
   } finally {
     await app.stop();
   }

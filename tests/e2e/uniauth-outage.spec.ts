@@ -177,7 +177,7 @@ test("UniAuth's discovery answering 503 on an instance that has no copy yet: our
   }
 });
 
-test("the outage page answers 503 at once on an instance started with -H 127.0.0.1 (no rewrite Next takes for another host)", async ({ page }) => {
+test("the outage page and the 403 page answer at once on an instance started with -H 127.0.0.1 (no rewrite Next takes for another host)", async ({ page }) => {
   test.setTimeout(120_000);
   const loopback = await startInstance(Number(process.env.E2E_PORT ?? 3100) + 53, {}, "127.0.0.1");
   try {
@@ -188,6 +188,16 @@ test("the outage page answers 503 at once on an instance started with -H 127.0.0
     expect(response?.headers()).toMatchObject({ "retry-after": "60", "cache-control": "no-store" });
     expect(response?.headers()["content-security-policy"]).toMatch(/script-src [^;]*'nonce-/);
     await expect(page.getByRole("heading", { name: "UniAuth cannot be reached right now" })).toBeVisible();
+
+    // A member at /admin: the 403 page, not the page's 200 through Next proxying a rewrite to itself. The session
+    // cookie (same secret, same database) is the member's from the main server, where the stand-in can sign in.
+    await signInAs(page, "member");
+    const member = (await page.context().cookies()).filter((cookie) => cookie.name.startsWith("authjs.session-token"));
+    await page.context().addCookies(member.map(({ name, value }) => ({ name, value, url: loopback.origin })));
+    const admin = await page.goto(`${loopback.origin}/admin`);
+    expect(admin?.status()).toBe(403);
+    expect(page.url()).toBe(`${loopback.origin}/forbidden?from=%2Fadmin`);
+    await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
   } finally {
     await loopback.stop();
   }

@@ -30,7 +30,7 @@ describe("GET /api/health", () => {
         pausedForSeconds: expect.any(Number),
         sessions: {
           elevated: { inUse: expect.any(Number), capacity: 72, roleAgeSeconds: 3600, oldestRoleAgeSeconds: expect.toBeOneOf([null, expect.any(Number)]) },
-          member: { inUse: expect.any(Number), capacity: expect.any(Number), roleAgeSeconds: 172_800, oldestRoleAgeSeconds: expect.toBeOneOf([null, expect.any(Number)]) },
+          member: { inUse: expect.any(Number), capacity: expect.any(Number), roleAgeSeconds: Number(testEnv("MEMBER_ROLES_MAX_AGE_SECONDS")), oldestRoleAgeSeconds: expect.toBeOneOf([null, expect.any(Number)]) },
         },
       },
     });
