@@ -9,7 +9,8 @@ const PG_MESSAGES = /^(Connection terminated|timeout exceeded when trying to con
 
 /**
  * Whether an error means "the database could not be asked" (so the answer is unknown), as opposed to a bug or a
- * refused query, which must surface. Follows `cause` a few levels, where wrappers keep the original.
+ * refused query, which must surface. Follows `cause` (and a raw query's adapter error) a few levels, where wrappers
+ * keep the original.
  */
 export function isConnectionFailure(error: unknown): boolean {
   let current = error;
@@ -21,7 +22,9 @@ export function isConnectionFailure(error: unknown): boolean {
     }
     if (typeof kind === "string" && ADAPTER_KINDS.has(kind)) return true;
     if (typeof message === "string" && PG_MESSAGES.test(message)) return true;
-    current = (current as { cause?: unknown }).cause;
+    // A raw query's error (P2010) keeps the driver adapter's error in `meta`, not in `cause`.
+    const { cause, meta } = current as { cause?: unknown; meta?: { driverAdapterError?: unknown } };
+    current = cause ?? meta?.driverAdapterError;
   }
   return false;
 }

@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import { attemptSignIn, expect, type SeededUser, signInAs, test } from "./fixtures";
+import { testEnv } from "../support/env";
 
 // Each row: who is in the browser; each step: one cell of the matrix (/, /dashboard, /admin).
 async function expectHome(page: Page, signedInAs?: string) {
@@ -33,7 +34,10 @@ async function expectAdmin(page: Page, superuser: boolean) {
   await expect(page.getByRole("heading", { name: "Superuser: session registry" })).toHaveCount(superuser ? 1 : 0);
   // The token budget, for superusers only: this sign-in's own code exchange is among the calls counted.
   await expect(page.getByRole("heading", { name: "UniAuth token budget" })).toHaveCount(superuser ? 1 : 0);
-  if (superuser) await expect(page.getByText(/^[1-9]\d* of \d+$/)).toBeVisible();
+  if (!superuser) return;
+  // The calls used of the limit, then each share's use; per kind of session, how many the refresh share keeps fresh.
+  await expect(page.getByText(new RegExp(`^[1-9]\\d* of ${testEnv("UNIAUTH_TOKEN_LIMIT")}$`))).toBeVisible();
+  await expect(page.getByRole("row", { name: /^Staff and superusers [1-9]\d* \d+/ })).toBeVisible();
 }
 
 test("anonymous: home signed out, /dashboard and /admin send to sign-in", async ({ page }) => {
