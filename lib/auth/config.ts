@@ -4,7 +4,7 @@ import { AUTH_ERROR_PATH, SIGN_IN_PATH } from "@/lib/auth/core/paths";
 import { safeCallbackPath } from "@/lib/auth/core/redirect";
 import "@/lib/auth/core/types";
 import { sessionCookie } from "@/lib/auth/session/cookie";
-import { useSecureCookies } from "@/lib/auth/session/secure-cookies";
+import { useSecureCookies } from "@/lib/auth/core/secure-cookies";
 import { SESSION_MAX_AGE_SECONDS } from "@/lib/auth/session/store";
 import { env } from "@/lib/env";
 

@@ -1,7 +1,8 @@
 import { type NextRequest, NextResponse } from "next/server";
 import type { AccessPolicy } from "@/lib/access";
 import { FORBIDDEN_PATH, SIGN_IN_PATH } from "@/lib/auth/core/paths";
-import { readSessionCookie, secureSessionCookie } from "@/lib/auth/session/cookie";
+import { secureSessionCookie } from "@/lib/auth/core/cookie-security";
+import { readSessionCookie } from "@/lib/auth/session/cookie";
 import { edgeEnv } from "@/lib/edge-env";
 
 /**

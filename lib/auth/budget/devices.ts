@@ -2,7 +2,7 @@ import "server-only";
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
 import { cookies } from "next/headers";
 import type { SignInCaller } from "@/lib/auth/budget/token-budget";
-import { useSecureCookies } from "@/lib/auth/session/secure-cookies";
+import { useSecureCookies } from "@/lib/auth/core/secure-cookies";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { clientIp } from "@/lib/http/client-ip";
@@ -47,7 +47,7 @@ export function verify(value: string | undefined): KnownDevice | null {
  * (an admin ending all of a user's sessions deletes the rows, so a copied cookie dies with them).
  */
 export async function knownDevice(): Promise<KnownDevice | null> {
-  const device = verify((await cookies()).get(DEVICE_COOKIE.name)?.value);
+  const device = verify(await deviceCookie());
   if (!device) return null;
   const live = await db.knownDevice.count({ where: { id: device.id, userId: device.userId, expiresAt: { gt: new Date() } } });
   return live ? device : null;
@@ -63,6 +63,15 @@ export async function rememberDevice(userId: string): Promise<void> {
   const expiresAt = new Date(Date.now() + DEVICE_MAX_AGE_SECONDS * 1000);
   await db.knownDevice.upsert({ where: { id }, create: { id, userId, expiresAt }, update: { lastSignInAt: new Date(), expiresAt } });
   (await cookies()).set(DEVICE_COOKIE.name, sign({ id, userId }), DEVICE_COOKIE.options);
+}
+
+async function deviceCookie(): Promise<string | undefined> {
+  try {
+    return (await cookies()).get(DEVICE_COOKIE.name)?.value;
+  } catch {
+    // Outside a request (a script, a test): no browser, so no device.
+    return undefined;
+  }
 }
 
 /** Every device of the user is unknown from now on (their cookies name no row). */

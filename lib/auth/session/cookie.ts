@@ -11,15 +11,6 @@ interface Cookies {
 }
 
 /**
- * Whether the session cookie is a secure one: decided once from the environment (AUTH_URL's protocol when set,
- * else https in production, as on Vercel) and given to Auth.js as `useSecureCookies`, so the name it writes and
- * the one read here never depend on a request's proxy headers. The name is also the salt of the cookie's key.
- */
-export function secureSessionCookie({ authUrl, production }: { authUrl?: string; production: boolean }): boolean {
-  return authUrl ? new URL(authUrl).protocol === "https:" : production;
-}
-
-/**
  * The session cookie as Auth.js writes it. On https it is `__Host-` (Secure, Path=/, no Domain), not Auth.js's
  * default `__Secure-`: a sibling subdomain could otherwise toss a `Domain` cookie of the same name, and with a
  * repeated name the browser sends both and the last one wins.

@@ -5,7 +5,7 @@ import { cookies } from "next/headers";
 import { cache } from "react";
 import { checkSession } from "@/lib/auth/session/check";
 import { readSessionCookie } from "@/lib/auth/session/cookie";
-import { useSecureCookies } from "@/lib/auth/session/secure-cookies";
+import { useSecureCookies } from "@/lib/auth/core/secure-cookies";
 import type { ActiveSession } from "@/lib/auth/session/store";
 import { env } from "@/lib/env";
 

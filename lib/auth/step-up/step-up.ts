@@ -4,7 +4,7 @@ import { decode, encode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { z } from "zod";
 import type { UniAuthClaims } from "@/lib/auth/uniauth/claims";
-import { useSecureCookies } from "@/lib/auth/session/secure-cookies";
+import { useSecureCookies } from "@/lib/auth/core/secure-cookies";
 import { discoveredIssuer } from "@/lib/auth/uniauth/discovery";
 import type { StepUpRefusal } from "@/lib/auth/audit/events";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";

@@ -1,4 +1,4 @@
-import { secureSessionCookie } from "@/lib/auth/session/cookie";
+import { secureSessionCookie } from "@/lib/auth/core/cookie-security";
 import { env } from "@/lib/env";
 
 /** Whether the app's auth cookies are https-only (and prefixed): decided once, from the environment. */
