@@ -97,6 +97,9 @@ const schema = z
       if (env.MEMBER_ROLES_MAX_AGE_SECONDS < env.ROLES_MAX_AGE_SECONDS) {
         ctx.addIssue({ code: "custom", path: ["MEMBER_ROLES_MAX_AGE_SECONDS"], message: "must be at least ROLES_MAX_AGE_SECONDS (members' roles may age longer than staff's, not less)" });
       }
+      if (env.SIGNINS_PER_DEVICE > env.SIGNINS_PER_USER) {
+        ctx.addIssue({ code: "custom", path: ["SIGNINS_PER_DEVICE"], message: "must be at most SIGNINS_PER_USER" });
+      }
       // The open pool (browsers with no device cookie) is what the two shares leave of the limit: at least one call.
       if (env.UNIAUTH_REFRESH_SHARE + env.UNIAUTH_KNOWN_DEVICE_SHARE >= env.UNIAUTH_TOKEN_LIMIT) {
         ctx.addIssue({ code: "custom", path: ["UNIAUTH_KNOWN_DEVICE_SHARE"], message: "plus UNIAUTH_REFRESH_SHARE must be less than UNIAUTH_TOKEN_LIMIT (the rest is the open pool for new devices)" });

@@ -68,7 +68,8 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
                 <td>{row.activeSessions}</td>
                 {superuser && (
                   <td>
-                    {row.activeSessions > 0 && (
+                    {/* A signed-out user's devices still sign in from the known-device share: ending forgets them too. */}
+                    {(row.activeSessions > 0 || row.knownDevices > 0) && (
                       <form action={endAllSessionsAction}>
                         <input type="hidden" name="userId" value={row.id} />
                         <button className="button secondary" type="submit" aria-label={`End all sessions of ${row.email}`}>

@@ -1,8 +1,6 @@
 import "server-only";
 import type { NextRequest } from "next/server";
-import { recordAuthEvent } from "@/lib/auth/audit/trail";
-import { firstUseOfState } from "@/lib/auth/budget/sign-in-attempts";
-import { SIGN_IN_REPLAYED, authErrorPath } from "@/lib/auth/core/error-pages";
+import { withCallbackState } from "@/lib/auth/budget/sign-in-attempts";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
 import { isConnectionFailure } from "@/lib/database-errors";
 import { databaseUnavailable } from "@/lib/http/database-unavailable";
@@ -13,10 +11,11 @@ type Handler = (request: NextRequest) => Promise<Response>;
  * Auth.js's route handler, guarded where a sign-in starts and where it comes back from UniAuth:
  * - a parameter given twice is refused (400) before anything reads it: one reader would take the first, another the
  *   last (`?state=junk&state=<real>` would pass the single-use check below with a state Auth.js never sees);
- * - a callback's `state` is used once, on every instance: a replayed callback makes no token call;
+ * - a callback's `state` goes with it to the code exchange, where it must be new (lib/auth/uniauth/fetch.ts);
  * - the database down: the outage page (503), and nothing is sent to UniAuth.
- * What a sign-in may spend of UniAuth's budget is decided at the code exchange itself (lib/auth/budget), once Auth.js
- * has checked the request (CSRF at the start; state, PKCE and nonce cookies at the callback).
+ * Whether a sign-in may spend UniAuth's budget, and a state's single use, are decided at the code exchange itself
+ * (lib/auth/budget), once Auth.js has checked the request (CSRF at the start; state, PKCE and nonce cookies at the
+ * callback): a request Auth.js refuses writes nothing.
  */
 export function withSignInLimits(handler: Handler): Handler {
   return async (request) => {
@@ -27,9 +26,9 @@ export function withSignInLimits(handler: Handler): Handler {
     // UniAuth answers in the query (the provider asks for no response_mode=form_post): a POSTed callback, whose state
     // Auth.js would read from the body, past the single-use check, is never UniAuth's.
     if (step === "callback" && request.method !== "GET") return new Response(null, { status: 405, headers: { Allow: "GET" } });
+    const state = request.nextUrl.searchParams.get("state");
     try {
-      const replayed = step === "callback" && (await callbackReplayed(request));
-      return replayed ? new Response(null, { status: 303, headers: { Location: replayed, "Cache-Control": "no-store" } }) : await handler(request);
+      return step === "callback" && state ? await withCallbackState(state, () => handler(request)) : await handler(request);
     } catch (error) {
       if (isConnectionFailure(error)) return databaseUnavailable();
       throw error;
@@ -44,15 +43,6 @@ async function repeatedParameter(request: NextRequest): Promise<string | null> {
     names.push(...new URLSearchParams(await request.clone().text()).keys());
   }
   return names.find((name, index) => names.indexOf(name) !== index) ?? null;
-}
-
-/** Where a callback whose `state` was used before must go instead, or null. */
-async function callbackReplayed(request: NextRequest): Promise<string | null> {
-  // Without a state Auth.js refuses the callback itself, before any call to UniAuth.
-  const state = request.nextUrl.searchParams.get("state");
-  if (!state || (await firstUseOfState(state))) return null;
-  await recordAuthEvent({ event: "signin.refused", reason: SIGN_IN_REPLAYED });
-  return authErrorPath(SIGN_IN_REPLAYED);
 }
 
 function signInStep(request: NextRequest): "start" | "callback" | null {

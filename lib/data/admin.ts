@@ -5,7 +5,7 @@ import { env } from "@/lib/env";
 
 const PAGE_SIZE = 200;
 
-/** Staff only: every user with their roles and how many live sessions they have. */
+/** Staff only: every user with their roles, how many live sessions they have, and how many known devices. */
 export async function listUsers() {
   await requireStaff();
   const now = new Date();
@@ -20,10 +20,10 @@ export async function listUsers() {
       isStaff: true,
       isSuperuser: true,
       lastSignInAt: true,
-      _count: { select: { sessions: { where: { expiresAt: { gt: now } } } } },
+      _count: { select: { sessions: { where: { expiresAt: { gt: now } } }, knownDevices: true } },
     },
   });
-  return users.map(({ _count, ...user }) => ({ ...user, activeSessions: _count.sessions }));
+  return users.map(({ _count, ...user }) => ({ ...user, activeSessions: _count.sessions, knownDevices: _count.knownDevices }));
 }
 
 /** Superusers only: the state of the session registry, which UniAuth the app trusts, and its token budget. */

@@ -58,7 +58,7 @@ export async function endMyOtherSessions(): Promise<number> {
 export async function endAllSessionsOf(userId: string): Promise<number> {
   const { user } = await requireRecentAuth(await requireSuperuser());
   const { count } = await db.session.deleteMany({ where: { userId } });
-  await forgetDevicesOf(userId);
-  await recordAuthEvent({ event: "sessions.ended_by_admin", actorUserId: user.id, userId, sessionsEnded: count });
+  const devicesForgotten = await forgetDevicesOf(userId);
+  await recordAuthEvent({ event: "sessions.ended_by_admin", actorUserId: user.id, userId, sessionsEnded: count, devicesForgotten });
   return count;
 }

@@ -52,6 +52,13 @@ test("database unreachable: pages and routes answer 503 with Retry-After, action
       await expect(page.getByRole("heading", { name: `Welcome, ${SEEDED.member}` })).toBeVisible();
     });
 
+    // A visitor starts a sign-in while the database is up: Auth.js's state and PKCE cookies are theirs.
+    const visitor = await newBrowser();
+    const { csrfToken } = (await (await visitor.request.get(`${app.origin}/api/auth/csrf`)).json()) as { csrfToken: string };
+    const started = await visitor.request.post(`${app.origin}/api/auth/signin/uniauth`, { form: { csrfToken, callbackUrl: "/dashboard" }, maxRedirects: 0 });
+    const state = new URL(started.headers().location!).searchParams.get("state");
+    expect(state).toBeTruthy();
+
     await database.stop();
 
     await test.step("a server action answers its typed error, shown on the page, and does nothing", async () => {
@@ -95,14 +102,13 @@ test("database unreachable: pages and routes answer 503 with Retry-After, action
 
     await test.step("a sign-in answers the outage page at its start and at UniAuth's callback; nothing reaches UniAuth", async () => {
       const since = Date.now();
-      const visitor = await newBrowser();
       await visitor.goto(`${app.origin}/signin`);
       await visitor.getByRole("button", { name: "Sign in with UniAuth" }).click();
       await expect(visitor).toHaveURL(`${app.origin}/unavailable`);
       await expect(visitor.getByRole("main")).toContainText("try again in a minute");
-      const { csrfToken } = (await (await visitor.request.get(`${app.origin}/api/auth/csrf`)).json()) as { csrfToken: string };
       const start = await visitor.request.post(`${app.origin}/api/auth/signin/uniauth`, { form: { csrfToken, callbackUrl: "/dashboard" }, maxRedirects: 0 });
-      const callback = await visitor.request.get(`${app.origin}/api/auth/callback/uniauth?code=x&state=y`, { maxRedirects: 0 });
+      // The callback of the sign-in started earlier, with its cookies: Auth.js's checks pass, the code exchange cannot.
+      const callback = await visitor.request.get(`${app.origin}/api/auth/callback/uniauth?code=x&state=${state}`, { maxRedirects: 0 });
       for (const response of [start, callback]) {
         expect(response.status()).toBe(503);
         expect(response.headers()["retry-after"]).toBe("60");

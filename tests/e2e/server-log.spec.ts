@@ -16,7 +16,7 @@ const ONLY_UNDER_FLOOD = new Set(["audit.dropped"]);
 
 type EventLine = { event: string; at: string; [field: string]: unknown };
 
-const FIELDS = new Set(["event", "at", "userId", "sessionId", "actorUserId", "acr", "amr", "reason", "sessionsEnded", "delayMs"]);
+const FIELDS = new Set(["event", "at", "userId", "sessionId", "actorUserId", "acr", "amr", "reason", "sessionsEnded", "devicesForgotten", "delayMs"]);
 
 async function serverLog(): Promise<string> {
   return readFile(TEST_RESULTS.serverLog, "utf8");
@@ -50,7 +50,7 @@ test("every auth event the journeys caused is one JSON line, with its user and s
   expect(of("logout.frontchannel")).toContainEqual(expect.objectContaining({ sessionsEnded: 0 }));
   expect(of("refresh.ended")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, reason: "invalid_grant" }));
   expect(of("refresh.backed_off")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, reason: "429 rate_limited", delayMs: 2000 }));
-  expect(of("sessions.ended_by_admin")).toContainEqual(expect.objectContaining({ actorUserId: aUser, userId: aUser, sessionsEnded: expect.any(Number) }));
+  expect(of("sessions.ended_by_admin")).toContainEqual(expect.objectContaining({ actorUserId: aUser, userId: aUser, sessionsEnded: expect.any(Number), devicesForgotten: expect.any(Number) }));
   expect(of("sessions.ended_by_user")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, sessionsEnded: expect.any(Number) }));
   expect(of("stepup.required")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession }));
   expect(of("stepup.accepted")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, acr: "urn:uniauth:acr:mfa", amr: ["pwd", "otp", "mfa"] }));

@@ -92,8 +92,10 @@ test("a superuser who signed in 11 minutes ago confirms it's them at UniAuth, th
     expect.objectContaining({ kind: "signin.accepted", userId: ada, sessionId: signedIn!.id, detail: { acr: "urn:uniauth:acr:pwd", amr: ["pwd"] } }),
     expect.objectContaining({ kind: "stepup.required", userId: ada, sessionId: signedIn!.id }),
     expect.objectContaining({ kind: "stepup.accepted", userId: ada, sessionId: signedIn!.id, detail: { acr: "urn:uniauth:acr:pwd", amr: ["pwd"] } }),
-    expect.objectContaining({ kind: "sessions.ended_by_admin", actorUserId: ada, userId: mia, detail: { sessionsEnded: 1 } }),
+    expect.objectContaining({ kind: "sessions.ended_by_admin", actorUserId: ada, userId: mia, detail: { sessionsEnded: 1, devicesForgotten: expect.any(Number) } }),
   ]);
+  // Her device cookies name no row now: a copied one is worth nothing.
+  expect((await db.query(`select count(*)::int as n from "KnownDevice" where "userId" = $1`, [mia])).rows).toEqual([{ n: 0 }]);
 });
 
 test("a confirmation by another UniAuth account is refused: the browser is not signed in as that account", async ({ page, db }) => {

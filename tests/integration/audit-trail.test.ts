@@ -16,7 +16,7 @@ describe("recordAuthEvent", () => {
     const log = quietLog();
     const statements = vi.spyOn(pg.Client.prototype, "query");
     try {
-      await recordAuthEvent({ event: "sessions.ended_by_admin", actorUserId: "actor-1", userId: "user-1", sessionsEnded: 2 });
+      await recordAuthEvent({ event: "sessions.ended_by_admin", actorUserId: "actor-1", userId: "user-1", sessionsEnded: 2, devicesForgotten: 1 });
       await recordAuthEvent({ event: "stepup.accepted", userId: "user-1", sessionId, acr: "urn:uniauth:acr:mfa", amr: ["pwd", "otp", "mfa"] });
       expect(statements).toHaveBeenCalledTimes(2);
       expect(log).toHaveBeenCalledTimes(2);
@@ -29,7 +29,7 @@ describe("recordAuthEvent", () => {
     // Stored in UTC, as Prisma reads it back: within a few seconds of now.
     expect(Math.abs(stored!.at.getTime() - Date.now())).toBeLessThan(5_000);
     const [admin] = await db.authEvent.findMany({ where: { kind: "sessions.ended_by_admin", actorUserId: "actor-1" }, orderBy: { id: "desc" }, take: 1 });
-    expect(admin).toMatchObject({ userId: "user-1", sessionId: null, detail: { sessionsEnded: 2 } });
+    expect(admin).toMatchObject({ userId: "user-1", sessionId: null, detail: { sessionsEnded: 2, devicesForgotten: 1 } });
   });
 
   it("stores the time in UTC, as Prisma reads it, whatever the database session's time zone", async () => {

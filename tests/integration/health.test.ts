@@ -7,9 +7,17 @@ import { localUniAuth } from "../support/uniauth";
 
 afterAll(() => db.$disconnect());
 
+const request = (authorization?: string) => new Request("http://localhost/api/health", authorization ? { headers: { authorization } } : {});
+
 describe("GET /api/health", () => {
-  it("answers 200 with the database reachable, uncached, revealing no configuration", async () => {
-    const response = await GET();
+  it("answers 200 with the database reachable, uncached, revealing no configuration, and the token budget to no one", async () => {
+    const anyone = await (await GET(request())).json();
+    expect(anyone).toEqual({ status: "ok", database: "ok", uniauth: expect.any(String), backchannelLogout: expect.any(String) });
+    expect(await (await GET(request(`Bearer ${testEnv("CRON_SECRET")}x`))).json()).not.toHaveProperty("tokenBudget");
+  });
+
+  it("shows the token budget to a monitor that sends CRON_SECRET", async () => {
+    const response = await GET(request(`Bearer ${testEnv("CRON_SECRET")}`));
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
     const body = await response.json();
@@ -42,7 +50,7 @@ describe("GET /api/health", () => {
     const { GET: getWithDeadDatabase } = await importWithEnv(() => import("@/app/api/health/route"), {
       DATABASE_URL: unreachableDatabaseUrl(testEnv("DATABASE_URL")),
     });
-    const response = await getWithDeadDatabase();
+    const response = await getWithDeadDatabase(request());
     expect(response.status).toBe(503);
     expect(response.headers.get("cache-control")).toBe("no-store");
     expect(await response.json()).toMatchObject({ status: "unavailable", database: "unreachable" });
@@ -67,7 +75,7 @@ describe("GET /api/health: whether UniAuth can end sessions by back-channel logo
 
   it("is unknown before discovery, supported when advertised, and says so (once) when a sign-in's ID token had no sid", async () => {
     const { GET: get, discover, noteIdTokenSid } = await fresh();
-    const backchannelLogout = async () => (await (await get()).json()).backchannelLogout;
+    const backchannelLogout = async () => (await (await get(request())).json()).backchannelLogout;
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     expect(await backchannelLogout()).toBe("unknown");
     await discover();
@@ -88,7 +96,7 @@ describe("GET /api/health: whether UniAuth can end sessions by back-channel logo
     const { GET: get, discover, warnIfBackchannelLogoutUnsupported } = await fresh();
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     await discover();
-    const response = await get();
+    const response = await get(request());
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: "ok", backchannelLogout: "not advertised" });
     warnIfBackchannelLogoutUnsupported();

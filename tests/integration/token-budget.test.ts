@@ -1,8 +1,8 @@
 import * as oauth from "oauth4webapi";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { uniauthClaimsSchema } from "@/lib/auth/uniauth/claims";
 import { recordSignIn } from "@/lib/auth/session/sign-in";
-import type { SignInCaller } from "@/lib/auth/budget/token-budget";
+import type { Admission, Refusal, SignInCaller, TokenCall } from "@/lib/auth/budget/token-budget";
 import { db } from "@/lib/db";
 import { importWithEnv } from "../support/fresh-import";
 import { localUniAuth } from "../support/uniauth";
@@ -46,11 +46,21 @@ const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
 const stranger = (address = "198.51.100.7"): SignInCaller => ({ device: null, address });
 const device = (id: string, userId = `user-of-${id}`): SignInCaller => ({ device: { id, userId }, address: "198.51.100.7" });
 const signIn = (caller: SignInCaller) => ({ for: "sign-in", caller }) as const;
-/** Sessions in use by kind, as /admin shows them (other test files' sessions may be among them: compare differences). */
+/** A code exchange from start to end: taken from the budget, then settled as UniAuth answered. Its share, or why not. */
+async function exchange(budget: { takeTokenCall: (call: TokenCall) => Promise<Refusal | Admission>; settleExchange: (admission: Admission, codeRefused: boolean) => Promise<void> }, caller: SignInCaller, { codeRefused = false } = {}) {
+  const taken = await budget.takeTokenCall(signIn(caller));
+  if ("why" in taken) return taken.why;
+  await budget.settleExchange(taken, codeRefused);
+  return taken.share;
+}
+
+/** Sessions in use by kind, as /admin shows them. */
 const inUse = async (budget: { tokenBudget(): Promise<{ sessions: { elevated: { inUse: number }; member: { inUse: number } } }> }) => {
   const { sessions } = await budget.tokenBudget();
   return { elevated: sessions.elevated.inUse, member: sessions.member.inUse };
 };
+/** Sessions other tests left are not in use (not seen for a day): they neither queue nor count here. */
+const noOtherSessionInUse = () => db.session.updateMany({ data: { lastSeenAt: new Date(Date.now() - 86_400_000) } });
 
 afterEach(clearBudget);
 afterAll(async () => {
@@ -65,9 +75,9 @@ describe("the token budget's shares", { timeout: 30_000 }, () => {
     const { budget } = await instance();
     const session = await sessionInUse(new Date(), []);
     try {
-      expect(await budget.takeTokenCall(signIn(stranger("198.51.100.1")))).toBeNull();
-      expect(await budget.takeTokenCall(signIn(stranger("198.51.100.2")))).toBeNull();
-      const spent = await budget.takeTokenCall(signIn(stranger("198.51.100.3")));
+      expect(await budget.takeTokenCall(signIn(stranger("198.51.100.1")))).toHaveProperty("share");
+      expect(await budget.takeTokenCall(signIn(stranger("198.51.100.2")))).toHaveProperty("share");
+      const spent = (await budget.takeTokenCall(signIn(stranger("198.51.100.3")))) as Refusal;
       expect(spent).toMatchObject({ why: "spent" });
       // The oldest call leaves the 10-minute window (and its 2 s margin) first: in just under that.
       expect(spent!.retryAfterMs).toBeGreaterThan(590_000);
@@ -75,13 +85,13 @@ describe("the token budget's shares", { timeout: 30_000 }, () => {
       expect(await budget.signInsRefused(stranger("198.51.100.4"))).toMatchObject({ why: "spent" });
 
       expect(await budget.signInsRefused(device("a"))).toBeNull();
-      expect(await budget.takeTokenCall(signIn(device("a")))).toBeNull();
-      expect(await budget.takeTokenCall(signIn(device("b")))).toBeNull();
+      expect(await budget.takeTokenCall(signIn(device("a")))).toHaveProperty("share");
+      expect(await budget.takeTokenCall(signIn(device("b")))).toHaveProperty("share");
       // Its share spent and the open pool too: a known device waits like anyone else.
       expect(await budget.takeTokenCall(signIn(device("c")))).toMatchObject({ why: "spent" });
 
-      expect(await budget.takeTokenCall({ for: "refresh", sessionId: session.id })).toBeNull();
-      expect(await budget.takeTokenCall({ for: "refresh", sessionId: session.id })).toBeNull();
+      expect(await budget.takeTokenCall({ for: "refresh", sessionId: session.id })).toMatchObject({ share: "refresh" });
+      expect(await budget.takeTokenCall({ for: "refresh", sessionId: session.id })).toMatchObject({ share: "refresh" });
       expect(await budget.takeTokenCall({ for: "refresh", sessionId: session.id })).toMatchObject({ why: "spent" });
 
       expect(await tokenCallsCounted()).toBe(6);
@@ -100,59 +110,74 @@ describe("the token budget's shares", { timeout: 30_000 }, () => {
   it("lets a known device use the open pool once the known-device share is spent, never the refresh share", async () => {
     await clearBudget();
     const { budget } = await instance();
-    for (const id of ["a", "b", "c"]) expect(await budget.takeTokenCall(signIn(device(id)))).toBeNull();
+    expect([await exchange(budget, device("a")), await exchange(budget, device("b")), await exchange(budget, device("c"))]).toEqual(["knownDevice", "knownDevice", "openPool"]);
     expect(await budget.tokenBudget()).toMatchObject({ shares: { refresh: { used: 0 }, knownDevice: { used: 2 }, openPool: { used: 1 } } });
-    expect(await budget.takeTokenCall(signIn(stranger()))).toBeNull();
+    expect(await budget.takeTokenCall(signIn(stranger()))).toHaveProperty("share");
     expect(await budget.takeTokenCall(signIn(device("d")))).toMatchObject({ why: "spent" });
   });
 
   it("counts a known device past SIGNINS_PER_DEVICE, or a user's devices past SIGNINS_PER_USER, as unknown", async () => {
     await clearBudget();
     const { budget } = await instance({ UNIAUTH_TOKEN_LIMIT: "20", UNIAUTH_KNOWN_DEVICE_SHARE: "10", SIGNINS_PER_DEVICE: "1", SIGNINS_PER_USER: "2" });
-    const shares = async () => (await budget.tokenBudget()).shares;
-    expect(await budget.takeTokenCall(signIn(device("a", "ada")))).toBeNull();
-    expect(await budget.takeTokenCall(signIn(device("a", "ada")))).toBeNull();
-    expect(await shares()).toMatchObject({ knownDevice: { used: 1 }, openPool: { used: 1 } });
-    expect(await budget.takeTokenCall(signIn(device("b", "ada")))).toBeNull();
-    expect(await budget.takeTokenCall(signIn(device("c", "ada")))).toBeNull();
-    expect(await shares()).toMatchObject({ knownDevice: { used: 2 }, openPool: { used: 2 } });
+    expect(await exchange(budget, device("a", "ada"))).toBe("knownDevice");
+    expect(await exchange(budget, device("a", "ada"))).toBe("openPool");
+    expect(await exchange(budget, device("b", "ada"))).toBe("knownDevice");
+    expect(await exchange(budget, device("c", "ada"))).toBe("openPool");
     // Another user's device is not held back by Ada's.
-    expect(await budget.takeTokenCall(signIn(device("d", "sam")))).toBeNull();
-    expect(await shares()).toMatchObject({ knownDevice: { used: 3 }, openPool: { used: 2 } });
+    expect(await exchange(budget, device("d", "sam"))).toBe("knownDevice");
+    expect((await budget.tokenBudget()).shares).toMatchObject({ knownDevice: { used: 3 }, openPool: { used: 2 } });
   });
 
-  it("limits an unknown device's address by failed code exchanges, not a known device there nor another address", async () => {
+  it("limits an unknown device's address by failed code exchanges, counted in advance and taken back on success", async () => {
     await clearBudget();
-    const [first, second] = [await instance(), await instance()];
+    const [first, second] = [await instance({ UNIAUTH_TOKEN_LIMIT: "12" }), await instance({ UNIAUTH_TOKEN_LIMIT: "12" })];
     const attacker = stranger("2001:db8:1:2::1");
-    for (let n = 0; n < 3; n++) await (n % 2 ? first : second).budget.recordFailedExchange(attacker);
+    // Three at once from one address: each counts as a failure before UniAuth answers, so none slips past the limit.
+    const admitted = await Promise.all([0, 1, 2].map((n) => (n % 2 ? first : second).budget.takeTokenCall(signIn(attacker))));
+    expect(admitted.map((admission) => ("share" in admission ? admission.share : admission.why))).toEqual(["openPool", "openPool", "openPool"]);
     // The same /64.
     const limited = await first.budget.signInsRefused(stranger("2001:db8:1:2::99"));
     expect(limited).toMatchObject({ why: "limited" });
     expect(limited!.retryAfterMs).toBeGreaterThan(590_000);
     expect(await second.budget.takeTokenCall(signIn(attacker))).toMatchObject({ why: "limited" });
+    // One of them was a real user's code after all: its failure is taken back, and the address has room again.
+    await first.budget.settleExchange(admitted[0] as Admission, false);
+    for (const other of admitted.slice(1)) await first.budget.settleExchange(other as Admission, true);
+    expect(await first.budget.signInsRefused(attacker)).toBeNull();
+    // Another address, and a known device at this one, are not held back.
     expect(await first.budget.signInsRefused(stranger("2001:db8:1:3::1"))).toBeNull();
-    expect(await first.budget.signInsRefused({ ...device("a"), address: attacker.address })).toBeNull();
-    // A known device's failures count against nobody.
-    await first.budget.recordFailedExchange({ ...device("a"), address: "198.51.100.9" });
-    expect(await db.rateEvent.count({ where: { key: { contains: "198.51.100.9" } } })).toBe(0);
+    expect(await first.budget.takeTokenCall(signIn({ ...device("a"), address: attacker.address }))).toMatchObject({ share: "knownDevice" });
+  });
+
+  it("lets a known device fail one code exchange a window in its share: then it, and its user's other devices, count as unknown", async () => {
+    await clearBudget();
+    const { budget } = await instance({ UNIAUTH_TOKEN_LIMIT: "12", UNIAUTH_KNOWN_DEVICE_SHARE: "6" });
+    expect(await exchange(budget, device("a", "ada"))).toBe("knownDevice");
+    expect(await exchange(budget, device("a", "ada"))).toBe("knownDevice");
+    expect(await exchange(budget, device("b", "ada"), { codeRefused: true })).toBe("knownDevice");
+    // Ada's devices draw on the open pool now, where their failures count against their address.
+    expect(await exchange(budget, device("a", "ada"), { codeRefused: true })).toBe("openPool");
+    expect(await exchange(budget, device("c", "ada"))).toBe("openPool");
+    expect(await db.rateEvent.count({ where: { key: { startsWith: "signin:failed:" } } })).toBe(1);
+    // Sam's are not held back.
+    expect(await exchange(budget, device("d", "sam"))).toBe("knownDevice");
   });
 
   it("is one budget for every instance: 20 calls at once from two instances, exactly the share goes through", async () => {
     await clearBudget();
     const [first, second] = [await instance(), await instance()];
     const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? first : second).budget.takeTokenCall(signIn(stranger(`198.51.100.${i}`)))));
-    expect(outcomes.filter((outcome) => outcome === null)).toHaveLength(2);
-    expect(outcomes.filter((outcome) => outcome?.why === "spent")).toHaveLength(18);
+    expect(outcomes.filter((outcome) => "share" in outcome)).toHaveLength(2);
+    expect(outcomes.filter((outcome) => "why" in outcome && outcome.why === "spent")).toHaveLength(18);
     expect(await tokenCallsCounted()).toBe(2);
   });
 
   it("forgets a call once it leaves the window", async () => {
     await clearBudget();
     const { budget } = await instance({ UNIAUTH_RATE_WINDOW_SECONDS: "2" });
-    for (let call = 0; call < 2; call++) expect(await budget.takeTokenCall(signIn(stranger()))).toBeNull();
+    for (let call = 0; call < 2; call++) expect(await budget.takeTokenCall(signIn(stranger()))).toHaveProperty("share");
     expect(await budget.takeTokenCall(signIn(stranger()))).toMatchObject({ why: "spent" });
-    await expect.poll(() => budget.takeTokenCall(signIn(stranger())), { timeout: 10_000, interval: 250 }).toBeNull();
+    await expect.poll(() => budget.takeTokenCall(signIn(stranger())), { timeout: 10_000, interval: 250 }).toHaveProperty("share");
   });
 
   it("after UniAuth's 429 refuses every call, sign-ins included, until its Retry-After; a shorter one never shortens it", async () => {
@@ -160,7 +185,7 @@ describe("the token budget's shares", { timeout: 30_000 }, () => {
     const [first, second] = [await instance(), await instance()];
     await first.budget.pauseTokenCalls(60_000);
     await first.budget.pauseTokenCalls(1_000);
-    const paused = await second.budget.takeTokenCall(signIn(device("a")));
+    const paused = (await second.budget.takeTokenCall(signIn(device("a")))) as Refusal;
     expect(paused).toMatchObject({ why: "paused" });
     expect(paused!.retryAfterMs).toBeGreaterThan(55_000);
     expect(await second.budget.signInsRefused(stranger())).toMatchObject({ why: "paused" });
@@ -170,10 +195,11 @@ describe("the token budget's shares", { timeout: 30_000 }, () => {
 });
 
 describe("the refresh queue", { timeout: 30_000 }, () => {
+  beforeEach(noOtherSessionInUse);
+
   it("puts staff and superusers first, then members, oldest roles first within each", async () => {
     await clearBudget();
     const { budget } = await instance();
-    const before = await inUse(budget);
     // Members due (older than 2 h) with the oldest roles of all, and one staff session only just due (over 1 h).
     const members = await Promise.all([5, 4, 3].map((hours) => sessionInUse(hoursAgo(hours), [])));
     const staff = await sessionInUse(hoursAgo(1.1), ["staff"]);
@@ -182,11 +208,11 @@ describe("the refresh queue", { timeout: 30_000 }, () => {
       // Two calls are left and three sessions are ahead of the youngest due member: it waits.
       expect(await budget.takeTokenCall({ for: "refresh", sessionId: members[2]!.id })).toMatchObject({ why: "queued" });
       // Behind the staff session, the oldest member is next.
-      expect(await budget.takeTokenCall({ for: "refresh", sessionId: members[0]!.id })).toBeNull();
+      expect(await budget.takeTokenCall({ for: "refresh", sessionId: members[0]!.id })).toMatchObject({ share: "refresh" });
       // Nothing is ahead of a staff session, however overdue the members.
       await db.session.update({ where: { id: members[0]!.id }, data: { tokensRefreshedAt: new Date() } });
-      expect(await budget.takeTokenCall({ for: "refresh", sessionId: staff.id })).toBeNull();
-      expect(await inUse(budget)).toEqual({ elevated: before.elevated + 1, member: before.member + 4 });
+      expect(await budget.takeTokenCall({ for: "refresh", sessionId: staff.id })).toMatchObject({ share: "refresh" });
+      expect(await inUse(budget)).toEqual({ elevated: 1, member: 4 });
       expect(await budget.tokenBudget()).toMatchObject({
         sessions: { elevated: { roleAgeSeconds: 3600, oldestRoleAgeSeconds: expect.any(Number) }, member: { roleAgeSeconds: 7200 } },
       });
@@ -202,14 +228,12 @@ describe("the refresh queue", { timeout: 30_000 }, () => {
     await clearBudget();
     // 2 calls per 600 s: 12 staff sessions an hour; members get what staff leave, over their 2 hours.
     const { budget } = await instance();
-    const before = await inUse(budget);
     const staff = await Promise.all([1, 2].map(() => sessionInUse(new Date(), ["staff"])));
     try {
       const { sessions } = await budget.tokenBudget();
-      expect(sessions.elevated).toMatchObject({ inUse: before.elevated + 2, capacity: 12 });
-      // (2 − staff × 600 / 3600) calls a window × 12 windows in 2 h: with just these two staff sessions, 20.
-      expect(sessions.member.capacity).toBe(Math.floor((2 - sessions.elevated.inUse / 6) * 12));
-      if (before.elevated === 0) expect(sessions.member.capacity).toBe(20);
+      expect(sessions.elevated).toMatchObject({ inUse: 2, capacity: 12 });
+      // (2 − 2 × 600 / 3600) calls a window × 12 windows in 2 h.
+      expect(sessions.member.capacity).toBe(20);
     } finally {
       await db.session.deleteMany({ where: { id: { in: staff.map((session) => session.id) } } });
     }
@@ -235,10 +259,11 @@ describe("the refresh queue", { timeout: 30_000 }, () => {
 });
 
 describe("a demotion at UniAuth while hundreds of members are due", { timeout: 60_000 }, () => {
+  beforeEach(noOtherSessionInUse);
+
   it("the staff session refreshes first, with the one call left: the user loses staff rights within the staff role age", async () => {
     await clearBudget();
     const { budget, refresh } = await instance({ UNIAUTH_TOKEN_LIMIT: "3", UNIAUTH_REFRESH_SHARE: "1", UNIAUTH_KNOWN_DEVICE_SHARE: "1" });
-    const before = await inUse(budget);
     const staff = await realSession("staff");
     const member = await sessionInUse(new Date(), []);
     // 300 more sessions of that member, all due for days; the staff session only just (its role age is an hour).
@@ -253,8 +278,8 @@ describe("a demotion at UniAuth while hundreds of members are due", { timeout: 6
       await refresh.refreshDue(await db.session.findUniqueOrThrow({ where: { id: member.id } }));
       expect(await db.user.findUniqueOrThrow({ where: { id: staff.user.id }, select: { isStaff: true, groups: true } })).toEqual({ isStaff: false, groups: [] });
       expect((await db.session.findUniqueOrThrow({ where: { id: staff.id } })).tokensRefreshedAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
-      // The demoted user is a member now: 302 more member sessions, no more staff ones.
-      expect(await inUse(budget)).toEqual({ elevated: before.elevated, member: before.member + 302 });
+      // The demoted user is a member now: 302 member sessions, no staff one.
+      expect(await inUse(budget)).toEqual({ elevated: 0, member: 302 });
     } finally {
       await localUniAuth.setGroups("staff", ["staff"]);
       await db.session.deleteMany({ where: { userId: { in: [member.user.id, staff.user.id] } } });

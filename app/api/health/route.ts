@@ -1,5 +1,7 @@
 import { backchannelLogoutSupport, tokenBudget, uniauthStatus } from "@/lib/auth";
 import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { bearerMatches } from "@/lib/http/bearer";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -12,17 +14,18 @@ const DATABASE_TIMEOUT_MS = 3000;
  * reported from this instance's cached discovery state (never asked per request); its outage alone does not
  * make the app unhealthy, since signed-in users keep working. `backchannelLogout` says whether UniAuth can end
  * sessions from its side (lib/auth/uniauth/capabilities.ts): anything but "supported" is worth a look, not a 503.
- * `tokenBudget`: token calls used in the current window of UniAuth's rate limit, the share kept for sign-ins, any
- * pause UniAuth imposed, and how old the oldest roles in use are (lib/auth/budget/token-budget.ts).
- * No versions, no configuration.
+ * `tokenBudget`, only for a monitor that sends `Authorization: Bearer <CRON_SECRET>`: the use of each share of
+ * UniAuth's rate limit in the current window, any pause UniAuth imposed, and per kind of session how many are in use,
+ * how many the refresh share keeps fresh and how old their oldest roles are (lib/auth/budget/token-budget.ts). Not for
+ * anyone: it says when the budget is spent and whether staff are online. No versions, no configuration.
  */
-export async function GET(): Promise<Response> {
+export async function GET(request: Request): Promise<Response> {
   const database = await withinTimeout(db.$queryRaw`SELECT 1`.then(() => "ok" as const), "unreachable" as const);
   const healthy = database === "ok";
-  // The app's share of UniAuth's rate limit, across all instances: null while the database cannot say.
-  const budget = healthy ? await withinTimeout(tokenBudget(), null) : null;
+  // Across all instances: null while the database cannot say.
+  const budget = bearerMatches(request, env.CRON_SECRET) ? { tokenBudget: healthy ? await withinTimeout(tokenBudget(), null) : null } : {};
   return Response.json(
-    { status: healthy ? "ok" : "unavailable", database, uniauth: uniauthStatus(), backchannelLogout: backchannelLogoutSupport(), tokenBudget: budget },
+    { status: healthy ? "ok" : "unavailable", database, uniauth: uniauthStatus(), backchannelLogout: backchannelLogoutSupport(), ...budget },
     { status: healthy ? 200 : 503, headers: { "Cache-Control": "no-store" } },
   );
 }

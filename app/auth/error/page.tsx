@@ -42,7 +42,8 @@ const MESSAGES: Record<string, Message> = {
   [TOO_MANY_ATTEMPTS]: {
     retry: true,
     title: "Too many sign-in attempts",
-    detail: "This app has seen many sign-in attempts from your network in the last few minutes, so it is pausing new ones. Nothing was changed.",
+    detail:
+      "This app has seen many failed sign-ins from your network in the last few minutes, so it is pausing sign-ins from browsers it does not know yet. If you have signed in from this browser before, that still works. Nothing was changed.",
   },
   [SIGN_IN_REPLAYED]: {
     title: "This sign-in was already used",

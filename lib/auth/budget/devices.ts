@@ -26,7 +26,7 @@ const keys = env.AUTH_SECRETS.map((secret) => Buffer.from(hkdfSync("sha256", sec
 const mac = (key: Buffer, payload: string) => createHmac("sha256", key).update(payload).digest();
 
 /** The cookie's value: the device and its user, signed with the newest secret. */
-function sign({ id, userId }: KnownDevice): string {
+export function deviceCookieValue({ id, userId }: KnownDevice): string {
   return `${id}.${userId}.${mac(keys[0]!, `${id}.${userId}`).toString("base64url")}`;
 }
 
@@ -62,7 +62,7 @@ export async function rememberDevice(userId: string): Promise<void> {
   const id = known?.userId === userId ? known.id : randomBytes(18).toString("base64url");
   const expiresAt = new Date(Date.now() + DEVICE_MAX_AGE_SECONDS * 1000);
   await db.knownDevice.upsert({ where: { id }, create: { id, userId, expiresAt }, update: { lastSignInAt: new Date(), expiresAt } });
-  (await cookies()).set(DEVICE_COOKIE.name, sign({ id, userId }), DEVICE_COOKIE.options);
+  (await cookies()).set(DEVICE_COOKIE.name, deviceCookieValue({ id, userId }), DEVICE_COOKIE.options);
 }
 
 async function deviceCookie(): Promise<string | undefined> {

@@ -1,5 +1,5 @@
 import "server-only";
-import { type Tx, type Window, addEvent, countWindow, inWindow } from "@/lib/auth/budget/window";
+import { type Tx, type Window, countWindow, inWindow, withdrawEvents } from "@/lib/auth/budget/window";
 import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
@@ -44,21 +44,41 @@ export interface SignInCaller {
 /** Whose call it is: a sign-in's (or step-up's) code exchange, or a session's refresh. */
 export type TokenCall = { for: "sign-in"; caller: SignInCaller } | { for: "refresh"; sessionId: string };
 
-const deviceKey = (id: string) => `signin:device:${id}`;
-const userKey = (id: string) => `signin:user:${id}`;
-const failuresKey = (address: string) => `signin:failed:${limitedAddress(address)}`;
+/**
+ * A call the budget admitted (counted in `share`). A code exchange is counted as failed in advance, against whoever
+ * makes it (the known device and its user, or the unknown device's address), so that concurrent bogus codes cannot
+ * all pass the failure limits before the first fails: `settleExchange` takes that back when UniAuth accepts the code.
+ */
+export interface Admission {
+  share: Share;
+  pendingFailures: bigint[];
+}
+
+interface Decision {
+  share: Share;
+  counts: string[];
+  failures: string[];
+}
+
+const signInKeys = (device: { id: string; userId: string }) => ({
+  signIns: [`signin:device:${device.id}`, `signin:user:${device.userId}`],
+  failures: [`signin:device-failed:${device.id}`, `signin:user-failed:${device.userId}`],
+});
+const addressFailuresKey = (address: string) => `signin:failed:${limitedAddress(address)}`;
 
 /**
  * Takes one token call from the app's budget, shared by every instance: UniAuth limits token calls per client IP
- * (UNIAUTH_TOKEN_LIMIT per UNIAUTH_RATE_WINDOW_SECONDS) for the whole app. Null when the call may be made (it is
- * counted now, in the share it draws on), else why not.
+ * (UNIAUTH_TOKEN_LIMIT per UNIAUTH_RATE_WINDOW_SECONDS) for the whole app. The admission when the call may be made
+ * (it is counted now, in the share it draws on), else why not.
  */
-export function takeTokenCall(call: TokenCall): Promise<Refusal | null> {
+export function takeTokenCall(call: TokenCall): Promise<Refusal | Admission> {
   return inWindow(TOKEN_CALLS, env.UNIAUTH_RATE_WINDOW_SECONDS, async (window) => {
     const decision = await decide(window, call);
     if ("why" in decision) return decision;
     for (const key of decision.counts) await window.add(key);
-    return null;
+    const pendingFailures: bigint[] = [];
+    for (const key of decision.failures) pendingFailures.push(await window.add(key));
+    return { share: decision.share, pendingFailures };
   });
 }
 
@@ -70,46 +90,58 @@ export async function signInsRefused(caller: SignInCaller): Promise<Refusal | nu
   });
 }
 
-/** A code exchange from an unknown device failed at UniAuth (a bogus or spent code): it counts against its address. */
-export async function recordFailedExchange(caller: SignInCaller): Promise<void> {
-  if (!caller.device) await addEvent(db, failuresKey(caller.address));
+/**
+ * The exchange is over: unless UniAuth refused the code itself (`invalid_grant` and the like: a bogus or spent
+ * code), its failure counted in advance is taken back. A UniAuth outage or a 429 is nobody's failure.
+ */
+export async function settleExchange(admission: Admission, codeRefused: boolean): Promise<void> {
+  if (!codeRefused) await withdrawEvents(admission.pendingFailures);
 }
 
-async function decide(window: Window, call: TokenCall): Promise<Refusal | { counts: string[] }> {
+async function decide(window: Window, call: TokenCall): Promise<Refusal | Decision> {
   const pausedMs = await pausedForMs(window.tx);
   if (pausedMs > 0) return { why: "paused", retryAfterMs: pausedMs };
   return call.for === "refresh" ? decideRefresh(window, call.sessionId) : decideSignIn(window, call.caller);
 }
 
-async function decideRefresh(window: Window, sessionId: string): Promise<Refusal | { counts: string[] }> {
+async function decideRefresh(window: Window, sessionId: string): Promise<Refusal | Decision> {
   const { used, freesInMs } = await window.count(SHARE_KEY.refresh);
   const room = shareSize("refresh") - used;
   if (room <= 0) return { why: "spent", retryAfterMs: freesInMs };
-  return (await aheadInQueue(window.tx, sessionId)) >= room ? { why: "queued", retryAfterMs: freesInMs } : { counts: [SHARE_KEY.refresh] };
+  if ((await aheadInQueue(window.tx, sessionId)) >= room) return { why: "queued", retryAfterMs: freesInMs };
+  return { share: "refresh", counts: [SHARE_KEY.refresh], failures: [] };
 }
 
 /**
- * A known device within its caps (SIGNINS_PER_DEVICE, and SIGNINS_PER_USER across the user's devices) draws on the
- * known-device share, then the open pool. Anyone else draws on the open pool alone, and only while their address
- * has failed fewer than SIGNIN_FAILURES_PER_ADDRESS code exchanges.
+ * A trusted known device draws on the known-device share, then the open pool, and a failed code counts against it
+ * and its user. Any other browser draws on the open pool alone, and only while its address has failed fewer than
+ * SIGNIN_FAILURES_PER_ADDRESS code exchanges; a failed code counts against that address.
  */
-async function decideSignIn(window: Window, { device, address }: SignInCaller): Promise<Refusal | { counts: string[] }> {
-  const known = device && (await withinCaps(window, device));
-  const caps = known ? [deviceKey(device.id), userKey(device.userId)] : [];
-  if (known) {
-    const { used } = await window.count(SHARE_KEY.knownDevice);
-    if (used < shareSize("knownDevice")) return { counts: [SHARE_KEY.knownDevice, ...caps] };
-  } else {
-    const failed = await countWindow(window.tx, failuresKey(address), env.UNIAUTH_RATE_WINDOW_SECONDS);
+async function decideSignIn(window: Window, { device, address }: SignInCaller): Promise<Refusal | Decision> {
+  const known = device && (await trusted(window, device)) ? signInKeys(device) : null;
+  if (known && (await window.count(SHARE_KEY.knownDevice)).used < shareSize("knownDevice")) {
+    return { share: "knownDevice", counts: [SHARE_KEY.knownDevice, ...known.signIns], failures: known.failures };
+  }
+  if (!known) {
+    const failed = await window.count(addressFailuresKey(address));
     if (failed.used >= env.SIGNIN_FAILURES_PER_ADDRESS) return { why: "limited", retryAfterMs: failed.freesInMs };
   }
   const { used, freesInMs } = await window.count(SHARE_KEY.openPool);
-  return used < shareSize("openPool") ? { counts: [SHARE_KEY.openPool, ...caps] } : { why: "spent", retryAfterMs: freesInMs };
+  if (used >= shareSize("openPool")) return { why: "spent", retryAfterMs: freesInMs };
+  return { share: "openPool", counts: [SHARE_KEY.openPool, ...(known?.signIns ?? [])], failures: known?.failures ?? [addressFailuresKey(address)] };
 }
 
-async function withinCaps(window: Window, device: { id: string; userId: string }): Promise<boolean> {
-  const [byDevice, byUser] = [await window.count(deviceKey(device.id)), await window.count(userKey(device.userId))];
-  return byDevice.used < env.SIGNINS_PER_DEVICE && byUser.used < env.SIGNINS_PER_USER;
+/**
+ * A known device is trusted within its caps (SIGNINS_PER_DEVICE, and SIGNINS_PER_USER across the user's devices) and
+ * while neither it nor another device of its user failed a code exchange in the window: a device cookie, stolen or
+ * an attacker's own, buys at most one bogus exchange a window from the known-device share. Past that, it is unknown.
+ */
+async function trusted(window: Window, device: { id: string; userId: string }): Promise<boolean> {
+  const { signIns, failures } = signInKeys(device);
+  const [byDevice, byUser] = [await window.count(signIns[0]!), await window.count(signIns[1]!)];
+  if (byDevice.used >= env.SIGNINS_PER_DEVICE || byUser.used >= env.SIGNINS_PER_USER) return false;
+  for (const key of failures) if ((await window.count(key)).used > 0) return false;
+  return true;
 }
 
 /** UniAuth answered a token call with 429: no instance makes another before Retry-After has passed. */

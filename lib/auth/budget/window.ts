@@ -21,8 +21,8 @@ export interface Window {
   tx: Tx;
   /** The key's events within the window (older ones are forgotten first). */
   count(key: string): Promise<WindowCount>;
-  /** Records one event of the key, now. */
-  add(key: string): Promise<void>;
+  /** Records one event of the key, now; its id. */
+  add(key: string): Promise<bigint>;
 }
 
 /**
@@ -48,9 +48,15 @@ export function inWindow<T>(lockKey: string, windowSeconds: number, work: (windo
   }, TRANSACTION);
 }
 
-/** Records one event of the key, now (a count that needs no lock: nothing is admitted by it in the same breath). */
-export async function addEvent(client: Tx | typeof db, key: string): Promise<void> {
-  await client.$executeRaw`INSERT INTO "RateEvent" (key, at) VALUES (${key}, clock_timestamp() AT TIME ZONE 'UTC')`;
+/** Records one event of the key, now; its id. */
+async function addEvent(client: Tx | typeof db, key: string): Promise<bigint> {
+  const [row] = await client.$queryRaw<{ id: bigint }[]>`INSERT INTO "RateEvent" (key, at) VALUES (${key}, clock_timestamp() AT TIME ZONE 'UTC') RETURNING id`;
+  return row!.id;
+}
+
+/** Takes back events recorded in advance (by id). */
+export async function withdrawEvents(ids: bigint[]): Promise<void> {
+  if (ids.length) await db.rateEvent.deleteMany({ where: { id: { in: ids } } });
 }
 
 /** The key's events within the window (and its margin). */

@@ -1,8 +1,8 @@
 import { AUTH_ERROR_PATH, UNIAUTH_UNAVAILABLE } from "@/lib/auth/core/paths";
 
-/** UniAuth's rate limit (or this app's share of it) leaves no token call for a sign-in now. */
+/** UniAuth's rate limit (or this browser's share of it) leaves no token call for a sign-in now. */
 export const UNIAUTH_BUSY = "UniAuthBusy";
-/** This client IP started, or came back from, too many sign-ins in the window. */
+/** Unknown devices at this client address failed too many code exchanges in the window. */
 export const TOO_MANY_ATTEMPTS = "TooManyAttempts";
 /** A callback came back with a `state` already used: a replay, or the browser's back button. */
 export const SIGN_IN_REPLAYED = "SignInReplayed";

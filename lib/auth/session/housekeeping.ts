@@ -12,7 +12,8 @@ export async function pruneExpired(now = new Date()) {
     db.session.deleteMany({ where: { expiresAt: { lte: now } } }),
     db.logoutTokenJti.deleteMany({ where: { expiresAt: { lte: now } } }),
     db.usedSignInState.deleteMany({ where: { expiresAt: { lte: now } } }),
-    db.rateEvent.deleteMany({ where: { at: { lte: new Date(now.getTime() - env.UNIAUTH_RATE_WINDOW_SECONDS * 1000) } } }),
+    // A minute past the window: the budget counts a margin past it, in the database's clock (lib/auth/budget/window.ts).
+    db.rateEvent.deleteMany({ where: { at: { lte: new Date(now.getTime() - env.UNIAUTH_RATE_WINDOW_SECONDS * 1000 - 60_000) } } }),
     db.authEvent.deleteMany({ where: { at: { lt: new Date(now.getTime() - env.AUDIT_RETENTION_DAYS * DAY_MS) } } }),
     db.knownDevice.deleteMany({ where: { expiresAt: { lte: now } } }),
   ]);

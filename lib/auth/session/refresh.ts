@@ -27,6 +27,7 @@ const DEFERRED_LOG_EVERY_MS = 60_000;
 
 /** Until then this instance does not even ask the budget: UniAuth paused it, or the refresh share is spent. */
 let refreshesWaitUntil = 0;
+let refreshing: Promise<void> | undefined;
 let deferred = { since: 0, count: 0 };
 
 // At a refresh only the subject and groups matter; a refreshed ID token may carry no profile claims.
@@ -51,7 +52,16 @@ export function needsRefresh(session: RefreshableSession, elevated: boolean, now
  * the calls go to the sessions that matter most, in order, whoever happens to be browsing (a refresh needs only the
  * row, not its user).
  */
-export async function refreshDue(session: RefreshableSession): Promise<void> {
+export function refreshDue(session: RefreshableSession): Promise<void> {
+  // One at a time on an instance: views of many due sessions would otherwise all queue on the budget's lock, holding
+  // database connections while they wait. A view while one runs starts none; a later view tries again.
+  if (!refreshing) {
+    refreshing = refreshDueNow(session).finally(() => (refreshing = undefined));
+  }
+  return refreshing;
+}
+
+async function refreshDueNow(session: RefreshableSession): Promise<void> {
   if ((await refreshSession(session)) !== "queued") return;
   const first = await firstInQueue();
   const row = first && (await db.session.findUnique({ where: { id: first } }));
@@ -106,14 +116,14 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
     return "skipped" as const;
   };
 
-  const refusal = await takeTokenCall({ for: "refresh", sessionId: session.id }).catch(async (error: unknown) => {
+  const taken = await takeTokenCall({ for: "refresh", sessionId: session.id }).catch(async (error: unknown) => {
     await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: null } });
     throw error;
   });
-  if (refusal) {
+  if ("why" in taken) {
     await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: null } });
-    noteDeferred(refusal);
-    return refusal.why === "queued" ? "queued" : "deferred";
+    noteDeferred(taken);
+    return taken.why === "queued" ? "queued" : "deferred";
   }
   // The budget may have kept this request waiting on its lock: the lease starts again now, so it outlasts the call
   // (or, if it ran out meanwhile and another request took it, this one stops here).

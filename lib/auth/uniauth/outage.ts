@@ -2,7 +2,7 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import { discover } from "@/lib/auth/uniauth/discovery";
 import { AUTH_ERROR_PATH, UNIAUTH_UNAVAILABLE_PATH } from "@/lib/auth/core/paths";
-import { TOO_MANY_ATTEMPTS, UNIAUTH_BUSY, authErrorPath } from "@/lib/auth/core/error-pages";
+import { SIGN_IN_REPLAYED, TOO_MANY_ATTEMPTS, UNIAUTH_BUSY, authErrorPath } from "@/lib/auth/core/error-pages";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
 import { describeFailure } from "@/lib/auth/uniauth/failure";
 import { watchUniAuth } from "@/lib/auth/uniauth/fetch";
@@ -107,8 +107,10 @@ export function withUniAuthOutagePage(handler: Handler): Handler {
     // Auth.js's PKCE, state and nonce cookies go with the redirect it made; this one replaces it.
     if (refused) return new Response(null, { status: 303, headers: { Location: refused } });
     if (!location || new URL(location, request.url).pathname !== AUTH_ERROR_PATH) return result;
-    // The code exchange was never made: the database is down, or the budget said no. No row was written.
+    // The code exchange was never made: the database is down, the callback was a replay, or the budget said no. No
+    // row was written.
     if (calls.databaseDown) return databaseUnavailable();
+    if (calls.replayed) return Response.redirect(new URL(authErrorPath(SIGN_IN_REPLAYED), location), 302);
     if (calls.busyForMs !== undefined) {
       return Response.redirect(new URL(authErrorPath(calls.limited ? TOO_MANY_ATTEMPTS : UNIAUTH_BUSY, calls.busyForMs / 1000), location), 302);
     }

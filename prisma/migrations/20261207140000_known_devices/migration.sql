@@ -17,3 +17,6 @@ CREATE INDEX "KnownDevice_expiresAt_idx" ON "KnownDevice"("expiresAt");
 
 -- AddForeignKey
 ALTER TABLE "KnownDevice" ADD CONSTRAINT "KnownDevice_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- CreateIndex
+CREATE INDEX "Session_lastSeenAt_idx" ON "Session"("lastSeenAt");

@@ -89,11 +89,13 @@ describe("parseEnv", () => {
       UNIAUTH_REFRESH_SHARE: "6",
       UNIAUTH_KNOWN_DEVICE_SHARE: "4",
       TRUSTED_PROXY_HOPS: "-1",
+      SIGNINS_PER_DEVICE: "6",
     });
     expect(message).toContain("ELEVATED_ROLES_MAX_AGE_SECONDS must be at least ROLES_MAX_AGE_SECONDS");
     expect(message).toContain("MEMBER_ROLES_MAX_AGE_SECONDS must be at least ROLES_MAX_AGE_SECONDS");
     expect(message).toContain("UNIAUTH_KNOWN_DEVICE_SHARE plus UNIAUTH_REFRESH_SHARE must be less than UNIAUTH_TOKEN_LIMIT");
     expect(message).toContain("TRUSTED_PROXY_HOPS must be at least 0");
+    expect(message).toContain("SIGNINS_PER_DEVICE must be at most SIGNINS_PER_USER");
     expect(parseEnv({ ...valid, UNIAUTH_TOKEN_LIMIT: "10", UNIAUTH_REFRESH_SHARE: "6", UNIAUTH_KNOWN_DEVICE_SHARE: "3" })).toMatchObject({ UNIAUTH_TOKEN_LIMIT: 10 });
     // A setting this version no longer reads is named, not silently ignored.
     expect(errorOf({ ...valid, SESSION_REVALIDATE_SECONDS: "900" })).toContain("SESSION_REVALIDATE_SECONDS was replaced by ROLES_MAX_AGE_SECONDS");

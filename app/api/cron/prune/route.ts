@@ -1,6 +1,6 @@
-import { timingSafeEqual } from "node:crypto";
 import { pruneExpired } from "@/lib/auth";
 import { env } from "@/lib/env";
+import { bearerMatches } from "@/lib/http/bearer";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 /** Deletes expired sessions and logout-token ids, and audit events past their retention. Called by Vercel Cron (vercel.json) with CRON_SECRET. */
 export async function GET(request: Request): Promise<Response> {
   const headers = { "Cache-Control": "no-store" };
-  if (!env.CRON_SECRET || !bearerMatches(request.headers.get("authorization"), env.CRON_SECRET)) {
+  if (!bearerMatches(request, env.CRON_SECRET)) {
     return Response.json({ error: "unauthorized" }, { status: 401, headers });
   }
   try {
@@ -18,8 +18,3 @@ export async function GET(request: Request): Promise<Response> {
   }
 }
 
-function bearerMatches(header: string | null, secret: string): boolean {
-  const given = Buffer.from(header ?? "");
-  const expected = Buffer.from(`Bearer ${secret}`);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
