@@ -58,9 +58,9 @@ done = function(summary)
 end
 `;
 
-// `npm run bench -- budget`: the token budget's load simulation alone (scripts/bench-budget.ts), with its own build.
+// `npm run bench -- budget [attack|capacity]`: the token budget's load simulations alone (scripts/bench-budget.ts), with its own build.
 if (process.argv[2] === "budget") {
-  await benchBudget({ build: true });
+  await benchBudget({ build: true, only: process.argv[3] });
   process.exit(0);
 }
 
