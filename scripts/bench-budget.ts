@@ -1,241 +1,169 @@
-import { createWriteStream } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
-import { type RunningApp, buildApp, startApp } from "./bench/next-app";
-import { type SignInOutcome, signInThroughApp } from "./bench/sign-in";
-import { startLocalServices } from "./local/services";
+import { harvestState, type Harvested } from "./bench/attacker";
+import { type BudgetStage, type Kind, startBudgetStage } from "./bench/budget-stage";
+import { type LoadResult, type TimedOutcome, runLoad } from "./bench/budget-load";
+import { inParallel, pick, slidingMax, tally } from "./bench/load";
+import type { SignInOutcome } from "./bench/sign-in";
+import { UNIAUTH_RATE_LIMITS } from "./uniauth/server";
 
-// The token budget under load (lib/auth/budget): two `next start` instances sharing one Postgres, the local UniAuth
-// with its per-IP limits on and its window shortened, a few hundred sessions whose roles come due, sign-ins arriving
-// throughout, and UniAuth's token endpoint slow part of the time. All on the loopback, bounded in count and time.
-const WINDOW_SECONDS = 20;
-const ROLE_AGE_SECONDS = 10;
-// The app's defaults, set here so the report's figures and the stand-in's limit are the same numbers.
-const TOKEN_LIMIT = 30;
-const SIGNIN_RESERVE = 10;
-const SESSIONS = 300;
-const SETUP_CONCURRENCY = 6;
-// The first seconds of load are not in the page-view latencies: each instance's first renders are its slowest.
-const WARM_UP_SECONDS = 15;
-// Then UniAuth's token endpoint is normal and slow by turns, so that other load on the machine, which drifts over
-// minutes, weighs on both alike.
-const SLICE_SECONDS = 15;
-const SLICES = 8;
-const LOAD_SECONDS = WARM_UP_SECONDS + SLICES * SLICE_SECONDS;
-const PAGE_VIEWS_PER_SECOND = 20;
-const PAGE_CONCURRENCY = 16;
-// One sign-in every 2 to 3 s is at most 10 per 20 s window: what the sign-in reserve is sized for (10 per window).
-const SIGN_IN_GAP_MS = [2000, 3000] as const;
-// Slow, not down: under the 5 s the app gives a code exchange (UNIAUTH_TIMEOUT_MS in lib/auth/uniauth/fetch.ts),
-// past which a sign-in is told UniAuth is unavailable whatever the budget says.
-const SLOW_TOKEN_MS = 4000;
-// UniAuth's window and the app's role age by default: for the users one client IP supports.
-const DEFAULTS = { windowSeconds: 900, roleAgeSeconds: 3600 } as const;
-const PORTS = { postgres: 55533, uniauth: 4300, apps: [3300, 3301] } as const;
-// The seeded users who may sign in (scripts/uniauth/users.ts; "unverified" is refused by design).
-const USERS = ["member", "staff", "admin"];
+// The token budget under load (lib/auth/budget), in two scenarios: an attack on the open pool while returning users
+// sign in and sessions refresh, and the sessions one client address can keep fresh. Two `next start` instances sharing
+// one Postgres, the local UniAuth with its per-IP limits on; all on the loopback, bounded in count and time.
 
-type Phase = "warm-up" | "normal" | "slow";
-interface PageView {
-  phase: Phase;
-  ms: number;
-  status: number;
-}
+// Time is compressed: UniAuth's 900 s window becomes 8 s. The app counts each window 2 s longer than it is
+// (MARGIN_SECONDS in lib/auth/budget/window.ts: 0.2 % of 900 s, but 25 % of 8 s), so the role ages keep the defaults'
+// ratios to the window the app counts: 4, 8 and 192 counted windows, as 3600, 7200 and 172800 s are of 902 s.
+const WINDOW_SECONDS = 8;
+const COUNTED_WINDOW_SECONDS = WINDOW_SECONDS + 2;
+const DEFAULTS = { windowSeconds: 900, roleAgeSeconds: 3600, elevatedRolesMaxAgeSeconds: 7200, memberRoleAgeSeconds: 172_800, refreshShare: 18 } as const;
+const compressed = (seconds: number) => (seconds / DEFAULTS.windowSeconds) * COUNTED_WINDOW_SECONDS;
+const ROLE_AGE = { staff: compressed(DEFAULTS.roleAgeSeconds), member: compressed(DEFAULTS.memberRoleAgeSeconds) } as const;
+// The app's defaults for the shares (30 token calls: 18 refreshes, 6 known devices, 6 the open pool) are left unset.
+const APP_ENV = {
+  UNIAUTH_RATE_WINDOW_SECONDS: String(WINDOW_SECONDS),
+  ROLES_MAX_AGE_SECONDS: String(ROLE_AGE.staff),
+  ELEVATED_ROLES_MAX_AGE_SECONDS: String(compressed(DEFAULTS.elevatedRolesMaxAgeSeconds)),
+  MEMBER_ROLES_MAX_AGE_SECONDS: String(ROLE_AGE.member),
+  TRUSTED_PROXY_HOPS: "1",
+};
+const TOKEN_LIMIT = UNIAUTH_RATE_LIMITS.token;
+const OPEN_POOL = 6;
+const LOAD_SECONDS = 120;
+// Returning browsers (each with its device cookie) sign in in turn, one at a time, 2.5–3.5 s after the last one ended:
+// at most 4 in any counted window, within the known-device share (6) and its caps (3 per device, 5 per user).
+const RETURNING = ["staff", "member", "member", "member", "staff", "member", "member", "member"];
+const RETURNING_GAP_MS = [2500, 3500] as const;
+const ATTACK = { perSecond: 10, sessions: { staff: 20, member: 180 }, viewsPerSecond: { staff: 5, member: 5 }, newUserGapMs: [3000, 4000] as const };
+const CAPACITY = { sessions: [1000, 2000, 5000], staffShare: 0.05, viewsPerSecond: { staff: 10, member: 15 } };
 
-export async function benchBudget({ build }: { build: boolean }): Promise<void> {
-  const [firstUrl, secondUrl] = PORTS.apps.map((port) => `http://localhost:${port}`) as [string, string];
-  const services = await startLocalServices({
-    projectDir: process.cwd(),
-    appUrl: firstUrl,
-    otherAppUrls: [secondUrl],
-    env: {},
-    postgresPort: PORTS.postgres,
-    uniauthPort: PORTS.uniauth,
-    persistent: false,
-    uniauthRateLimits: false,
-  });
-  const { issuer, events } = services.uniauth!;
-  const db = new pg.Pool({ connectionString: services.env.DATABASE_URL, max: 2 });
-  db.on("error", () => {});
-  const logDir = await mkdtemp(path.join(os.tmpdir(), "bench-budget-"));
-  const log = createWriteStream(path.join(logDir, "next.log"));
-  const baseEnv = { ...process.env, ...services.env, NEXT_TELEMETRY_DISABLED: "1", SIGNIN_ATTEMPTS_PER_IP: "100000", UNIAUTH_RATE_WINDOW_SECONDS: String(WINDOW_SECONDS) };
-  const runEnv = { ...baseEnv, UNIAUTH_TOKEN_LIMIT: String(TOKEN_LIMIT), UNIAUTH_SIGNIN_RESERVE: String(SIGNIN_RESERVE), ROLES_MAX_AGE_SECONDS: String(ROLE_AGE_SECONDS) };
-  const dev = async (route: string, body: unknown) => {
-    const response = await fetch(`${issuer}/dev/${route}`, { method: "PUT", body: JSON.stringify(body) });
-    if (!response.ok) throw new Error(`PUT /dev/${route} answered ${response.status}`);
-  };
-  let apps: RunningApp[] = [];
-  const stopApps = async () => void (await Promise.all(apps.map((app) => app.stop())));
-
+export async function benchBudget({ build, only }: { build: boolean; only?: string }): Promise<void> {
+  if (only && only !== "attack" && only !== "capacity") throw new Error(`npm run bench -- budget [attack|capacity]: not "${only}"`);
+  const stage = await startBudgetStage({ build, env: APP_ENV, windowSeconds: WINDOW_SECONDS, returning: RETURNING });
   try {
-    if (build) {
-      console.log("Building the app (next build)…");
-      await buildApp(baseEnv);
-    }
-
-    // Setup: the sessions, signed in through the app with UniAuth's limits off and a budget that fits them all.
-    console.log(`Signing in ${SESSIONS} sessions (limits off)…`);
-    apps = [await startApp(PORTS.apps[0], { ...baseEnv, UNIAUTH_TOKEN_LIMIT: "100000", ROLES_MAX_AGE_SECONDS: "3600" }, log)];
-    const cookies: string[] = [];
-    const setupSignIn = async (i: number) => {
-      const { cookie, landedOn } = await signInThroughApp(firstUrl, USERS[i % USERS.length]!);
-      if (!cookie) throw new Error(`setup sign-in ${i} landed on ${landedOn}`);
-      cookies.push(cookie);
-    };
-    // Each user's first sign-in alone: two at once for a user not yet in the database race (User_email_key).
-    await inParallel(USERS.length, 1, setupSignIn);
-    await inParallel(SESSIONS - USERS.length, SETUP_CONCURRENCY, (i) => setupSignIn(USERS.length + i));
-    await stopApps();
-    await db.query(`DELETE FROM "RateEvent"; DELETE FROM "RatePause"`);
-    // Every token call the app counts, with the database's time, for the sliding-window maximum.
-    await db.query(`
-      CREATE TABLE bench_token_call (at timestamp NOT NULL);
-      CREATE FUNCTION bench_note_token_call() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO bench_token_call VALUES (NEW.at); RETURN NEW; END $$;
-      CREATE TRIGGER bench_token_call AFTER INSERT ON "RateEvent" FOR EACH ROW WHEN (NEW.key = 'uniauth:token') EXECUTE FUNCTION bench_note_token_call();`);
-
-    apps = await Promise.all(PORTS.apps.map((port) => startApp(port, runEnv, log)));
-    await dev("rate-limits", { enabled: true, windowSeconds: WINDOW_SECONDS });
-    const runStartedAt = Date.now();
-    console.log(`Load: ${LOAD_SECONDS} s on two instances, UniAuth's token endpoint ${SLOW_TOKEN_MS} ms slow every other ${SLICE_SECONDS} s…`);
-
-    const started = performance.now();
-    const end = started + LOAD_SECONDS * 1000;
-    let phase: Phase = "warm-up";
-    const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.length)]!;
-    const views: PageView[] = [];
-    const viewing = pageViews(end, async () => {
-      const viewPhase = phase;
-      const viewStarted = performance.now();
-      const status = await fetch(`${pick(apps).url}/dashboard`, { headers: { cookie: pick(cookies) }, redirect: "manual" }).then(
-        async (response) => (await response.arrayBuffer(), response.status),
-        () => 0,
-      );
-      views.push({ phase: viewPhase, ms: performance.now() - viewStarted, status });
-    });
-    const signIns: Promise<SignInOutcome>[] = [];
-    const arriving = (async () => {
-      while (performance.now() < end) {
-        await new Promise((resolve) => setTimeout(resolve, SIGN_IN_GAP_MS[0] + Math.random() * (SIGN_IN_GAP_MS[1] - SIGN_IN_GAP_MS[0])));
-        signIns.push(
-          signInThroughApp(pick(apps).url, pick(USERS)).then(
-            (outcome) => {
-              if (outcome.cookie) cookies.push(outcome.cookie);
-              return outcome;
-            },
-            (error: Error): SignInOutcome => ({ cookie: null, landedOn: `failed: ${error.message}` }),
-          ),
-        );
-      }
-    })();
-    await atSecond(started, WARM_UP_SECONDS);
-    for (let slice = 0; slice < SLICES; slice++) {
-      phase = slice % 2 ? "slow" : "normal";
-      await dev("token-endpoint-delay", phase === "slow" ? SLOW_TOKEN_MS : 0);
-      await atSecond(started, WARM_UP_SECONDS + (slice + 1) * SLICE_SECONDS);
-    }
-    await dev("token-endpoint-delay", 0);
-    const [skipped] = await Promise.all([viewing, arriving]);
-    const outcomes = await Promise.all(signIns);
-
-    const [ages] = (
-      await db.query<{ oldest: number | null; due: number; inUse: number }>(
-        `SELECT floor(extract(epoch FROM (now() AT TIME ZONE 'UTC') - min("tokensRefreshedAt")))::int AS oldest,
-                count(*) FILTER (WHERE "tokensRefreshedAt" <= (now() AT TIME ZONE 'UTC') - make_interval(secs => $1))::int AS due,
-                count(*)::int AS "inUse"
-         FROM "Session" WHERE "expiresAt" > (now() AT TIME ZONE 'UTC') AND "refreshToken" IS NOT NULL
-           AND "lastSeenAt" > (now() AT TIME ZONE 'UTC') - interval '10 minutes'`,
-        [ROLE_AGE_SECONDS],
-      )
-    ).rows;
-    const calls = (await db.query<{ ms: number }>(`SELECT (extract(epoch FROM at) * 1000)::float8 AS ms FROM bench_token_call ORDER BY at`)).rows.map((row) => row.ms);
-    const tokenEvents = events.filter((event) => event.type === "token" && event.at >= runStartedAt);
-    const grants = (grant: string) => tokenEvents.filter((event) => event.detail.grant_type === grant && event.detail.status === 200).length;
-    const refused = outcomes.filter((outcome) => !outcome.cookie);
-    const reasons = [...new Set(refused.map((outcome) => outcome.landedOn))].map((where) => `${refused.filter((outcome) => outcome.landedOn === where).length} × ${where}`);
-    const latency = (which: Exclude<Phase, "warm-up">) => {
-      const ms = views.filter((view) => view.phase === which).map((view) => view.ms);
-      return `p50 ${percentile(ms, 0.5).toFixed(0)} ms, p99 ${percentile(ms, 0.99).toFixed(0)} ms (${ms.length} views)`;
-    };
-    const notOk = views.filter((view) => view.status !== 200).length;
-    const maxInWindow = slidingMax(calls, WINDOW_SECONDS * 1000);
-    const rateLimited = tokenEvents.filter((event) => event.detail.status === 429).length;
-    const perHour = (TOKEN_LIMIT - SIGNIN_RESERVE) * (3600 / DEFAULTS.windowSeconds);
-    const usersPerIp = perHour * (DEFAULTS.roleAgeSeconds / 3600);
-    const verdict = (met: boolean) => (met ? "met" : "NOT met");
-
-    console.log(`
-npm run bench -- budget — ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}; two \`next start\` instances, one Postgres, the local UniAuth (limits on: ${TOKEN_LIMIT} token calls per ${WINDOW_SECONDS} s window, sign-in reserve ${SIGNIN_RESERVE}); roles due after ${ROLE_AGE_SECONDS} s; ${SESSIONS} sessions signed in beforehand; ${LOAD_SECONDS} s of load: ${PAGE_VIEWS_PER_SECOND} signed-in \`/dashboard\` views/s (at most ${PAGE_CONCURRENCY} at once) over every session and both instances, a sign-in every ${SIGN_IN_GAP_MS[0] / 1000}–${SIGN_IN_GAP_MS[1] / 1000} s, UniAuth's token endpoint ${SLOW_TOKEN_MS} ms slower every other ${SLICE_SECONDS} s after ${WARM_UP_SECONDS} s of warm-up
-
-| what | figure | target |
-|---|---|---|
-| sign-ins during the load | ${outcomes.length} attempted, ${refused.length} refused${reasons.length ? ` (${reasons.join(", ")})` : ""} | 0 refused while the budget has room: ${verdict(refused.length === 0)} |
-| token calls in any ${WINDOW_SECONDS} s window (the app's count) | at most ${maxInWindow} | ≤ ${TOKEN_LIMIT}: ${verdict(maxInWindow <= TOKEN_LIMIT)} |
-| 429s from UniAuth's token endpoint | ${rateLimited} | 0: ${verdict(rateLimited === 0)} |
-| token calls UniAuth answered 200 | ${grants("authorization_code")} code exchanges, ${grants("refresh_token")} refreshes (each window, refreshes may use ${TOKEN_LIMIT - SIGNIN_RESERVE} of its ${TOKEN_LIMIT} calls) | |
-| signed-in page views, UniAuth normal | ${latency("normal")} | |
-| signed-in page views, UniAuth slow | ${latency("slow")} | the same within noise |
-| page views not answered 200 | ${notOk} (and ${skipped} not sent: ${PAGE_CONCURRENCY} still waiting) | 0: ${verdict(notOk === 0)} |
-| oldest role age at the end (sessions in use) | ${ages?.oldest ?? "–"} s; ${ages?.due} of ${ages?.inUse} sessions due | |
-| active users one client IP supports at the default role age | ${usersPerIp} | |
-
-Active users per client IP: a refresh may spend ${TOKEN_LIMIT} − ${SIGNIN_RESERVE} = ${TOKEN_LIMIT - SIGNIN_RESERVE} token calls per ${DEFAULTS.windowSeconds} s window, ${perHour} per hour; at the default role age (ROLES_MAX_AGE_SECONDS=${DEFAULTS.roleAgeSeconds}) each active user needs a refresh every ${DEFAULTS.roleAgeSeconds} s: ${usersPerIp} users. Here (a ${WINDOW_SECONDS} s window, ${ROLE_AGE_SECONDS} s role age) the budget keeps ${((TOKEN_LIMIT - SIGNIN_RESERVE) * ROLE_AGE_SECONDS) / WINDOW_SECONDS} sessions within their role age: the load is deliberately far above that, so refreshes queue (oldest roles first) and the oldest role age shows how far behind they are.
-Server output: ${path.join(logDir, "next.log")}`);
+    console.log(
+      `\nnpm run bench -- budget — ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, Node ${process.version}; two \`next start\` instances, one Postgres, the local UniAuth (limits on: ${TOKEN_LIMIT} token calls per ${WINDOW_SECONDS} s); the app's default shares; role ages ${ROLE_AGE.staff} s (staff), ${ROLE_AGE.member} s (members), staff rights lapse after ${APP_ENV.ELEVATED_ROLES_MAX_AGE_SECONDS} s; ${LOAD_SECONDS} s of load each; server output: ${stage.logFile}`,
+    );
+    if (only !== "capacity") await attackScenario(stage);
+    if (only !== "attack") await capacityScenario(stage);
   } finally {
-    await dev("token-endpoint-delay", 0).catch(() => undefined);
-    await stopApps();
-    log.end();
-    await db.end();
-    await services.stop();
+    await stage.stop();
   }
 }
 
-/** Runs `task(0…count-1)`, at most `concurrency` at a time. */
-async function inParallel(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) await task(next++);
+async function attackScenario(stage: BudgetStage): Promise<void> {
+  await stage.reset();
+  // The attacker's own sign-ins, started before the attack: a start takes nothing from the budget, but once the
+  // attack has spent the open pool the app sends new starts to the busy page, so states must be gathered first.
+  const states: Harvested[] = [];
+  await inParallel(ATTACK.perSecond * LOAD_SECONDS, 4, async () => {
+    const harvested = await harvestState(pick(stage.apps).url);
+    if (harvested) states.push(harvested);
+  });
+  // Then the sessions, so that their roles are no older than their role age when the load starts.
+  const cookies = await seedBoth(stage, ATTACK.sessions);
+  console.log(`\nA. Attack: ${states.length} states harvested; ${LOAD_SECONDS} s of bogus callbacks…`);
+  const result = await runLoad(stage, cookies, {
+    seconds: LOAD_SECONDS,
+    viewsPerSecond: ATTACK.viewsPerSecond,
+    returningGapMs: RETURNING_GAP_MS,
+    newUserGapMs: ATTACK.newUserGapMs,
+    attack: { perSecond: ATTACK.perSecond, states },
+  });
+  const calls = await measuredCalls(stage, result, "attack");
+  const exchanges = stage.events.filter((event) => event.type === "token" && event.at >= result.startedAt && event.detail.grant_type === "authorization_code");
+  const bogusAtUniAuth = exchanges.filter((event) => event.detail.status !== 200).length;
+  const windows = LOAD_SECONDS / COUNTED_WINDOW_SECONDS;
+  const openPoolMax = slidingMax(calls.byShare("uniauth:token:open-pool"), COUNTED_WINDOW_SECONDS * 1000);
+  const staffOldest = oldest(result, "elevated");
+  const verdict = (met: boolean) => (met ? "met" : "NOT met");
+  console.log(`
+A. Attack — ${result.attack.landings.length} bogus callbacks (${ATTACK.perSecond}/s, each its own state and a fresh X-Forwarded-For; instances with TRUSTED_PROXY_HOPS=1), ${ATTACK.sessions.staff} staff and ${ATTACK.sessions.member} member sessions viewed (staff /admin ${ATTACK.viewsPerSecond.staff}/s, members /dashboard ${ATTACK.viewsPerSecond.member}/s, in turn), returning users every ${RETURNING_GAP_MS[0] / 1000}–${RETURNING_GAP_MS[1] / 1000} s, new browsers every ${ATTACK.newUserGapMs[0] / 1000}–${ATTACK.newUserGapMs[1] / 1000} s
+
+| what | figure | goal |
+|---|---|---|
+| returning users' sign-ins (device cookie) | ${signIns(result.returning)}; ${durations(result.returning)} | 0 refused: ${verdict(refused(result.returning) === 0)} |
+| new browsers' sign-ins (no device cookie) | ${result.newUsers.length} tried: ${tally(result.newUsers.map(describe))} | busy page 503 with Retry-After |
+| bogus callbacks sent | ${result.attack.landings.length} (${(result.attack.landings.length / LOAD_SECONDS).toFixed(1)}/s; ${result.attack.skipped} beats skipped): ${tally(result.attack.landings)} | ≥ ${ATTACK.perSecond}/s: ${verdict(result.attack.landings.length >= ATTACK.perSecond * LOAD_SECONDS)} |
+| bogus code exchanges that reached UniAuth | ${bogusAtUniAuth} in ${LOAD_SECONDS} s (${(bogusAtUniAuth / windows).toFixed(1)} per counted window); open-pool calls in any counted window: at most ${openPoolMax} | ≤ the open pool, ${OPEN_POOL}: ${verdict(openPoolMax <= OPEN_POOL)} |
+| token calls in any ${WINDOW_SECONDS} s window | ${calls.maxInWindow} (the app's count), ${calls.maxAtUniAuth} (UniAuth's) | ≤ ${TOKEN_LIMIT}: ${verdict(Math.max(calls.maxInWindow, calls.maxAtUniAuth) <= TOKEN_LIMIT)} |
+| token calls by share | ${calls.summary} | |
+| 429s from UniAuth's token endpoint | ${calls.rateLimited} | 0: ${verdict(calls.rateLimited === 0)} |
+| refreshes UniAuth refused | ${calls.refusedRefreshes || "none"} | |
+| oldest staff role age (sessions in use, sampled every 2 s) | ${staffOldest ?? "–"} s | ≤ ${ROLE_AGE.staff} + ${COUNTED_WINDOW_SECONDS} s: ${verdict((staffOldest ?? 0) <= ROLE_AGE.staff + COUNTED_WINDOW_SECONDS)} |
+| staff sessions past role age + one window at the end | ${await overdueStaff(stage)} | |
+| staff GET /admin not 200 | ${notOk(result, "staff")} | 0: ${verdict(result.views.staff.notOk.length === 0)} |
+| members GET /dashboard not 200 | ${notOk(result, "member")} | 0: ${verdict(result.views.member.notOk.length === 0)} |`);
+}
+
+async function capacityScenario(stage: BudgetStage): Promise<void> {
+  const rows: string[] = [];
+  for (const total of CAPACITY.sessions) {
+    await stage.reset();
+    const staff = Math.round(total * CAPACITY.staffShare);
+    const cookies = await seedBoth(stage, { staff, member: total - staff });
+    console.log(`\nB. Capacity: ${total} sessions (${staff} staff), ${LOAD_SECONDS} s…`);
+    const result = await runLoad(stage, cookies, { seconds: LOAD_SECONDS, viewsPerSecond: CAPACITY.viewsPerSecond, returningGapMs: RETURNING_GAP_MS });
+    const calls = await measuredCalls(stage, result, `capacity-${total}`);
+    const refreshes = calls.byShare("uniauth:token:refresh");
+    const cycle = (kind: Kind, count: number) => Math.round(count / CAPACITY.viewsPerSecond[kind]);
+    rows.push(
+      `| ${total} (${staff} staff) | ${(refreshes.length / (LOAD_SECONDS / COUNTED_WINDOW_SECONDS)).toFixed(1)} mean, ${slidingMax(refreshes, COUNTED_WINDOW_SECONDS * 1000)} max | ${oldest(result, "elevated") ?? "–"} s (view cycle ${cycle("staff", staff)} s) | ${oldest(result, "member") ?? "–"} s (view cycle ${cycle("member", total - staff)} s) | ${notOk(result, "staff")} | ${signIns(result.returning)} | ${calls.rateLimited} |`,
+    );
+  }
+  const perHour = DEFAULTS.refreshShare * (3600 / DEFAULTS.windowSeconds);
+  const neededPerUser = CAPACITY.staffShare * (3600 / DEFAULTS.roleAgeSeconds) + (1 - CAPACITY.staffShare) * (3600 / DEFAULTS.memberRoleAgeSeconds);
+  console.log(`
+B. Capacity — ${CAPACITY.staffShare * 100} % staff; staff view /admin ${CAPACITY.viewsPerSecond.staff}/s, members /dashboard ${CAPACITY.viewsPerSecond.member}/s, each session in turn; sessions written to the database with their roles read a random time within their role age; returning users sign in every ${RETURNING_GAP_MS[0] / 1000}–${RETURNING_GAP_MS[1] / 1000} s. Theory at the defaults: ${perHour} refreshes an hour, each user needs ${neededPerUser.toFixed(4)} → ${Math.floor(perHour / neededPerUser)} users.
+
+| sessions | refresh share used (calls per counted ${COUNTED_WINDOW_SECONDS} s window; share ${DEFAULTS.refreshShare}) | oldest staff role age (role age ${ROLE_AGE.staff} s) | oldest member role age (role age ${ROLE_AGE.member} s) | staff GET /admin not 200 | returning users' sign-ins | 429s |
+|---|---|---|---|---|---|---|
+${rows.join("\n")}`);
+}
+
+async function seedBoth(stage: BudgetStage, counts: Record<Kind, number>): Promise<Record<Kind, string[]>> {
+  return { staff: await stage.seed("staff", counts.staff, ROLE_AGE.staff), member: await stage.seed("member", counts.member, ROLE_AGE.member) };
+}
+
+/** The token calls of a run: the app's (by share) and UniAuth's own count; both kept as JSON beside the server output. */
+async function measuredCalls(stage: BudgetStage, result: LoadResult, name: string) {
+  const calls = (await stage.tokenCalls()).filter((call) => call.ms >= result.startedAt);
+  const atUniAuth = stage.events.filter((event) => event.type === "token" && event.at >= result.startedAt);
+  await writeFile(path.join(path.dirname(stage.logFile), `${name}-token-calls.json`), JSON.stringify({ app: calls, uniauth: atUniAuth }));
+  const shares = [...new Set(calls.map((call) => call.share))];
+  return {
+    byShare: (share: string) => calls.filter((call) => call.share === share).map((call) => call.ms),
+    maxInWindow: slidingMax(calls.map((call) => call.ms), WINDOW_SECONDS * 1000),
+    maxAtUniAuth: slidingMax(atUniAuth.map((event) => event.at), WINDOW_SECONDS * 1000),
+    rateLimited: atUniAuth.filter((event) => event.detail.status === 429).length,
+    refusedRefreshes: tally(atUniAuth.filter((event) => event.detail.grant_type === "refresh_token" && event.detail.status !== 200).map((event) => `${event.detail.status} ${String(event.detail.error)}`)),
+    summary: shares.map((share) => `${share.replace("uniauth:token:", "")} ${calls.filter((call) => call.share === share).length}`).join(", "),
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
-/**
- * Starts `view` PAGE_VIEWS_PER_SECOND times a second until `end` (an open loop, so a slow answer does not slow the
- * arrivals), skipping a beat when PAGE_CONCURRENCY views are still waiting; resolves, once the last one has answered,
- * to the number of beats skipped.
- */
-async function pageViews(end: number, view: () => Promise<void>): Promise<number> {
-  const pending = new Set<Promise<void>>();
-  let skipped = 0;
-  for (let beat = performance.now(); beat < end; beat += 1000 / PAGE_VIEWS_PER_SECOND) {
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, beat - performance.now())));
-    if (pending.size >= PAGE_CONCURRENCY) {
-      skipped++;
-      continue;
-    }
-    const running = view().finally(() => pending.delete(running));
-    pending.add(running);
-  }
-  await Promise.all(pending);
-  return skipped;
+/** Staff sessions in use whose roles are older than their role age and one window, and how many hold a lease or failed a refresh. */
+async function overdueStaff(stage: BudgetStage): Promise<string> {
+  const { rows } = await stage.db.query<{ overdue: number; leased: number; failed: number }>(
+    `SELECT count(*)::int AS overdue, count(*) FILTER (WHERE s."refreshLeaseUntil" > now() AT TIME ZONE 'UTC')::int AS leased,
+            count(*) FILTER (WHERE s."refreshFailures" > 0)::int AS failed
+     FROM "Session" s JOIN "User" u ON u.id = s."userId"
+     WHERE (u."isStaff" OR u."isSuperuser") AND s."lastSeenAt" > (now() AT TIME ZONE 'UTC') - interval '10 minutes'
+       AND s."tokensRefreshedAt" < (now() AT TIME ZONE 'UTC') - make_interval(secs => $1)`,
+    [ROLE_AGE.staff + COUNTED_WINDOW_SECONDS],
+  );
+  const { overdue = 0, leased = 0, failed = 0 } = rows[0] ?? {};
+  return `${overdue} (${leased} with a live lease, ${failed} after a failed refresh)`;
 }
 
-/** Waits until `seconds` after `started` (performance.now()). */
-const atSecond = (started: number, seconds: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, started + seconds * 1000 - performance.now())));
-
-function percentile(values: number[], p: number): number {
-  const sorted = values.toSorted((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
-}
-
-/** The most timestamps (sorted, ms) within any window of `windowMs`, as (t − window, t]. */
-function slidingMax(times: number[], windowMs: number): number {
-  let max = 0;
-  for (let first = 0, last = 0; last < times.length; last++) {
-    while (times[first]! <= times[last]! - windowMs) first++;
-    max = Math.max(max, last - first + 1);
-  }
-  return max;
-}
+const oldest = (result: LoadResult, kind: "elevated" | "member") =>
+  result.samples.reduce<number | null>((max, sample) => Math.max(max ?? 0, sample.sessions[kind].oldestRoleAgeSeconds ?? 0), null);
+const refused = (outcomes: SignInOutcome[]) => outcomes.filter((outcome) => !outcome.cookie).length;
+const describe = (outcome: SignInOutcome) =>
+  outcome.cookie ? "signed in" : outcome.page ? `${outcome.page.status} Retry-After ${outcome.page.retryAfter ?? "none"} (${new URLSearchParams(outcome.landedOn.split("?")[1]).get("error")})` : outcome.landedOn;
+const durations = (outcomes: TimedOutcome[]) => {
+  const ms = outcomes.map((outcome) => outcome.ms).toSorted((a, b) => a - b);
+  return `each took ${((ms[Math.floor(ms.length / 2)] ?? NaN) / 1000).toFixed(1)} s (median), ${((ms.at(-1) ?? NaN) / 1000).toFixed(1)} s (longest)`;
+};
+const signIns = (outcomes: SignInOutcome[]) => `${outcomes.length} attempted, ${refused(outcomes)} refused${refused(outcomes) ? ` (${tally(outcomes.filter((outcome) => !outcome.cookie).map(describe))})` : ""}`;
+const notOk = (result: LoadResult, kind: Kind) => `${result.views[kind].notOk.length} of ${result.views[kind].sent}${result.views[kind].notOk.length ? ` (${tally(result.views[kind].notOk)})` : ""}`;

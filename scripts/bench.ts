@@ -5,9 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { createLocalJWKSet, importJWK, jwtVerify, SignJWT } from "jose";
-import { encode } from "next-auth/jwt";
 import pg from "pg";
 import { benchBudget } from "./bench-budget";
+import { sessionCookie } from "./bench/sessions";
 import { startLocalServices } from "./local/services";
 
 // One table from one run, against a production build (`next start`), the embedded Postgres and the local UniAuth,
@@ -22,7 +22,6 @@ const TOKENS = Number(process.env.BENCH_TOKENS ?? 12_000);
 const port = 3200;
 const appUrl = `http://localhost:${port}`;
 const EVENT = "http://schemas.openid.net/event/backchannel-logout";
-const SESSION_COOKIE = "authjs.session-token";
 
 // One wrk thread, so one Lua state hands out each token exactly once; every answer is counted by status.
 const LOGOUT_LUA = `
@@ -59,9 +58,9 @@ done = function(summary)
 end
 `;
 
-// `npm run bench -- budget`: the token budget's load simulation alone (scripts/bench-budget.ts), with its own build.
+// `npm run bench -- budget [attack|capacity]`: the token budget's load simulations alone (scripts/bench-budget.ts), with its own build.
 if (process.argv[2] === "budget") {
-  await benchBudget({ build: true });
+  await benchBudget({ build: true, only: process.argv[3] });
   process.exit(0);
 }
 
@@ -188,7 +187,7 @@ try {
   ]);
 
   // A signed-in browser: a Session row whose access token is fresh (no refresh during the run), and the cookie
-  // Auth.js would have set for it, encoded by Auth.js's own encoder.
+  // Auth.js would have set for it (scripts/bench/sessions.ts).
   const browserSession = randomUUID();
   const expiresAt = new Date(Date.now() + 86_400_000);
   await db.query(
@@ -196,18 +195,14 @@ try {
      values ($1, $2, $3, 'bench-browser', $4, $4, 'bench-refresh-token')`,
     [browserSession, userId, issuer, expiresAt],
   );
-  const cookieValue = await encode({
-    secret: services.env.AUTH_SECRET!,
-    salt: SESSION_COOKIE,
-    token: {
-      sub: userId,
-      sessionId: browserSession,
-      sessionStartedAt: new Date().toISOString(),
-      sessionExpiresAt: expiresAt.toISOString(),
-      user: { id: userId, name: "Bench Member", email: "bench@example.com", image: null, groups: [], isStaff: false, isSuperuser: false },
-    },
+  const cookie = await sessionCookie(services.env.AUTH_SECRET!, { id: browserSession, expiresAt }, {
+    id: userId,
+    name: "Bench Member",
+    email: "bench@example.com",
+    groups: [],
+    isStaff: false,
+    isSuperuser: false,
   });
-  const cookie = `${SESSION_COOKIE}=${cookieValue}`;
   const dashboard = await fetch(`${appUrl}/dashboard`, { headers: { cookie }, redirect: "manual" });
   const dashboardHtml = await dashboard.text();
   if (dashboard.status !== 200 || !/Welcome, (<!-- -->)?Bench Member/.test(dashboardHtml)) throw new Error(`signed-in /dashboard answered ${dashboard.status}`);

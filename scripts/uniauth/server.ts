@@ -203,6 +203,7 @@ export async function startLocalUniAuth({ port, appUrl, otherAppUrls = [], state
     const interaction = /^\/interaction\/([\w-]+)(?:\/(login|abort))?$/.exec(ctx.path);
     if (interaction) return handleInteraction(provider, users, ctx, interaction[1]!, interaction[2]);
     if (ctx.path === "/dev/rate-limits") return rateLimiter.devSwitch(ctx, await readJson(ctx.req));
+    if (ctx.method === "PUT" && ctx.path === "/dev/refresh-tokens") return mintRefreshTokens(provider, users, ctx, await readJson(ctx.req));
     if (ctx.path === "/dev/reset") rateLimiter.reset();
     if (ctx.path.startsWith("/dev/")) return handleDev(users, behaviour, { events, issued }, ctx);
     if (ctx.method === "GET" && ctx.path === "/") {
@@ -537,6 +538,32 @@ async function handleInteraction(provider: Provider, users: UserStore, ctx: Cont
   ctx.status = 303;
 }
 
+const refreshTokensRequest = z.strictObject({ user: z.string(), count: z.number().int().min(1).max(10_000) });
+
+/**
+ * PUT /dev/refresh-tokens { user, count }: `count` grants of a seeded user to the app, each with its refresh token,
+ * as if the user had signed in to the app that many times just now (the scope it asks for, no UniAuth session
+ * behind them). For a load test that writes its sessions straight into the app's database: every one of them can
+ * then refresh, and rotate, like a session signed in for real.
+ */
+async function mintRefreshTokens(provider: Provider, users: UserStore, ctx: Context, body: unknown) {
+  const parsed = refreshTokensRequest.safeParse(body);
+  if (!parsed.success || !users.get(parsed.data.user)) return ctx.throw(400, "Send { user: a seeded user's id, count: 1 to 10000 }.");
+  const { user: accountId, count } = parsed.data;
+  const client = await provider.Client.find(LOCAL_CLIENT.id);
+  if (!client) return ctx.throw(500, "The app's client is not registered.");
+  const scope = "openid profile email groups";
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const grant = new provider.Grant({ clientId: LOCAL_CLIENT.id, accountId });
+    grant.addOIDCScope(scope);
+    const grantId = await grant.save();
+    const refreshToken = new provider.RefreshToken({ client, accountId, grantId, scope, gty: "authorization_code", authTime: Math.floor(Date.now() / 1000) });
+    tokens.push(await refreshToken.save());
+  }
+  ctx.body = tokens;
+}
+
 /** Development hooks: read the OAuth call log or the tokens issued, change a user's groups, flip the Behaviour switches (/dev/offline is above). */
 async function handleDev(users: UserStore, behaviour: Behaviour, log: { events: UniAuthEvent[]; issued: string[] }, ctx: Context) {
   if (ctx.method === "GET" && ctx.path === "/dev/events") {
@@ -601,8 +628,8 @@ function recordOAuthCall(ctx: Context & Partial<Pick<KoaContextWithOIDC, "oidc">
       break;
     }
     case ROUTES.token: {
-      record("token", { status, grant_type: params.grant_type });
       const body = (ctx.body ?? {}) as { [key: string]: unknown };
+      record("token", { status, grant_type: params.grant_type, ...(status >= 400 && { error: body.error_description ?? body.error }) });
       noteIssued(params.code, params.refresh_token, body.access_token, body.id_token, body.refresh_token);
       break;
     }
