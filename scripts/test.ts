@@ -42,9 +42,14 @@ const testEnv = {
   __NEXT_PROCESSED_ENV: "true",
   CRON_SECRET: randomBytes(24).toString("hex"),
   UNIAUTH_FRONTCHANNEL_LOGOUT: "true",
-  // Like the stand-in's limits, the app's share of them and its per-IP sign-in limit are off for the suites (hundreds
-  // of sign-ins from one IP); the tests of the budget start instances with small ones (tests/e2e/token-budget.spec.ts).
+  // Like the stand-in's limits, the app's shares of them and its sign-in limits are out of reach for the suites
+  // (hundreds of sign-ins from one IP); the tests of the budget start instances with small ones
+  // (tests/e2e/token-budget.spec.ts, tests/integration/token-budget.test.ts).
   UNIAUTH_TOKEN_LIMIT: "1000000",
+  UNIAUTH_REFRESH_SHARE: "400000",
+  UNIAUTH_KNOWN_DEVICE_SHARE: "400000",
+  SIGNINS_PER_DEVICE: "1000000",
+  SIGNINS_PER_USER: "1000000",
   SIGNIN_FAILURES_PER_ADDRESS: "1000000",
   // Journeys age a member's roles by an hour to make them due, as a staff member's: the two role ages apart are tested
   // where they matter (tests/integration/token-budget.test.ts, tests/e2e/token-budget.spec.ts).
