@@ -1,11 +1,11 @@
 import { testEnv } from "../support/env";
 import { localUniAuth } from "../support/uniauth";
-import { expect, signInAs, test } from "./fixtures";
+import { SMOKE, expect, signInAs, test } from "./fixtures";
 
 const liveSessions = async (db: import("pg").Pool, email: string) =>
   Number((await db.query(`select count(*) from "Session" s join "User" u on u.id = s."userId" where u.email = $1`, [email])).rows[0].count);
 
-test("signing out at UniAuth ends the app session: the next click lands on sign-in and the cookie is gone", async ({ page, context, db }) => {
+test("signing out at UniAuth ends the app session: the next click lands on sign-in and the cookie is gone", SMOKE, async ({ page, context, db }) => {
   await db.query(`delete from "Session" where "userId" in (select id from "User" where email = 'sam@example.com')`);
   await signInAs(page, "staff");
   expect(await liveSessions(db, "sam@example.com")).toBe(1);

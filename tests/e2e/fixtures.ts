@@ -22,6 +22,12 @@ export const SEEDED = {
 
 export type SeededUser = keyof typeof SEEDED;
 
+/**
+ * The smoke journey: the tests so tagged (sign in, a role refresh, back-channel logout, sign out) are all the browser
+ * part of the fast lane (`npm test -- fast`), which CI runs on the Node lines it does not run the whole suite on.
+ */
+export const SMOKE = { tag: "@smoke" };
+
 /** How to sign in at the stand-in's picker: with MFA or not (unset: as the picker suggests), and how long ago. */
 export interface UniAuthSignIn {
   mfa?: boolean;
