@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 import type pg from "pg";
 import { localUniAuth } from "../support/uniauth";
-import { SEEDED, expect, signInAs, startInstance, test } from "./fixtures";
+import { SEEDED, expect, signInOverHttp, startInstance, test } from "./fixtures";
 
 // UniAuth down or failing at the click or at the callback: the browser lands on our own page (never on the dead
 // host, never on the generic error) within seconds, nothing is written, signed-in users carry on, and sign-in
@@ -77,7 +77,7 @@ test("UniAuth's authorization endpoint answering 503 at the click: our page, not
   // Up to two rounds of clicks while the instance's last check (5 s) still stands.
   test.setTimeout(120_000);
   const signedIn = await newBrowser();
-  await signInAs(signedIn, "admin");
+  await signInOverHttp(signedIn, "admin");
   const since = new Date();
 
   await test.step("the click lands on our page", async () => {
@@ -103,7 +103,7 @@ test("UniAuth's authorization endpoint answering 503 at the click: our page, not
 test("UniAuth refusing connections at the click: our page within seconds, and sign-in again once it listens", async ({ page, newBrowser, db }) => {
   test.setTimeout(90_000);
   const signedIn = await newBrowser();
-  await signInAs(signedIn, "admin");
+  await signInOverHttp(signedIn, "admin");
   await page.goto("/signin");
   const since = new Date();
 
@@ -131,7 +131,7 @@ for (const [fault, breakIt] of [
   test(`UniAuth's token endpoint ${fault} during the callback: our page, no session or user written`, async ({ page, newBrowser, db }) => {
     test.setTimeout(60_000);
     const signedIn = await newBrowser();
-    await signInAs(signedIn, "admin");
+    await signInOverHttp(signedIn, "admin");
     const since = new Date();
 
     await test.step("the code exchange fails: our page, not Auth.js's Configuration error", async () => {
