@@ -56,9 +56,20 @@ const testEnv = {
   UNIAUTH_TEST_KEYS: JSON.stringify(services.uniauth?.keys),
 };
 
-function run(command: string, args: string[]): Promise<void> {
+// The browser tests wait on UniAuth outages, timeouts and retries: these settings (lib/env-schema.ts) are shortened from
+// their production defaults for the app under test, so a test waits a moment where a user would wait seconds.
+// Vitest keeps the defaults: its tests of these behaviours set the values they use.
+const e2eEnv = {
+  ...testEnv,
+  UNIAUTH_TIMEOUT_MS: "3000",
+  UNIAUTH_DOWN_AFTER_MS: "5000",
+  UNIAUTH_CHECK_CACHE_MS: "500",
+  UNIAUTH_DISCOVERY_RETRY_MS: "1000",
+};
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = testEnv): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [command, ...args], { stdio: "inherit", env: testEnv });
+    const child = spawn(process.execPath, [command, ...args], { stdio: "inherit", env });
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
   });
 }
@@ -84,8 +95,8 @@ try {
   }
   if (runsPlaywright) {
     if (!existsSync("/usr/bin/chromium")) await run("node_modules/@playwright/test/cli.js", ["install", "chromium"]);
-    await part("next build", () => run("node_modules/next/dist/bin/next", ["build"]));
-    await part(only === "fast" ? "browser (@smoke)" : "browser", () => run("node_modules/@playwright/test/cli.js", ["test", ...playwrightArgs]));
+    await part("next build", () => run("node_modules/next/dist/bin/next", ["build"], e2eEnv));
+    await part(only === "fast" ? "browser (@smoke)" : "browser", () => run("node_modules/@playwright/test/cli.js", ["test", ...playwrightArgs], e2eEnv));
     await printSignInFigure();
   }
 } catch (error) {

@@ -1,6 +1,7 @@
 import type { Page } from "@playwright/test";
 import type pg from "pg";
 import { localUniAuth } from "../support/uniauth";
+import { uniauthTimeoutMs } from "../support/env";
 import { SEEDED, expect, signInOverHttp, startInstance, test } from "./fixtures";
 
 // UniAuth down or failing at the click or at the callback: the browser lands on our own page (never on the dead
@@ -8,8 +9,15 @@ import { SEEDED, expect, signInOverHttp, startInstance, test } from "./fixtures"
 // works again by itself once UniAuth is back.
 
 const UNAVAILABLE = /\/auth\/error\?error=UniAuthUnavailable$/;
-/** The app gives up on UniAuth after 5 s (UNIAUTH_TIMEOUT_MS); a loaded machine may add a few seconds around it. */
-const OUTAGE_PAGE_WITHIN_MS = 10_000;
+/**
+ * The app gives up on UniAuth after UNIAUTH_TIMEOUT_MS (shortened for the tests by scripts/test.ts, as are the other
+ * waits on UniAuth: the check at the click stands 0.5 s, a failed discovery is retried after 1 s); a loaded machine
+ * may add a few seconds around it.
+ */
+const UNIAUTH_TIMEOUT_MS = uniauthTimeoutMs();
+const OUTAGE_PAGE_WITHIN_MS = UNIAUTH_TIMEOUT_MS + 5000;
+/** How long the local UniAuth refuses connections: the click and our page, with room to spare on a loaded machine. */
+const OFFLINE_MS = 8000;
 
 const uniauthListens = () => localUniAuth.events().then(() => true, () => false);
 
@@ -33,7 +41,8 @@ async function writtenSince(db: pg.Pool, since: Date) {
 
 /** Our page, fast, answering 503 with Retry-After when loaded, with a way back to sign in. */
 async function expectOutagePage(page: Page, clickedAt: number) {
-  // Without the app's own timeout a slow token endpoint (8 s below) would answer in the end and sign in: no outage page.
+  // Without the app's own timeout a slow token endpoint (twice the timeout, below) would answer in the end and sign in:
+  // no outage page.
   await expect(page).toHaveURL(UNAVAILABLE, { timeout: OUTAGE_PAGE_WITHIN_MS + 5000 });
   expect(Date.now() - clickedAt).toBeLessThan(OUTAGE_PAGE_WITHIN_MS);
   await expect(page.getByRole("heading", { name: "UniAuth cannot be reached right now" })).toBeVisible();
@@ -50,7 +59,7 @@ async function clickSignIn(page: Page, origin = ""): Promise<number> {
   return clickedAt;
 }
 
-/** The last check's "down" stands for a few seconds (UNIAUTH_CHECK_CACHE_MS): a click then still gets our page. */
+/** The last check's "down" stands for a moment (UNIAUTH_CHECK_CACHE_MS): a click then still gets our page. */
 async function signInOnceUniAuthTakesIt(page: Page) {
   await expect(async () => {
     await clickSignIn(page);
@@ -61,8 +70,8 @@ async function signInOnceUniAuthTakesIt(page: Page) {
 }
 
 /**
- * Clicks until the click meets the outage: for a few seconds after a check (UNIAUTH_CHECK_CACHE_MS, the sign-in just
- * before) the instance takes that check's "up" and sends the browser on to UniAuth. Returns the time of the last click.
+ * Clicks until the click meets the outage: for a moment after a check (UNIAUTH_CHECK_CACHE_MS, the sign-in just before)
+ * the instance takes that check's "up" and sends the browser on to UniAuth. Returns the time of the last click.
  */
 async function clickSignInUntilOutagePage(page: Page): Promise<number> {
   let clickedAt = 0;
@@ -74,8 +83,7 @@ async function clickSignInUntilOutagePage(page: Page): Promise<number> {
 }
 
 test("UniAuth's authorization endpoint answering 503 at the click: our page, not UniAuth's error", async ({ page, newBrowser, db }) => {
-  // Up to two rounds of clicks while the instance's last check (5 s) still stands.
-  test.setTimeout(120_000);
+  test.setTimeout(90_000);
   const signedIn = await newBrowser();
   await signInOverHttp(signedIn, "admin");
   const since = new Date();
@@ -108,7 +116,7 @@ test("UniAuth refusing connections at the click: our page within seconds, and si
   const since = new Date();
 
   await test.step("the click lands on our page", async () => {
-    await localUniAuth.goOffline(20_000);
+    await localUniAuth.goOffline(OFFLINE_MS);
     await expectOutagePage(page, await clickSignInUntilOutagePage(page));
     expect(await writtenSince(db, since)).toEqual({ sessions: 0, users: 0 });
   });
@@ -126,7 +134,7 @@ test("UniAuth refusing connections at the click: our page within seconds, and si
 
 for (const [fault, breakIt] of [
   ["answering 503", () => localUniAuth.setTokenEndpointStatus(503)],
-  ["not answering (timeout)", () => localUniAuth.setTokenEndpointDelay(8000)],
+  ["not answering (timeout)", () => localUniAuth.setTokenEndpointDelay(2 * UNIAUTH_TIMEOUT_MS)],
 ] as const) {
   test(`UniAuth's token endpoint ${fault} during the callback: our page, no session or user written`, async ({ page, newBrowser, db }) => {
     test.setTimeout(60_000);
@@ -167,7 +175,7 @@ test("UniAuth's discovery answering 503 on an instance that has no copy yet: our
     await expectOutagePage(page, await clickSignIn(page, fresh.origin));
 
     await localUniAuth.setDiscoveryStatus(null);
-    // A failed discovery is retried 10 s later (lib/auth/uniauth/discovery.ts), not cached for good.
+    // A failed discovery is retried UNIAUTH_DISCOVERY_RETRY_MS later (lib/auth/uniauth/discovery.ts), not cached for good.
     await expect(async () => {
       await clickSignIn(page, fresh.origin);
       await expect(page.getByRole("button", { name: new RegExp(SEEDED.member) })).toBeVisible({ timeout: 10_000 });
