@@ -166,37 +166,37 @@ for (const [fault, breakIt] of [
   });
 }
 
-test("UniAuth's discovery answering 503 on an instance that has no copy yet: our page, and sign-in once discovery is back", async ({ page }) => {
-  test.setTimeout(150_000);
-  // A fresh instance: the first one has long cached discovery (and rightly uses that copy).
-  const fresh = await startInstance(Number(process.env.E2E_PORT ?? 3100) + 52);
-  try {
-    await localUniAuth.setDiscoveryStatus(503);
-    await expectOutagePage(page, await clickSignIn(page, fresh.origin));
+// Two instances of their own, started together once for the file: one that has not fetched discovery yet (the first
+// one has long cached it, and rightly uses that copy), one bound to 127.0.0.1.
+let fresh: Awaited<ReturnType<typeof startInstance>> | undefined;
+let loopback: Awaited<ReturnType<typeof startInstance>> | undefined;
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  const port = Number(process.env.E2E_PORT ?? 3100);
+  [fresh, loopback] = await Promise.all([startInstance(port + 52), startInstance(port + 53, {}, "127.0.0.1")]);
+});
+test.afterAll(async () => {
+  await Promise.all([fresh?.stop(), loopback?.stop()]);
+});
 
-    await localUniAuth.setDiscoveryStatus(null);
-    // A failed discovery is retried UNIAUTH_DISCOVERY_RETRY_MS later (lib/auth/uniauth/discovery.ts), not cached for good.
-    await expect(async () => {
-      await clickSignIn(page, fresh.origin);
-      await expect(page.getByRole("button", { name: new RegExp(SEEDED.member) })).toBeVisible({ timeout: 10_000 });
-    }).toPass({ timeout: 60_000 });
-  } finally {
-    await fresh.stop();
-  }
+test("UniAuth's discovery answering 503 on an instance that has no copy yet: our page, and sign-in once discovery is back", async ({ page }) => {
+  await localUniAuth.setDiscoveryStatus(503);
+  await expectOutagePage(page, await clickSignIn(page, fresh!.origin));
+
+  await localUniAuth.setDiscoveryStatus(null);
+  // A failed discovery is retried UNIAUTH_DISCOVERY_RETRY_MS later (lib/auth/uniauth/discovery.ts), not cached for good.
+  await expect(async () => {
+    await clickSignIn(page, fresh!.origin);
+    await expect(page.getByRole("button", { name: new RegExp(SEEDED.member) })).toBeVisible({ timeout: 10_000 });
+  }).toPass({ timeout: 30_000 });
 });
 
 test("the outage page answers 503 at once on an instance started with -H 127.0.0.1 (no rewrite Next takes for another host)", async ({ page }) => {
-  test.setTimeout(120_000);
-  const loopback = await startInstance(Number(process.env.E2E_PORT ?? 3100) + 53, {}, "127.0.0.1");
-  try {
-    const started = Date.now();
-    const response = await page.goto(`${loopback.origin}/auth/error?error=UniAuthUnavailable`);
-    expect(Date.now() - started).toBeLessThan(5000);
-    expect(response?.status()).toBe(503);
-    expect(response?.headers()).toMatchObject({ "retry-after": "60", "cache-control": "no-store" });
-    expect(response?.headers()["content-security-policy"]).toMatch(/script-src [^;]*'nonce-/);
-    await expect(page.getByRole("heading", { name: "UniAuth cannot be reached right now" })).toBeVisible();
-  } finally {
-    await loopback.stop();
-  }
+  const started = Date.now();
+  const response = await page.goto(`${loopback!.origin}/auth/error?error=UniAuthUnavailable`);
+  expect(Date.now() - started).toBeLessThan(5000);
+  expect(response?.status()).toBe(503);
+  expect(response?.headers()).toMatchObject({ "retry-after": "60", "cache-control": "no-store" });
+  expect(response?.headers()["content-security-policy"]).toMatch(/script-src [^;]*'nonce-/);
+  await expect(page.getByRole("heading", { name: "UniAuth cannot be reached right now" })).toBeVisible();
 });
