@@ -31,6 +31,10 @@ const WHERE = {
   STEP_UP_MAX_AGE_SECONDS: "leave unset for 600: how recent a UniAuth sign-in must be for a sensitive action; 30 to 86400",
   STEP_UP_ACR: "leave unset for any; e.g. urn:uniauth:acr:mfa to require MFA for sensitive actions (several: space-separated)",
   AUDIT_RETENTION_DAYS: "leave unset for 90: how long the audit trail keeps an auth event; at least 1",
+  UNIAUTH_TIMEOUT_MS: "leave unset for 5000: how long any call to UniAuth may take before the sign-in is told UniAuth is unavailable; 100 to 60000",
+  UNIAUTH_DOWN_AFTER_MS: "leave unset for 10000: how long UniAuth may stay silent at the sign-in click (and discovery) before it counts as down; 100 to 60000",
+  UNIAUTH_CHECK_CACHE_MS: "leave unset for 5000: how long one check that UniAuth answers stands for the clicks after it; 0 to 60000",
+  UNIAUTH_DISCOVERY_RETRY_MS: "leave unset for 10000: how long after a failed discovery UniAuth is asked again; 0 to 3600000",
 } as const;
 
 type Key = keyof typeof WHERE;
@@ -40,6 +44,8 @@ const text = z.preprocess((value) => (typeof value === "string" && value.trim() 
 const required = (message: string) => text.pipe(z.string({ error: message }));
 const integer = (message: string) => z.coerce.number<string | undefined>({ error: message }).int(message);
 const secret = text.pipe(z.string().min(32, "must be at least 32 characters").optional());
+const milliseconds = (min: number, max: number, fallback: number) =>
+  text.pipe(integer("must be a number of milliseconds").min(min, `must be at least ${min}`).max(max, `must be at most ${max}`).default(fallback));
 const url = (protocols: RegExp, message: string) =>
   z.url({ protocol: protocols, error: message }).transform((value) => value.replace(/\/+$/, ""));
 
@@ -84,6 +90,12 @@ const schema = z
         .optional(),
     ),
     AUDIT_RETENTION_DAYS: text.pipe(integer("must be a number of days").min(1, "must be at least 1").default(90)),
+    // How long the app waits on UniAuth, and how long it holds on to what it learned. The defaults suit production;
+    // the browser tests shorten them (scripts/test.ts) so they wait on outages and retries for less than a second.
+    UNIAUTH_TIMEOUT_MS: milliseconds(100, 60_000, 5000),
+    UNIAUTH_DOWN_AFTER_MS: milliseconds(100, 60_000, 10_000),
+    UNIAUTH_CHECK_CACHE_MS: milliseconds(0, 60_000, 5000),
+    UNIAUTH_DISCOVERY_RETRY_MS: milliseconds(0, 3_600_000, 10_000),
   })
   .superRefine(
     (env, ctx) => {

@@ -5,13 +5,19 @@ import { readFile, rm } from "node:fs/promises";
 import { startLocalServices } from "./local/services";
 
 // `npm test` runs everything; `npm test -- unit` or `npm test -- e2e` runs one part, and any further
-// arguments go to its runner (e.g. `npm test -- e2e sign-in.spec.ts`).
-const only = process.argv[2] as "unit" | "e2e" | undefined;
+// arguments go to its runner (e.g. `npm test -- e2e sign-in.spec.ts`). `npm test -- fast` is the fast lane: every
+// unit and integration test, then only the browser journeys tagged @smoke (sign in, a role refresh, back-channel
+// logout, sign out), for the Node lines CI does not run the whole suite on (docs/testing.md).
+const LANES = ["unit", "e2e", "fast"] as const;
+const only = process.argv[2] as (typeof LANES)[number] | undefined;
 const runnerArgs = process.argv.slice(3);
-if (only !== undefined && only !== "unit" && only !== "e2e") {
-  console.error(`Unknown test part "${only}": use \`npm test\`, \`npm test -- unit [args]\` or \`npm test -- e2e [args]\`.`);
+if (only !== undefined && !(LANES as readonly string[]).includes(only)) {
+  console.error(`Unknown test part "${only}": use \`npm test\`, \`npm test -- unit [args]\`, \`npm test -- e2e [args]\` or \`npm test -- fast\`.`);
   process.exit(2);
 }
+const runsVitest = only !== "e2e";
+const runsPlaywright = only !== "unit";
+const playwrightArgs = only === "fast" ? ["--grep", "@smoke", "--project", "journeys", ...runnerArgs] : runnerArgs;
 const projectDir = process.cwd();
 // TEST_PORT_OFFSET moves every port, so two checkouts can run their tests side by side.
 const offset = Number(process.env.TEST_PORT_OFFSET ?? 0);
@@ -58,24 +64,47 @@ const testEnv = {
   UNIAUTH_TEST_KEYS: JSON.stringify(services.uniauth?.keys),
 };
 
-function run(command: string, args: string[]): Promise<void> {
+// The browser tests wait on UniAuth outages, timeouts and retries: these settings (lib/env-schema.ts) are shortened from
+// their production defaults for the app under test, so a test waits a moment where a user would wait seconds.
+// Vitest keeps the defaults: its tests of these behaviours set the values they use.
+const e2eEnv = {
+  ...testEnv,
+  UNIAUTH_TIMEOUT_MS: "3000",
+  UNIAUTH_DOWN_AFTER_MS: "5000",
+  UNIAUTH_CHECK_CACHE_MS: "500",
+  UNIAUTH_DISCOVERY_RETRY_MS: "1000",
+};
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = testEnv): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [command, ...args], { stdio: "inherit", env: testEnv });
+    const child = spawn(process.execPath, [command, ...args], { stdio: "inherit", env });
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")} exited with ${code}`))));
   });
 }
 
 const started = Date.now();
 let failed = false;
+/** How long each part took, printed at the end (the closing counts line stays last: CI reads it). */
+const partTimes: string[] = [];
+async function part(name: string, work: () => Promise<void>): Promise<void> {
+  const partStarted = Date.now();
+  try {
+    await work();
+  } finally {
+    partTimes.push(`${name} ${((Date.now() - partStarted) / 1000).toFixed(1)} s`);
+  }
+}
 await rm(".local/test-results", { recursive: true, force: true });
 try {
-  if (only !== "e2e") {
-    await run("node_modules/vitest/vitest.mjs", ["run", "--reporter=default", "--reporter=json", "--outputFile.json=.local/test-results/vitest.json", ...runnerArgs]);
+  if (runsVitest) {
+    await part("unit+integration", () =>
+      run("node_modules/vitest/vitest.mjs", ["run", "--reporter=default", "--reporter=json", "--outputFile.json=.local/test-results/vitest.json", ...(only === "fast" ? [] : runnerArgs)]),
+    );
   }
-  if (only !== "unit") {
+  if (runsPlaywright) {
     if (!existsSync("/usr/bin/chromium")) await run("node_modules/@playwright/test/cli.js", ["install", "chromium"]);
-    await run("node_modules/next/dist/bin/next", ["build"]);
-    await run("node_modules/@playwright/test/cli.js", ["test", ...runnerArgs]);
+    await part("next build", () => run("node_modules/next/dist/bin/next", ["build"], e2eEnv));
+    await part(only === "fast" ? "browser (@smoke)" : "browser", () => run("node_modules/@playwright/test/cli.js", ["test", ...playwrightArgs], e2eEnv));
     await printSignInFigure();
   }
 } catch (error) {
@@ -85,15 +114,15 @@ try {
   await services.stop();
 }
 const counts = await countResults();
-console.log(`\nnpm test ${failed ? "failed" : "passed"} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`\nnpm test${only ? ` -- ${only}` : ""} ${failed ? "failed" : "passed"} in ${((Date.now() - started) / 1000).toFixed(1)} s (${partTimes.join(", ")})`);
 console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
 process.exit(failed ? 1 : 0);
 
 /** One closing line for both runners, read from their JSON reports (a missing report counts as nothing run). */
 async function countResults() {
   const read = async (file: string) => JSON.parse(await readFile(file, "utf8").catch(() => "{}"));
-  const vitest = only === "e2e" ? {} : await read(".local/test-results/vitest.json");
-  const playwright = only === "unit" ? {} : await read(".local/test-results/playwright.json");
+  const vitest = runsVitest ? await read(".local/test-results/vitest.json") : {};
+  const playwright = runsPlaywright ? await read(".local/test-results/playwright.json") : {};
   return {
     passed: (vitest.numPassedTests ?? 0) + (playwright.stats?.expected ?? 0) + (playwright.stats?.flaky ?? 0),
     failed: (vitest.numFailedTests ?? 0) + (playwright.stats?.unexpected ?? 0),

@@ -4,12 +4,21 @@ import { cookieFetch } from "../local/cookie-fetch";
 export const SESSION_COOKIE = "authjs.session-token";
 
 /**
- * A browser: its cookie jar, kept from one sign-in to the next (so the app's device cookie comes back), and the
- * address a proxy in front of the app reports for it in X-Forwarded-For (a made-up one: all of this is loopback).
+ * A browser: its cookie jar (both origins), kept from one sign-in to the next (so the app's device cookie comes back),
+ * the address a proxy in front of the app reports for it in X-Forwarded-For (a made-up one: all of this is loopback),
+ * if any, and headers it sends with every request (its user-agent, which the app stores with the session).
  */
 export interface Browser {
   jar: Map<string, string>;
-  address: string;
+  address?: string;
+  headers?: Record<string, string>;
+}
+
+export interface SignInOptions {
+  /** What the stand-in's picker sends besides the user: `mfa: "yes"`, `minutesAgo`. */
+  login?: Record<string, string>;
+  /** Where the app sends the browser once signed in (default /dashboard). */
+  callbackPath?: string;
 }
 
 /** A browser never seen before, at a made-up address (198.18.0.0/15, the range set aside for benchmarks). */
@@ -30,7 +39,8 @@ export interface SignInOutcome {
 type Send = ReturnType<typeof cookieFetch>;
 
 /** A fetch as the browser: its jar, its address. */
-export const browserFetch = (browser: Browser): Send => cookieFetch(browser.jar, { "x-forwarded-for": browser.address });
+export const browserFetch = (browser: Browser): Send =>
+  cookieFetch(browser.jar, { ...browser.headers, ...(browser.address && { "x-forwarded-for": browser.address }) });
 
 const form = (fields: Record<string, string>): RequestInit => ({
   method: "POST",
@@ -39,10 +49,10 @@ const form = (fields: Record<string, string>): RequestInit => ({
 });
 
 /** The start of a sign-in: Auth.js's CSRF token, then the sign-in POST. Its answer redirects to UniAuth or to an error page. */
-export async function startSignIn(appUrl: string, browser: Browser): Promise<Response> {
+export async function startSignIn(appUrl: string, browser: Browser, callbackPath = "/dashboard"): Promise<Response> {
   const fetchAs = browserFetch(browser);
   const { csrfToken } = (await (await fetchAs(new URL("/api/auth/csrf", appUrl))).json()) as { csrfToken: string };
-  return fetchAs(new URL("/api/auth/signin/uniauth", appUrl), form({ csrfToken, callbackUrl: `${appUrl}/dashboard` }));
+  return fetchAs(new URL("/api/auth/signin/uniauth", appUrl), form({ csrfToken, callbackUrl: `${appUrl}${callbackPath}` }));
 }
 
 /**
@@ -50,15 +60,15 @@ export async function startSignIn(appUrl: string, browser: Browser): Promise<Res
  * sign-in page, where `user` (a seeded user's id) is picked, then back to the app's callback, which exchanges the
  * code. One cookie jar for both origins, as a browser keeps for localhost.
  */
-export async function signInThroughApp(appUrl: string, user: string, browser = newBrowser()): Promise<SignInOutcome> {
+export async function signInThroughApp(appUrl: string, user: string, browser = newBrowser(), { login = {}, callbackPath }: SignInOptions = {}): Promise<SignInOutcome> {
   const fetchAs = browserFetch(browser);
-  let response = await startSignIn(appUrl, browser);
+  let response = await startSignIn(appUrl, browser, callbackPath);
   for (let hop = 0; hop < 12; hop++) {
     const next = nextHop(response);
     if (!next) return { cookie: null, landedOn: `answered ${response.status}` };
     if (next.origin === appUrl && !next.pathname.startsWith("/api/auth/")) return landed(fetchAs, next, browser.jar.get(SESSION_COOKIE));
     const interaction = /^\/interaction\/([\w-]+)$/.exec(next.pathname);
-    response = interaction ? await fetchAs(new URL(`/interaction/${interaction[1]}/login`, next), form({ user })) : await fetchAs(next);
+    response = interaction ? await fetchAs(new URL(`/interaction/${interaction[1]}/login`, next), form({ user, ...login })) : await fetchAs(next);
   }
   throw new Error("the sign-in never came back to the app");
 }

@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
-import { attemptSignIn, expect, type SeededUser, signInAs, test } from "./fixtures";
 import { testEnv } from "../support/env";
+import { type SeededUser, attemptSignIn, expect, signInOverHttp, test } from "./fixtures";
 
 // Each row: who is in the browser; each step: one cell of the matrix (/, /dashboard, /admin).
 async function expectHome(page: Page, signedInAs?: string) {
@@ -76,7 +76,7 @@ const signedIn: { user: SeededUser; name: string; admin: "forbidden" | "staff" |
 
 for (const { user, name, admin } of signedIn) {
   test(`${user}: home signed in, dashboard, /admin ${admin}`, async ({ page }) => {
-    await signInAs(page, user);
+    await signInOverHttp(page, user);
     await test.step("/", () => expectHome(page, name));
     await test.step("/dashboard", () => expectDashboard(page, name));
     await test.step("/admin", () => (admin === "forbidden" ? expectForbidden(page) : expectAdmin(page, admin === "superuser")));

@@ -1,15 +1,15 @@
-import { expect, signInAs, test } from "./fixtures";
+import { expect, signInOverHttp, test } from "./fixtures";
 
 /** Shown only by the audit trail on /admin (the details of a sign-in), so its absence means no trail. */
 const TRAIL_ONLY = "acr: urn:uniauth:acr:pwd";
 
 test("superusers read the audit trail on /admin: newest first, filtered by kind and user, a page at a time", async ({ page, newBrowser, db }) => {
   const member = await newBrowser();
-  await signInAs(member, "member");
+  await signInOverHttp(member, "member");
   await member.getByRole("button", { name: "Sign out", exact: true }).click();
   await member.waitForURL(/\/signed-out/);
 
-  await signInAs(page, "admin");
+  await signInOverHttp(page, "admin");
   await page.goto("/admin");
   const trail = page.getByRole("region", { name: "Audit trail" });
   // What the staff and member test below must not see.
@@ -26,7 +26,7 @@ test("superusers read the audit trail on /admin: newest first, filtered by kind 
   for (const row of await rows.all()) await expect(row).toContainText(/signout\s*mia@example\.com/);
 
   // By the one who did it: the superuser ends Mia's other session (signed in again to have one).
-  await signInAs(member, "member");
+  await signInOverHttp(member, "member");
   await page.reload();
   await page.getByRole("button", { name: "End all sessions of mia@example.com" }).click();
   await trail.getByLabel("Kind").selectOption("sessions.ended_by_admin");
@@ -60,7 +60,7 @@ test("superusers read the audit trail on /admin: newest first, filtered by kind 
 });
 
 test("only superusers can read the trail: staff see /admin without it, members get 403", async ({ page, newBrowser }) => {
-  await signInAs(page, "staff");
+  await signInOverHttp(page, "staff");
   for (const path of ["/admin", "/admin?kind=signin.accepted&user=ada@example.com&page=1"]) {
     const response = await page.goto(path);
     expect(response?.status()).toBe(200);
@@ -69,7 +69,7 @@ test("only superusers can read the trail: staff see /admin without it, members g
     expect(await page.content()).not.toContain(TRAIL_ONLY);
   }
   const member = await newBrowser();
-  await signInAs(member, "member");
+  await signInOverHttp(member, "member");
   expect((await member.goto("/admin?kind=signin.accepted"))?.status()).toBe(403);
   expect(await member.content()).not.toContain(TRAIL_ONLY);
 });

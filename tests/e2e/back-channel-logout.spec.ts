@@ -1,13 +1,13 @@
 import { testEnv } from "../support/env";
 import { localUniAuth } from "../support/uniauth";
-import { expect, signInAs, test } from "./fixtures";
+import { SMOKE, expect, signInOverHttp, test } from "./fixtures";
 
 const liveSessions = async (db: import("pg").Pool, email: string) =>
   Number((await db.query(`select count(*) from "Session" s join "User" u on u.id = s."userId" where u.email = $1`, [email])).rows[0].count);
 
-test("signing out at UniAuth ends the app session: the next click lands on sign-in and the cookie is gone", async ({ page, context, db }) => {
+test("signing out at UniAuth ends the app session: the next click lands on sign-in and the cookie is gone", SMOKE, async ({ page, context, db }) => {
   await db.query(`delete from "Session" where "userId" in (select id from "User" where email = 'sam@example.com')`);
-  await signInAs(page, "staff");
+  await signInOverHttp(page, "staff");
   expect(await liveSessions(db, "sam@example.com")).toBe(1);
   const since = Date.now();
 
@@ -43,7 +43,7 @@ test("signing out at UniAuth ends the app session: the next click lands on sign-
 });
 
 test("a prefetch or full navigation after the rows are gone never shows the dashboard", async ({ page, db }) => {
-  await signInAs(page, "member");
+  await signInOverHttp(page, "member");
   await db.query(`delete from "Session" where "userId" = (select id from "User" where email = 'mia@example.com')`);
   const prefetch = await page.request.get("/dashboard", { headers: { RSC: "1", "Next-Router-Prefetch": "1" }, maxRedirects: 0 });
   expect(await prefetch.text()).not.toContain("Session started");

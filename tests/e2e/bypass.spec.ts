@@ -1,5 +1,5 @@
 import type { APIRequestContext } from "@playwright/test";
-import { endAllSessionsActionField, expect, signInAs, test } from "./fixtures";
+import { endAllSessionsActionField, expect, signInOverHttp, test } from "./fixtures";
 
 // Request forms that skipped or confused middleware in real Next.js advisories (see PITFALLS.md).
 const HEADER_SETS: Record<string, Record<string, string>> = {
@@ -52,7 +52,7 @@ test("anonymous requests never get /dashboard or /admin content", async ({ playw
 });
 
 test("a member's requests never get /admin content", async ({ page }) => {
-  await signInAs(page, "member");
+  await signInOverHttp(page, "member");
   expect(await leaks(page.request, "/admin", ADMIN)).toEqual([]);
   // Control: with the member's cookie the dashboard marker does come through, so a leak would be seen.
   expect((await page.request.get("/dashboard")).ok()).toBe(true);
@@ -61,20 +61,20 @@ test("a member's requests never get /admin content", async ({ page }) => {
 
 test("the superuser-only server action does nothing for anonymous or member callers, posted to / or /admin", async ({ page, newBrowser, playwright, baseURL, db }) => {
   const staff = await newBrowser();
-  await signInAs(staff, "staff");
+  await signInOverHttp(staff, "staff");
   const target = await db.query<{ id: string }>(`select id from "User" where email = 'sam@example.com'`);
   const sessionsOfStaff = async () => Number((await db.query(`select count(*) from "Session" where "userId" = $1`, [target.rows[0]!.id])).rows[0].count);
   const before = await sessionsOfStaff();
   expect(before).toBeGreaterThan(0);
 
-  await signInAs(page, "admin");
+  await signInOverHttp(page, "admin");
   const actionField = await endAllSessionsActionField(page.request);
   const post = (request: APIRequestContext, path: string) =>
     request.post(path, { multipart: { [actionField]: "", userId: target.rows[0]!.id }, headers: { origin: baseURL! }, maxRedirects: 0 });
 
   const anonymous = await playwright.request.newContext({ baseURL });
   const member = await newBrowser();
-  await signInAs(member, "member");
+  await signInOverHttp(member, "member");
   for (const path of ["/", "/admin"]) {
     await post(anonymous, path);
     await post(member.request, path);

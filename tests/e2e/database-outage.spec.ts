@@ -1,7 +1,7 @@
 import net from "node:net";
 import { testEnv } from "../support/env";
 import { localUniAuth } from "../support/uniauth";
-import { SEEDED, expect, signInAs, startInstance, test } from "./fixtures";
+import { SEEDED, expect, signInOverHttp, startInstance, test } from "./fixtures";
 
 // An instance of the app whose database connection goes through a proxy the test can cut and restore: the database
 // "stops" and "comes back" for that instance alone, while the tests' own database stays up to look at.
@@ -41,9 +41,9 @@ test("database unreachable: pages and routes answer 503 with Retry-After, action
   await database.listen();
   const app = await startInstance(base + 50, { DATABASE_URL: database.url });
   try {
-    await signInAs(page, "member");
+    await signInOverHttp(page, "member");
     // A second session, so the dashboard offers "Sign out all other sessions" (a server action).
-    await signInAs(await newBrowser(), "member");
+    await signInOverHttp(await newBrowser(), "member");
     const cookies = sessionCookies(await page.context().cookies());
     const { rows: before } = await db.query(`select s.id from "Session" s join "User" u on u.id = s."userId" where u.email = $1`, ["mia@example.com"]);
 

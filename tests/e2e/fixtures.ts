@@ -7,6 +7,7 @@ import { test as base, expect, type APIRequestContext, type BrowserContext, type
 import pg from "pg";
 import { authSecrets } from "@/lib/auth-secrets";
 import { type TokenCrypto, createTokenCrypto } from "@/lib/auth/session/token-crypto";
+import { signInThroughApp } from "../../scripts/bench/sign-in";
 import { testEnv } from "../support/env";
 import { TEST_RESULTS } from "../support/test-results";
 
@@ -21,6 +22,12 @@ export const SEEDED = {
 } as const;
 
 export type SeededUser = keyof typeof SEEDED;
+
+/**
+ * The smoke journey: the tests so tagged (sign in, a role refresh, back-channel logout, sign out) are all the browser
+ * part of the fast lane (`npm test -- fast`), which CI runs on the Node lines it does not run the whole suite on.
+ */
+export const SMOKE = { tag: "@smoke" };
 
 /** How to sign in at the stand-in's picker: with MFA or not (unset: as the picker suggests), and how long ago. */
 export interface UniAuthSignIn {
@@ -49,6 +56,28 @@ export async function signInAs(page: Page, user: SeededUser, how?: UniAuthSignIn
   await attemptSignIn(page, user, how);
   await expect(page.getByRole("heading", { name: `Welcome, ${SEEDED[user]}` })).toBeVisible();
   await recordSignInTime(Date.now() - started);
+}
+
+/**
+ * Signs in without the sign-in UI, for tests about something else: the same requests a browser makes (Auth.js's
+ * sign-in POST, the local UniAuth's authorize and picker, the callback), over plain HTTP with a cookie jar
+ * (scripts/bench/sign-in.ts), then the cookies (the app's session, UniAuth's session) into the page's browser
+ * context, and the page opens the dashboard, as after signInAs. The user-agent is the browser's, as the app stores
+ * it with the session. `origin`: another instance (default: the first). MFA only when asked for.
+ */
+export async function signInOverHttp(page: Page, user: SeededUser, { mfa, minutesAgo = 0, origin = testEnv("AUTH_URL") }: UniAuthSignIn & { origin?: string } = {}): Promise<void> {
+  const jar = new Map<string, string>();
+  const { landedOn } = await signInThroughApp(
+    origin,
+    user,
+    { jar, headers: { "user-agent": await page.evaluate(() => navigator.userAgent) } },
+    { login: { ...(mfa && { mfa: "yes" }), minutesAgo: String(minutesAgo) } },
+  );
+  expect(landedOn, `the sign-in of ${user} over HTTP`).toBe("/dashboard");
+  // As a browser keeps them for localhost: one jar for every port, the app's cookies httpOnly and SameSite=Lax.
+  await page.context().addCookies([...jar].map(([name, value]) => ({ name, value, url: origin, httpOnly: true, sameSite: "Lax" as const })));
+  await page.goto(`${origin}/dashboard`);
+  await expect(page.getByRole("heading", { name: `Welcome, ${SEEDED[user]}` })).toBeVisible();
 }
 
 // Collected for the sign-in round-trip figure that `npm test` prints at the end.

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { logoutClaims, mintLogoutToken } from "../support/logout-token";
 import { localUniAuth } from "../support/uniauth";
-import { endAllSessions, expect, makeRolesDue, sessionsOf, signInAs, test } from "./fixtures";
+import { endAllSessions, expect, makeRolesDue, sessionsOf, signInOverHttp, test } from "./fixtures";
 
 // On Vercel any request may land on any instance. Here two `next start` processes of one build share one database:
 // the first at baseURL, the second at `secondInstance`. The session cookie is host-only on localhost, and cookies
@@ -13,7 +13,7 @@ const sessionCookies = (cookies: { name: string }[]) => cookies.filter((cookie) 
 
 test("50 concurrent requests with the roles due, split across two instances: one token call, all succeed, the refresh token rotates", async ({ page, db, baseURL, secondInstance }) => {
   await endAllSessions(db, EMAIL);
-  await signInAs(page, "member");
+  await signInOverHttp(page, "member");
   const [session] = await sessionsOf(db, EMAIL);
 
   await test.step("the cookie from the first instance is signed in on the second", async () => {
@@ -56,7 +56,7 @@ test("50 concurrent requests with the roles due, split across two instances: one
 
 test("a session ended on one instance is gone on the other, and a logout token used on one is a replay on the other", async ({ page, db, secondInstance }) => {
   await endAllSessions(db, EMAIL);
-  await signInAs(page, "member");
+  await signInOverHttp(page, "member");
   const [session] = await sessionsOf(db, EMAIL);
   const welcome = page.getByRole("heading", { name: "Welcome, Mia Member" });
 

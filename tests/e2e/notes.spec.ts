@@ -1,4 +1,4 @@
-import { attemptSignIn, expect, signInAs, test } from "./fixtures";
+import { attemptSignIn, expect, signInOverHttp, test } from "./fixtures";
 
 // The example resource (app/notes, app/api/notes, lib/data/notes.ts): a user's notes are theirs alone, through the
 // page, the server actions and the API; anonymous callers get a sign-in page or a 401, never a note.
@@ -15,7 +15,7 @@ async function writeNote(page: import("@playwright/test").Page, title: string, b
 }
 
 test("a member writes, reads and deletes a note; the page's style prop and next/image work under the production CSP", async ({ page, policyViolations }) => {
-  await signInAs(page, "member");
+  await signInOverHttp(page, "member");
   await page.getByRole("link", { name: "Notes" }).click();
   await expect(page.getByRole("heading", { name: "Your notes" })).toBeVisible();
 
@@ -49,11 +49,11 @@ test("a member writes, reads and deletes a note; the page's style prop and next/
 
 test("another user's note is refused through the page, the action and the API (no IDOR), and stays", async ({ page, newBrowser, db }) => {
   const owner = await newBrowser();
-  await signInAs(owner, "staff");
+  await signInOverHttp(owner, "staff");
   const id = await writeNote(owner, "Sam's secret", "the launch date");
   const stillThere = async () => (await db.query(`select count(*)::int as n from "Note" where id = $1`, [id])).rows[0].n === 1;
 
-  await signInAs(page, "member");
+  await signInOverHttp(page, "member");
   await test.step("the page: not found, exactly as for an id that does not exist", async () => {
     const response = await page.goto(`/notes/${id}`);
     expect(response!.status()).toBe(404);
@@ -100,7 +100,7 @@ test("the notes API: anonymous callers get 401 JSON, bad input 400 or 415, the o
   }
   await anonymous.dispose();
 
-  await signInAs(page, "member");
+  await signInOverHttp(page, "member");
   const created = await page.request.post("/api/notes", { data: { title: "From the API", body: "hello" } });
   expect(created.status()).toBe(201);
   const note = await created.json();

@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 import type pg from "pg";
 import { localUniAuth } from "../support/uniauth";
-import { endAllSessions, expect, makeRolesDue, sessionsOf, signInAs, test } from "./fixtures";
+import { SMOKE, endAllSessions, expect, makeRolesDue, sessionsOf, signInOverHttp, test } from "./fixtures";
 
 // A refresh re-reads the user's roles from UniAuth once they are older than ROLES_MAX_AGE_SECONDS (an hour here). It
 // runs after the response (Next's `after`): the page answers with the roles in the database, and never waits on UniAuth.
@@ -10,7 +10,7 @@ const EMAIL = "mia@example.com";
 
 async function signedInMember(page: Page, db: pg.Pool) {
   await endAllSessions(db, EMAIL);
-  await signInAs(page, "member");
+  await signInOverHttp(page, "member");
   const [session] = await sessionsOf(db, EMAIL);
   return session!;
 }
@@ -114,7 +114,7 @@ test("after a 429 no session refreshes until Retry-After has passed; then refres
   await endAllSessions(db, "sam@example.com");
   const member = await signedInMember(page, db);
   const staffPage = await newBrowser();
-  await signInAs(staffPage, "staff");
+  await signInOverHttp(staffPage, "staff");
   const [staff] = await sessionsOf(db, "sam@example.com");
   await makeRolesDue(db, member.id);
   await makeRolesDue(db, staff!.id);
@@ -143,7 +143,7 @@ test("after a 429 no session refreshes until Retry-After has passed; then refres
     .toBe(true);
 });
 
-test("a refresh re-syncs roles from the fresh claims", async ({ page, db }) => {
+test("a refresh re-syncs roles from the fresh claims", SMOKE, async ({ page, db }) => {
   const session = await signedInMember(page, db);
   await expect(page.getByRole("banner").getByRole("link", { name: "Admin" })).toHaveCount(0);
   await localUniAuth.setGroups("member", ["staff"]);

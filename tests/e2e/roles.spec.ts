@@ -1,5 +1,5 @@
 import { localUniAuth } from "../support/uniauth";
-import { expect, signInAs, test } from "./fixtures";
+import { expect, signInOverHttp, test } from "./fixtures";
 
 test("roles follow the groups at UniAuth on the next sign-in", async ({ newBrowser }) => {
   // Two browsers: the first signs in as staff, the second after the demotion.
@@ -7,12 +7,12 @@ test("roles follow the groups at UniAuth on the next sign-in", async ({ newBrows
   const second = await newBrowser();
   try {
     await localUniAuth.setGroups("member", ["staff"]);
-    await signInAs(first, "member");
+    await signInOverHttp(first, "member");
     await expect(first.getByRole("banner").getByRole("link", { name: "Admin" })).toBeVisible();
     expect((await first.goto("/admin"))?.status()).toBe(200);
 
     await localUniAuth.setGroups("member", []);
-    await signInAs(second, "member");
+    await signInOverHttp(second, "member");
     expect((await second.goto("/admin"))?.status()).toBe(403);
     // The older session reads the user's current roles too: the demotion reaches it on its next request.
     expect((await first.goto("/admin"))?.status()).toBe(403);
@@ -25,7 +25,7 @@ test("groups missing from the ID token are fetched from userinfo, once", async (
   const since = Date.now();
   await localUniAuth.setGroupsInIdToken(false);
   try {
-    await signInAs(page, "admin");
+    await signInOverHttp(page, "admin");
   } finally {
     await localUniAuth.setGroupsInIdToken(true);
   }

@@ -3,7 +3,7 @@ import type { APIRequestContext, APIResponse, Page } from "@playwright/test";
 import { encode } from "next-auth/jwt";
 import type pg from "pg";
 import { testEnv } from "../support/env";
-import { expect, sawTokens, signInAs, test } from "./fixtures";
+import { expect, sawTokens, signInOverHttp, test } from "./fixtures";
 
 /**
  * Every page and route handler of the production build, and who may open it. A route the build has and this list
@@ -109,7 +109,7 @@ async function forgedCookie(sessionId: string, user: { id: string; email: string
  * superuser roles.
  */
 async function forgedMemberCookies(page: Page, db: pg.Pool) {
-  await signInAs(page, "member");
+  await signInOverHttp(page, "member");
   const { rows } = await db.query<{ id: string; userId: string; email: string }>(
     `select s.id, s."userId", u.email from "Session" s join "User" u on u.id = s."userId" where u.email = 'mia@example.com' order by s."createdAt" desc limit 1`,
   );
@@ -199,9 +199,9 @@ test("the server refuses too: a cookie the edge accepts, for a session that does
 });
 
 test("staff areas refuse a signed-in member at the edge (to the 403 page), and admit staff", async ({ page, newBrowser }) => {
-  await signInAs(page, "member");
+  await signInOverHttp(page, "member");
   const staff = await newBrowser();
-  await signInAs(staff, "staff");
+  await signInOverHttp(staff, "staff");
   for (const route of builtRoutes().filter((route) => ROUTES[route] === "staff")) {
     const path = concrete(route);
     // A redirect, not a rewrite (which Next proxies to itself under `next start -H`): the page itself never renders.

@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { testEnv } from "../support/env";
-import { expect, signInAs, storedTokens, test } from "./fixtures";
+import { expect, signInOverHttp, storedTokens, test } from "./fixtures";
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -20,7 +20,7 @@ test("the production build's browser assets hold no server secret", async () => 
 });
 
 test("the dashboard and admin pages, HTML and RSC, hold none of the session's tokens", async ({ page, db }) => {
-  await signInAs(page, "admin");
+  await signInOverHttp(page, "admin");
   const { rows } = await db.query<{ id: string; idToken: string; accessToken: string; refreshToken: string }>(
     `select s.id, s."idToken", s."accessToken", s."refreshToken" from "Session" s join "User" u on u.id = s."userId"
      where u.email = 'ada@example.com' order by s."createdAt" desc limit 1`,

@@ -1,6 +1,6 @@
 import type { APIResponse, Page } from "@playwright/test";
 import { testEnv } from "../support/env";
-import { expect, signInAs, test } from "./fixtures";
+import { expect, signInOverHttp, test } from "./fixtures";
 
 const uniauthOrigin = () => new URL(testEnv("UNIAUTH_ISSUER")).origin;
 
@@ -45,13 +45,13 @@ test("every page answers with the security headers and a fresh nonce", async ({ 
   const first = (await get(page, "/")).headers()["content-security-policy"];
   expect((await get(page, "/")).headers()["content-security-policy"], "a new nonce per request").not.toBe(first);
 
-  await signInAs(page, "member");
+  await signInOverHttp(page, "member");
   for (const path of ["/", "/dashboard", "/admin", "/forbidden"]) {
     await test.step(`member ${path}`, async () => expectPagePolicy(await get(page, path)));
   }
   await test.step("admin /admin", async () => {
     const admin = await newBrowser();
-    await signInAs(admin, "admin");
+    await signInOverHttp(admin, "admin");
     const response = await get(admin, "/admin");
     expect(response.status()).toBe(200);
     expectPagePolicy(response);
@@ -85,7 +85,7 @@ test("route handlers keep their answers and get headers that let nothing run or 
 });
 
 test("injected script does not run on /dashboard", async ({ page, policyViolations }) => {
-  await signInAs(page, "member");
+  await signInOverHttp(page, "member");
   await page.addScriptTag({ content: "window.injected = true;" }).catch(() => undefined);
   await page.evaluate(() => document.body.insertAdjacentHTML("beforeend", '<img src="/no-such.png" alt="" onerror="window.handlerRan = true">'));
   await expect.poll(() => policyViolations.length).toBeGreaterThanOrEqual(2);
@@ -100,7 +100,7 @@ test("injected script does not run on /dashboard", async ({ page, policyViolatio
 });
 
 test("another origin cannot frame /dashboard; UniAuth can frame the front-channel receiver", async ({ page }) => {
-  await signInAs(page, "member");
+  await signInOverHttp(page, "member");
   const framing = (target: string) => `<!doctype html><title>framing</title><iframe src="${target}" title="framed"></iframe>`;
   const app = new URL(page.url()).origin;
 

@@ -1,11 +1,11 @@
-import { endAllSessions, expect, sessionsOf, signInAs, test } from "./fixtures";
+import { endAllSessions, expect, sessionsOf, signInOverHttp, test } from "./fixtures";
 
 test("the dashboard lists both browsers; ending the other one signs it out", async ({ newBrowser, db }) => {
   await endAllSessions(db, "mia@example.com");
   const laptop = await newBrowser({ userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36" });
   const phone = await newBrowser({ userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1" });
-  await signInAs(laptop, "member");
-  await signInAs(phone, "member");
+  await signInOverHttp(laptop, "member");
+  await signInOverHttp(phone, "member");
   await laptop.reload();
 
   const rows = laptop.getByRole("region", { name: "Your sessions" }).getByRole("row");
@@ -27,10 +27,10 @@ test("the dashboard lists both browsers; ending the other one signs it out", asy
 test("a member cannot end someone else's session by forging the form", async ({ newBrowser, db }) => {
   const staff = await newBrowser();
   const member = await newBrowser();
-  await signInAs(staff, "staff");
+  await signInOverHttp(staff, "staff");
   const victim = (await sessionsOf(db, "sam@example.com")).at(-1)!;
-  await signInAs(member, "member");
-  await signInAs(await newBrowser(), "member");
+  await signInOverHttp(member, "member");
+  await signInOverHttp(await newBrowser(), "member");
   await member.reload();
 
   const form = member.getByRole("region", { name: "Your sessions" }).locator("form").filter({ has: member.locator('input[name="sessionId"]') }).first();
@@ -46,8 +46,8 @@ test("a member cannot end someone else's session by forging the form", async ({ 
 test("a superuser ends all sessions of a user from /admin", async ({ newBrowser, db }) => {
   const member = await newBrowser();
   const admin = await newBrowser();
-  await signInAs(member, "member");
-  await signInAs(admin, "admin");
+  await signInOverHttp(member, "member");
+  await signInOverHttp(admin, "admin");
   await admin.goto("/admin");
   await admin.getByRole("button", { name: "End all sessions of mia@example.com" }).click();
   await expect(admin.getByRole("button", { name: "End all sessions of mia@example.com" })).toHaveCount(0);

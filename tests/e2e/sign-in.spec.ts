@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { localUniAuth } from "../support/uniauth";
-import { expect, sawTokens, signInAs, test } from "./fixtures";
+import { SMOKE, expect, sawTokens, signInAs, test } from "./fixtures";
 
-test("a member signs in with UniAuth and sees their dashboard", async ({ page, db }) => {
+test("a member signs in with UniAuth and sees their dashboard", SMOKE, async ({ page, db }) => {
   const before = Date.now();
 
   await test.step("sign in from a protected page", async () => {

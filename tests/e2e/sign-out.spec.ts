@@ -1,7 +1,7 @@
 import { localUniAuth } from "../support/uniauth";
-import { SEEDED, endAllSessions, expect, sessionsOf, signInAs, test } from "./fixtures";
+import { SEEDED, SMOKE, endAllSessions, expect, sessionsOf, signInAs, test } from "./fixtures";
 
-test("sign out ends the app session and the UniAuth session, then comes back to /signed-out", async ({ page, db }) => {
+test("sign out ends the app session and the UniAuth session, then comes back to /signed-out", SMOKE, async ({ page, db }) => {
   await endAllSessions(db, "mia@example.com");
   await signInAs(page, "member");
   const [session] = await sessionsOf(db, "mia@example.com");

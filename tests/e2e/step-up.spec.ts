@@ -8,6 +8,7 @@ import {
   pickAtUniAuth,
   sessionsOf,
   signInAs,
+  signInOverHttp,
   startInstance,
   test,
   trailMark,
@@ -42,7 +43,7 @@ test.beforeEach(async ({ db }) => endAllSessions(db, ADA));
 test("a superuser who signed in 11 minutes ago confirms it's them at UniAuth, then ends a user's sessions", async ({ page, newBrowser, db }) => {
   await endAllSessions(db, MIA);
   const member = await newBrowser();
-  await signInAs(member, "member");
+  await signInOverHttp(member, "member");
   const mark = await trailMark(db);
   await signInAs(page, "admin", { minutesAgo: 11 });
   const [signedIn] = await authContexts(db, ADA);
@@ -99,7 +100,7 @@ test("a superuser who signed in 11 minutes ago confirms it's them at UniAuth, th
 });
 
 test("a confirmation by another UniAuth account is refused: the browser is not signed in as that account", async ({ page, db }) => {
-  await signInAs(page, "admin", { minutesAgo: 11 });
+  await signInOverHttp(page, "admin", { minutesAgo: 11 });
   const [ada] = await authContexts(db, ADA);
   const samSessions = await sessionsOf(db, SAM);
   const mark = await trailMark(db);
@@ -127,7 +128,7 @@ test("a confirmation by another UniAuth account is refused: the browser is not s
 });
 
 test("a step-up that comes back with an earlier sign-in is refused: auth_time is checked, not assumed", async ({ page, db }) => {
-  await signInAs(page, "admin", { minutesAgo: 30 });
+  await signInOverHttp(page, "admin", { minutesAgo: 30 });
   const before = await authContexts(db, ADA);
   const mark = await trailMark(db);
 
@@ -145,7 +146,7 @@ test("a step-up that comes back with an earlier sign-in is refused: auth_time is
 });
 
 test("a step-up whose session ended meanwhile signs the same user in afresh, with one new session", async ({ page, db }) => {
-  await signInAs(page, "admin", { minutesAgo: 11 });
+  await signInOverHttp(page, "admin", { minutesAgo: 11 });
   const [ended] = await authContexts(db, ADA);
   await page.goto("/confirm?callbackUrl=/admin");
   await page.getByRole("button", { name: "Confirm it's you" }).click();
@@ -165,8 +166,8 @@ test("a step-up whose session ended meanwhile signs the same user in afresh, wit
 
 test("a direct POST of the action without a recent sign-in is refused, and ends nothing", async ({ page, newBrowser, baseURL, db }) => {
   const member = await newBrowser();
-  await signInAs(member, "member");
-  await signInAs(page, "admin", { minutesAgo: 11 });
+  await signInOverHttp(member, "member");
+  await signInOverHttp(page, "admin", { minutesAgo: 11 });
   const field = await endAllSessionsActionField(page.request);
   const before = await sessionsOf(db, MIA);
   const mark = await trailMark(db);
@@ -187,8 +188,7 @@ test("with STEP_UP_ACR set, a sign-in without MFA is not enough and one with MFA
   const port = Number(process.env.E2E_PORT ?? 3100) + 2;
   const app = await startInstance(port, { STEP_UP_ACR: MFA, AUTH_URL: `http://localhost:${port}` });
   try {
-    await page.goto(`${app.origin}/signin`);
-    await signInAs(page, "admin", { mfa: false });
+    await signInOverHttp(page, "admin", { mfa: false, origin: app.origin });
     await page.goto(`${app.origin}/admin`);
     await expect(page.getByText(`${confirmNotice}, with password and MFA.`)).toBeVisible();
 

@@ -1,15 +1,23 @@
 import type { Page } from "@playwright/test";
 import type pg from "pg";
 import { localUniAuth } from "../support/uniauth";
-import { SEEDED, expect, signInAs, startInstance, test } from "./fixtures";
+import { uniauthTimeoutMs } from "../support/env";
+import { SEEDED, expect, signInOverHttp, startInstance, test } from "./fixtures";
 
 // UniAuth down or failing at the click or at the callback: the browser lands on our own page (never on the dead
 // host, never on the generic error) within seconds, nothing is written, signed-in users carry on, and sign-in
 // works again by itself once UniAuth is back.
 
 const UNAVAILABLE = /\/auth\/error\?error=UniAuthUnavailable$/;
-/** The app gives up on UniAuth after 5 s (UNIAUTH_TIMEOUT_MS); a loaded machine may add a few seconds around it. */
-const OUTAGE_PAGE_WITHIN_MS = 10_000;
+/**
+ * The app gives up on UniAuth after UNIAUTH_TIMEOUT_MS (shortened for the tests by scripts/test.ts, as are the other
+ * waits on UniAuth: the check at the click stands 0.5 s, a failed discovery is retried after 1 s); a loaded machine
+ * may add a few seconds around it.
+ */
+const UNIAUTH_TIMEOUT_MS = uniauthTimeoutMs();
+const OUTAGE_PAGE_WITHIN_MS = UNIAUTH_TIMEOUT_MS + 5000;
+/** How long the local UniAuth refuses connections: the click and our page, with room to spare on a loaded machine. */
+const OFFLINE_MS = 8000;
 
 const uniauthListens = () => localUniAuth.events().then(() => true, () => false);
 
@@ -33,7 +41,8 @@ async function writtenSince(db: pg.Pool, since: Date) {
 
 /** Our page, fast, answering 503 with Retry-After when loaded, with a way back to sign in. */
 async function expectOutagePage(page: Page, clickedAt: number) {
-  // Without the app's own timeout a slow token endpoint (8 s below) would answer in the end and sign in: no outage page.
+  // Without the app's own timeout a slow token endpoint (twice the timeout, below) would answer in the end and sign in:
+  // no outage page.
   await expect(page).toHaveURL(UNAVAILABLE, { timeout: OUTAGE_PAGE_WITHIN_MS + 5000 });
   expect(Date.now() - clickedAt).toBeLessThan(OUTAGE_PAGE_WITHIN_MS);
   await expect(page.getByRole("heading", { name: "UniAuth cannot be reached right now" })).toBeVisible();
@@ -50,7 +59,7 @@ async function clickSignIn(page: Page, origin = ""): Promise<number> {
   return clickedAt;
 }
 
-/** The last check's "down" stands for a few seconds (UNIAUTH_CHECK_CACHE_MS): a click then still gets our page. */
+/** The last check's "down" stands for a moment (UNIAUTH_CHECK_CACHE_MS): a click then still gets our page. */
 async function signInOnceUniAuthTakesIt(page: Page) {
   await expect(async () => {
     await clickSignIn(page);
@@ -61,8 +70,8 @@ async function signInOnceUniAuthTakesIt(page: Page) {
 }
 
 /**
- * Clicks until the click meets the outage: for a few seconds after a check (UNIAUTH_CHECK_CACHE_MS, the sign-in just
- * before) the instance takes that check's "up" and sends the browser on to UniAuth. Returns the time of the last click.
+ * Clicks until the click meets the outage: for a moment after a check (UNIAUTH_CHECK_CACHE_MS, the sign-in just before)
+ * the instance takes that check's "up" and sends the browser on to UniAuth. Returns the time of the last click.
  */
 async function clickSignInUntilOutagePage(page: Page): Promise<number> {
   let clickedAt = 0;
@@ -74,10 +83,9 @@ async function clickSignInUntilOutagePage(page: Page): Promise<number> {
 }
 
 test("UniAuth's authorization endpoint answering 503 at the click: our page, not UniAuth's error", async ({ page, newBrowser, db }) => {
-  // Up to two rounds of clicks while the instance's last check (5 s) still stands.
-  test.setTimeout(120_000);
+  test.setTimeout(90_000);
   const signedIn = await newBrowser();
-  await signInAs(signedIn, "admin");
+  await signInOverHttp(signedIn, "admin");
   const since = new Date();
 
   await test.step("the click lands on our page", async () => {
@@ -103,12 +111,12 @@ test("UniAuth's authorization endpoint answering 503 at the click: our page, not
 test("UniAuth refusing connections at the click: our page within seconds, and sign-in again once it listens", async ({ page, newBrowser, db }) => {
   test.setTimeout(90_000);
   const signedIn = await newBrowser();
-  await signInAs(signedIn, "admin");
+  await signInOverHttp(signedIn, "admin");
   await page.goto("/signin");
   const since = new Date();
 
   await test.step("the click lands on our page", async () => {
-    await localUniAuth.goOffline(20_000);
+    await localUniAuth.goOffline(OFFLINE_MS);
     await expectOutagePage(page, await clickSignInUntilOutagePage(page));
     expect(await writtenSince(db, since)).toEqual({ sessions: 0, users: 0 });
   });
@@ -126,12 +134,12 @@ test("UniAuth refusing connections at the click: our page within seconds, and si
 
 for (const [fault, breakIt] of [
   ["answering 503", () => localUniAuth.setTokenEndpointStatus(503)],
-  ["not answering (timeout)", () => localUniAuth.setTokenEndpointDelay(8000)],
+  ["not answering (timeout)", () => localUniAuth.setTokenEndpointDelay(2 * UNIAUTH_TIMEOUT_MS)],
 ] as const) {
   test(`UniAuth's token endpoint ${fault} during the callback: our page, no session or user written`, async ({ page, newBrowser, db }) => {
     test.setTimeout(60_000);
     const signedIn = await newBrowser();
-    await signInAs(signedIn, "admin");
+    await signInOverHttp(signedIn, "admin");
     const since = new Date();
 
     await test.step("the code exchange fails: our page, not Auth.js's Configuration error", async () => {
@@ -158,47 +166,47 @@ for (const [fault, breakIt] of [
   });
 }
 
-test("UniAuth's discovery answering 503 on an instance that has no copy yet: our page, and sign-in once discovery is back", async ({ page }) => {
-  test.setTimeout(150_000);
-  // A fresh instance: the first one has long cached discovery (and rightly uses that copy).
-  const fresh = await startInstance(Number(process.env.E2E_PORT ?? 3100) + 52);
-  try {
-    await localUniAuth.setDiscoveryStatus(503);
-    await expectOutagePage(page, await clickSignIn(page, fresh.origin));
+// Two instances of their own, started together once for the file: one that has not fetched discovery yet (the first
+// one has long cached it, and rightly uses that copy), one bound to 127.0.0.1.
+let fresh: Awaited<ReturnType<typeof startInstance>> | undefined;
+let loopback: Awaited<ReturnType<typeof startInstance>> | undefined;
+test.beforeAll(async () => {
+  test.setTimeout(120_000);
+  const port = Number(process.env.E2E_PORT ?? 3100);
+  [fresh, loopback] = await Promise.all([startInstance(port + 52), startInstance(port + 53, {}, "127.0.0.1")]);
+});
+test.afterAll(async () => {
+  await Promise.all([fresh?.stop(), loopback?.stop()]);
+});
 
-    await localUniAuth.setDiscoveryStatus(null);
-    // A failed discovery is retried 10 s later (lib/auth/uniauth/discovery.ts), not cached for good.
-    await expect(async () => {
-      await clickSignIn(page, fresh.origin);
-      await expect(page.getByRole("button", { name: new RegExp(SEEDED.member) })).toBeVisible({ timeout: 10_000 });
-    }).toPass({ timeout: 60_000 });
-  } finally {
-    await fresh.stop();
-  }
+test("UniAuth's discovery answering 503 on an instance that has no copy yet: our page, and sign-in once discovery is back", async ({ page }) => {
+  await localUniAuth.setDiscoveryStatus(503);
+  await expectOutagePage(page, await clickSignIn(page, fresh!.origin));
+
+  await localUniAuth.setDiscoveryStatus(null);
+  // A failed discovery is retried UNIAUTH_DISCOVERY_RETRY_MS later (lib/auth/uniauth/discovery.ts), not cached for good.
+  await expect(async () => {
+    await clickSignIn(page, fresh!.origin);
+    await expect(page.getByRole("button", { name: new RegExp(SEEDED.member) })).toBeVisible({ timeout: 10_000 });
+  }).toPass({ timeout: 30_000 });
 });
 
 test("the outage page and the 403 page answer at once on an instance started with -H 127.0.0.1 (no rewrite Next takes for another host)", async ({ page }) => {
-  test.setTimeout(120_000);
-  const loopback = await startInstance(Number(process.env.E2E_PORT ?? 3100) + 53, {}, "127.0.0.1");
-  try {
-    const started = Date.now();
-    const response = await page.goto(`${loopback.origin}/auth/error?error=UniAuthUnavailable`);
-    expect(Date.now() - started).toBeLessThan(5000);
-    expect(response?.status()).toBe(503);
-    expect(response?.headers()).toMatchObject({ "retry-after": "60", "cache-control": "no-store" });
-    expect(response?.headers()["content-security-policy"]).toMatch(/script-src [^;]*'nonce-/);
-    await expect(page.getByRole("heading", { name: "UniAuth cannot be reached right now" })).toBeVisible();
+  const started = Date.now();
+  const response = await page.goto(`${loopback!.origin}/auth/error?error=UniAuthUnavailable`);
+  expect(Date.now() - started).toBeLessThan(5000);
+  expect(response?.status()).toBe(503);
+  expect(response?.headers()).toMatchObject({ "retry-after": "60", "cache-control": "no-store" });
+  expect(response?.headers()["content-security-policy"]).toMatch(/script-src [^;]*'nonce-/);
+  await expect(page.getByRole("heading", { name: "UniAuth cannot be reached right now" })).toBeVisible();
 
-    // A member at /admin: the 403 page, not the page's 200 through Next proxying a rewrite to itself. The session
-    // cookie (same secret, same database) is the member's from the main server, where the stand-in can sign in.
-    await signInAs(page, "member");
-    const member = (await page.context().cookies()).filter((cookie) => cookie.name.startsWith("authjs.session-token"));
-    await page.context().addCookies(member.map(({ name, value }) => ({ name, value, url: loopback.origin })));
-    const admin = await page.goto(`${loopback.origin}/admin`);
-    expect(admin?.status()).toBe(403);
-    expect(page.url()).toBe(`${loopback.origin}/forbidden?from=%2Fadmin`);
-    await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
-  } finally {
-    await loopback.stop();
-  }
+  // A member at /admin: the 403 page, not the page's 200 through Next proxying a rewrite to itself. The session
+  // cookie (same secret, same database) is the member's from the main server, where the stand-in can sign in.
+  await signInOverHttp(page, "member");
+  const member = (await page.context().cookies()).filter((cookie) => cookie.name.startsWith("authjs.session-token"));
+  await page.context().addCookies(member.map(({ name, value }) => ({ name, value, url: loopback!.origin })));
+  const admin = await page.goto(`${loopback!.origin}/admin`);
+  expect(admin?.status()).toBe(403);
+  expect(page.url()).toBe(`${loopback!.origin}/forbidden?from=%2Fadmin`);
+  await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
 });

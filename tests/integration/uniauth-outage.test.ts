@@ -16,11 +16,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** The app's outage modules, fresh (no discovery cached), talking to a UniAuth at `port`. */
-function outageModules(port: number) {
+/** The app's outage modules, fresh (no discovery cached), talking to a UniAuth at `port`, with `settings` (the waits). */
+function outageModules(port: number, settings: Record<string, string> = {}) {
   return importWithEnv(
     async () => ({ ...(await import("@/lib/auth/uniauth/outage")), ...(await import("@/lib/auth/uniauth/discovery")), ...(await import("@/lib/auth/uniauth/fetch")) }),
-    { UNIAUTH_ISSUER: `http://localhost:${port}` },
+    { UNIAUTH_ISSUER: `http://localhost:${port}`, ...settings },
   );
 }
 
@@ -52,9 +52,10 @@ describe("uniauthAnswers (the check at the sign-in click)", () => {
     expect(await uniauthAnswers()).toBe(true);
   });
 
-  it("tells slow from down: an answer after 3.5 s lets the sign-in go ahead, 10 s of silence does not", async () => {
+  it("tells slow from down: an answer after 3.5 s lets the sign-in go ahead, UNIAUTH_DOWN_AFTER_MS of silence does not", async () => {
     const port = await freePort();
-    const { uniauthAnswers } = await outageModules(port);
+    // 5 s rather than the default 10 s, so the test waits less: still well beyond the slow answer.
+    const { uniauthAnswers } = await outageModules(port, { UNIAUTH_DOWN_AFTER_MS: "5000" });
     const { issuer } = await start(port);
     expect(await uniauthAnswers()).toBe(true);
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
@@ -69,14 +70,14 @@ describe("uniauthAnswers (the check at the sign-in click)", () => {
       await fetch(`${issuer}/dev/delay`, put(15_000));
       started = Date.now();
       expect(await uniauthAnswers()).toBe(false);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(9900);
-      expect(Date.now() - started).toBeLessThan(12_000);
-      expect(error).toHaveBeenCalledWith("UniAuth cannot take a sign-in now:", "no answer within 10 s");
+      expect(Date.now() - started).toBeGreaterThanOrEqual(4900);
+      expect(Date.now() - started).toBeLessThan(7000);
+      expect(error).toHaveBeenCalledWith("UniAuth cannot take a sign-in now:", "no answer within 5 s");
     } finally {
       warn.mockRestore();
       error.mockRestore();
     }
-  }, 20_000);
+  }, 15_000);
 
   it("is false without a discovery document, and a failed discovery is retried 10 s later, not cached for good", async () => {
     const port = await freePort();
@@ -136,18 +137,18 @@ describe("withUniAuthOutagePage (Auth.js's route handler)", () => {
     expect(succeeded.headers.get("location")).toBe("http://localhost:3199/dashboard");
   });
 
-  it("gives up on a UniAuth that does not answer after 5 s (Auth.js sets no timeout of its own)", async () => {
+  it("gives up on a UniAuth that does not answer within UNIAUTH_TIMEOUT_MS (Auth.js sets no timeout of its own)", async () => {
     const silent = http.createServer(() => undefined).listen(0, "localhost");
     await new Promise((resolve) => silent.once("listening", resolve));
     try {
-      const { withUniAuthOutagePage, uniauthFetch } = await outageModules((silent.address() as AddressInfo).port);
+      const { withUniAuthOutagePage, uniauthFetch } = await outageModules((silent.address() as AddressInfo).port, { UNIAUTH_TIMEOUT_MS: "1000" });
       const started = Date.now();
       const response = await withUniAuthOutagePage(async () => {
         await uniauthFetch(`http://localhost:${(silent.address() as AddressInfo).port}/api/oauth/token`).catch(() => undefined);
         return toConfigurationError();
       })(callback());
-      expect(Date.now() - started).toBeGreaterThanOrEqual(4900);
-      expect(Date.now() - started).toBeLessThan(7000);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+      expect(Date.now() - started).toBeLessThan(3000);
       expect(response.headers.get("location")).toBe("http://localhost:3199/auth/error?error=UniAuthUnavailable");
     } finally {
       silent.closeAllConnections();

@@ -4,3 +4,8 @@ export function testEnv(key: "AUTH_URL" | "AUTH_SECRET" | "DATABASE_URL" | "UNIA
   if (!value) throw new Error(`${key} is not set: run the tests with \`npm test\`, which starts the local services.`);
   return value;
 }
+
+/** UNIAUTH_TIMEOUT_MS as the app under test reads it: scripts/test.ts shortens it for the browser tests (default 5000). */
+export function uniauthTimeoutMs(): number {
+  return Number(process.env.UNIAUTH_TIMEOUT_MS || 5000);
+}

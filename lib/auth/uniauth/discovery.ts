@@ -1,15 +1,16 @@
 import "server-only";
 import * as oauth from "oauth4webapi";
-import { UNIAUTH_DOWN_AFTER_MS } from "@/lib/auth/uniauth/timeouts";
+import { UNIAUTH_DOWN_AFTER_MS, UNIAUTH_TIMEOUT_MS } from "@/lib/auth/uniauth/timeouts";
 import { env } from "@/lib/env";
 
 /** UniAuth asks clients to cache discovery for about a day. */
 const CACHE_MS = 24 * 60 * 60 * 1000;
 /**
- * After a failed fetch, wait this long before asking UniAuth again: short, since until then a sign-in without a
- * cached copy is refused, yet enough to spare UniAuth more than a few requests a minute per instance while down.
+ * After a failed fetch, wait this long before asking UniAuth again (UNIAUTH_DISCOVERY_RETRY_MS, 10 s): short, since
+ * until then a sign-in without a cached copy is refused, yet enough to spare UniAuth more than a few requests a
+ * minute per instance while down.
  */
-const RETRY_MS = 10 * 1000;
+const RETRY_MS = env.UNIAUTH_DISCOVERY_RETRY_MS;
 /** Without this document there is no sign-in: a slow UniAuth gets as long as the check at the click gives it. */
 const TIMEOUT_MS = UNIAUTH_DOWN_AFTER_MS;
 
@@ -19,7 +20,7 @@ let inFlight: Promise<oauth.AuthorizationServer> | undefined;
 
 /**
  * UniAuth's discovery document, fetched at most once a day. When a re-fetch fails the last good copy is
- * kept (UniAuth down must not take the app down with it), and UniAuth is asked again 10 seconds later.
+ * kept (UniAuth down must not take the app down with it), and UniAuth is asked again RETRY_MS later.
  */
 export function discover(): Promise<oauth.AuthorizationServer> {
   const now = Date.now();
@@ -64,7 +65,7 @@ export async function discoveredIssuer(): Promise<string> {
 }
 
 /** Options for every oauth4webapi call to UniAuth: a timeout, and plain http only for a local issuer. */
-export function requestOptions(issuer: string, timeoutMs = 5000) {
+export function requestOptions(issuer: string, timeoutMs = UNIAUTH_TIMEOUT_MS) {
   return {
     signal: AbortSignal.timeout(timeoutMs),
     // Plain http is only ever the local stand-in (lib/env.ts refuses it otherwise in production).

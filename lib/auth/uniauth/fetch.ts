@@ -6,10 +6,9 @@ import { type Admission, pauseTokenCalls, settleExchange, takeTokenCall } from "
 import { discoveredAlready } from "@/lib/auth/uniauth/discovery";
 import { describeFailure } from "@/lib/auth/uniauth/failure";
 import { SIGN_IN_REPLAYED, TOO_MANY_ATTEMPTS, UNIAUTH_BUSY } from "@/lib/auth/core/error-pages";
+import { UNIAUTH_TIMEOUT_MS } from "@/lib/auth/uniauth/timeouts";
 import { isConnectionFailure } from "@/lib/database-errors";
 
-/** How long any call to UniAuth may take: a sign-in that waits longer is told UniAuth is unavailable. */
-const UNIAUTH_TIMEOUT_MS = 5000;
 /** When UniAuth says 429 without a Retry-After, every instance leaves its token endpoint alone this long. */
 export const RATE_LIMIT_PAUSE_MS = 5 * 60_000;
 const MAX_PAUSE_MS = 60 * 60_000;

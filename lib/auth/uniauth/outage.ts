@@ -9,6 +9,7 @@ import { watchUniAuth } from "@/lib/auth/uniauth/fetch";
 import { UNIAUTH_DOWN_AFTER_MS } from "@/lib/auth/uniauth/timeouts";
 import { signInsRefused } from "@/lib/auth/budget/token-budget";
 import { signInCaller } from "@/lib/auth/budget/devices";
+import { env } from "@/lib/env";
 import { databaseUnavailable } from "@/lib/http/database-unavailable";
 
 /** An answer slower than this is logged as slow (and the sign-in goes ahead). */
@@ -21,8 +22,8 @@ const SLOW_MS = 3000;
  * to be sent to, with a bare GET (an authorization server must answer that, a 400 for the missing parameters; a
  * HEAD may be a method it never serves). Any HTTP answer below 500 means UniAuth is up, even a 429 from its per-IP
  * limit (counted against the server's IP, never a user's), and even a slow one: slow is not down. A refused
- * connection, no answer within 10 seconds, a 5xx or no discovery document means it is down. It can still die in the
- * next instant: nothing can rule that out from here.
+ * connection, no answer within 10 seconds (UNIAUTH_DOWN_AFTER_MS), a 5xx or no discovery document means it is down.
+ * It can still die in the next instant: nothing can rule that out from here.
  */
 export async function uniauthAnswers(): Promise<boolean> {
   let outcome: string;
@@ -44,8 +45,11 @@ export async function uniauthAnswers(): Promise<boolean> {
   return false;
 }
 
-/** How long one check's answer stands: every UniAuth call counts against its per-IP limit (authorize: 20 in 15 min). */
-export const UNIAUTH_CHECK_CACHE_MS = 5000;
+/**
+ * How long one check's answer stands (UNIAUTH_CHECK_CACHE_MS, 5 s): every UniAuth call counts against its per-IP limit
+ * (authorize: 20 in 15 min).
+ */
+const UNIAUTH_CHECK_CACHE_MS = env.UNIAUTH_CHECK_CACHE_MS;
 let lastCheck: { at: number; up: boolean } | undefined;
 let checking: Promise<boolean> | undefined;
 

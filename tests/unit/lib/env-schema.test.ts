@@ -114,6 +114,18 @@ describe("parseEnv", () => {
     expect(errorOf({ ...valid, STEP_UP_MAX_AGE_SECONDS: "90000" })).toContain("STEP_UP_MAX_AGE_SECONDS must be at most 86400");
   });
 
+  it("reads how long the app waits on UniAuth, with the production defaults", () => {
+    expect(parseEnv(valid)).toMatchObject({ UNIAUTH_TIMEOUT_MS: 5000, UNIAUTH_DOWN_AFTER_MS: 10_000, UNIAUTH_CHECK_CACHE_MS: 5000, UNIAUTH_DISCOVERY_RETRY_MS: 10_000 });
+    expect(
+      parseEnv({ ...valid, UNIAUTH_TIMEOUT_MS: "3000", UNIAUTH_DOWN_AFTER_MS: "5000", UNIAUTH_CHECK_CACHE_MS: "0", UNIAUTH_DISCOVERY_RETRY_MS: "500" }),
+    ).toMatchObject({ UNIAUTH_TIMEOUT_MS: 3000, UNIAUTH_DOWN_AFTER_MS: 5000, UNIAUTH_CHECK_CACHE_MS: 0, UNIAUTH_DISCOVERY_RETRY_MS: 500 });
+    const message = errorOf({ ...valid, UNIAUTH_TIMEOUT_MS: "5 s", UNIAUTH_DOWN_AFTER_MS: "50", UNIAUTH_CHECK_CACHE_MS: "-1", UNIAUTH_DISCOVERY_RETRY_MS: "3600001" });
+    expect(message).toContain("UNIAUTH_TIMEOUT_MS must be a number of milliseconds");
+    expect(message).toContain("UNIAUTH_DOWN_AFTER_MS must be at least 100");
+    expect(message).toContain("UNIAUTH_CHECK_CACHE_MS must be at least 0");
+    expect(message).toContain("UNIAUTH_DISCOVERY_RETRY_MS must be at most 3600000");
+  });
+
   it("reads several secrets as Auth.js does, newest (highest-numbered) first", () => {
     const [old, next, newest] = ["o", "n", "w"].map((c) => c.repeat(40));
     expect(parseEnv(valid).AUTH_SECRETS).toEqual([valid.AUTH_SECRET]);

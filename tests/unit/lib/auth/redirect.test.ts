@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { safeCallbackPath } from "@/lib/auth/core/redirect";
+import { OPEN_REDIRECT_PAYLOADS } from "../../../support/open-redirect";
 
 describe("safeCallbackPath", () => {
   it("keeps same-origin paths with their query and hash", () => {
@@ -23,6 +24,14 @@ describe("safeCallbackPath", () => {
     "/a/..//evil.example",
   ])("turns %j into the fallback", (value) => {
     expect(safeCallbackPath(value, "/home")).toBe("/home");
+  });
+
+  // The payloads tests/e2e/open-redirect.spec.ts also sends through a whole sign-in: whatever comes out is a path on
+  // this origin, which no browser reads as another host (`//host`, `/\host`).
+  it.each(OPEN_REDIRECT_PAYLOADS)("keeps %j on this origin", (value) => {
+    const path = safeCallbackPath(value, "/dashboard");
+    expect(path).toMatch(/^\/(?![/\\])/);
+    expect(new URL(path, "http://app.invalid").origin).toBe("http://app.invalid");
   });
 
   it("ignores what is not a string", () => {
