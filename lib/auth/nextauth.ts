@@ -18,7 +18,7 @@ import { endSession } from "@/lib/auth/session/store";
 import { emailBelongsToAnotherSubject, recordSignIn, recordStepUp } from "@/lib/auth/session/sign-in";
 import { endStepUp, pendingStepUp, stepUpRefusal } from "@/lib/auth/step-up/step-up";
 import { noteIdTokenSid, warnIfBackchannelLogoutUnsupported } from "@/lib/auth/uniauth/capabilities";
-import { tokenCallRefused, uniauthFetch } from "@/lib/auth/uniauth/fetch";
+import { databaseDownAtExchange, tokenCallRefused, uniauthFetch } from "@/lib/auth/uniauth/fetch";
 import { withUserinfoClaims } from "@/lib/auth/uniauth/userinfo";
 import { describeFailure } from "@/lib/auth/uniauth/failure";
 import { rememberDevice } from "@/lib/auth/budget/devices";
@@ -73,7 +73,8 @@ const nextAuth = NextAuth(async (request) => ({
     error(error) {
       const type = error instanceof AuthError ? error.type : error.name;
       // Auth.js's logger is synchronous: the insert finishes after the response, kept alive on Vercel.
-      if (SIGN_IN_FAILURES.has(type)) waitUntil(recordAuthEvent({ event: "signin.refused", reason: tokenCallRefused() ?? type }));
+      // Not when the database was down at the exchange: the trail could not keep it, and the outage is logged as such.
+      if (SIGN_IN_FAILURES.has(type) && !databaseDownAtExchange()) waitUntil(recordAuthEvent({ event: "signin.refused", reason: tokenCallRefused() ?? type }));
       // As Auth.js's own logger prints it, less the "details" it adds from the failed request.
       const cause = error.cause instanceof Object && "err" in error.cause && error.cause.err instanceof Error ? error.cause.err : undefined;
       console.error(`[auth][error] ${type}: ${error.message}`, ...(cause ? ["\n[auth][cause]:", cause.stack] : []));

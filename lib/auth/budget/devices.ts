@@ -23,34 +23,36 @@ export interface KnownDevice {
 }
 
 const keys = env.AUTH_SECRETS.map((secret) => Buffer.from(hkdfSync("sha256", secret, "uniauth-starter", "known device cookie", 32)));
-const mac = (key: Buffer, payload: string) => createHmac("sha256", key).update(payload).digest();
+const mac = (key: Buffer, id: string) => createHmac("sha256", key).update(id).digest();
 
-/** The cookie's value: the device and its user, signed with the newest secret. */
-export function deviceCookieValue({ id, userId }: KnownDevice): string {
-  return `${id}.${userId}.${mac(keys[0]!, `${id}.${userId}`).toString("base64url")}`;
+/**
+ * The cookie's value: the device's id, signed with the newest secret. Its user is the row's, not the cookie's: the
+ * cookie says nothing about who signed in (user ids are in the logs; a cookie must not match them).
+ */
+export function deviceCookieValue(id: string): string {
+  return `${id}.${mac(keys[0]!, id).toString("base64url")}`;
 }
 
-/** The device a cookie value names, when any configured secret signed it; null for anything else. */
-export function verify(value: string | undefined): KnownDevice | null {
-  const [id, userId, signature, ...rest] = value?.split(".") ?? [];
-  if (!id || !userId || !signature || rest.length) return null;
+/** The device id a cookie value names, when any configured secret signed it; null for anything else. */
+export function verify(value: string | undefined): string | null {
+  const [id, signature, ...rest] = value?.split(".") ?? [];
+  if (!id || !signature || rest.length) return null;
   const given = Buffer.from(signature, "base64url");
   const signed = keys.some((key) => {
-    const expected = mac(key, `${id}.${userId}`);
+    const expected = mac(key, id);
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
-  return signed ? { id, userId } : null;
+  return signed ? id : null;
 }
 
 /**
- * The known device this request comes from, or null: a cookie that verifies and still names a live row for its user
- * (an admin ending all of a user's sessions deletes the rows, so a copied cookie dies with them).
+ * The known device this request comes from, or null: a cookie that verifies and still names a live row (an admin
+ * ending all of a user's sessions deletes the rows, so a copied cookie dies with them).
  */
 export async function knownDevice(): Promise<KnownDevice | null> {
-  const device = verify(await deviceCookie());
-  if (!device) return null;
-  const live = await db.knownDevice.count({ where: { id: device.id, userId: device.userId, expiresAt: { gt: new Date() } } });
-  return live ? device : null;
+  const id = verify(await deviceCookie());
+  if (!id) return null;
+  return db.knownDevice.findFirst({ where: { id, expiresAt: { gt: new Date() } }, select: { id: true, userId: true } });
 }
 
 /**
@@ -62,7 +64,7 @@ export async function rememberDevice(userId: string): Promise<void> {
   const id = known?.userId === userId ? known.id : randomBytes(18).toString("base64url");
   const expiresAt = new Date(Date.now() + DEVICE_MAX_AGE_SECONDS * 1000);
   await db.knownDevice.upsert({ where: { id }, create: { id, userId, expiresAt }, update: { lastSignInAt: new Date(), expiresAt } });
-  (await cookies()).set(DEVICE_COOKIE.name, deviceCookieValue({ id, userId }), DEVICE_COOKIE.options);
+  (await cookies()).set(DEVICE_COOKIE.name, deviceCookieValue(id), DEVICE_COOKIE.options);
 }
 
 async function deviceCookie(): Promise<string | undefined> {

@@ -81,8 +81,10 @@ async function admitExchange(calls: Watch | undefined): Promise<Admission | null
     watch.busyForMs = taken.retryAfterMs;
     watch.limited = taken.why === "limited";
   } catch (error) {
-    if (isConnectionFailure(error)) watch.databaseDown = true;
-    else {
+    if (isConnectionFailure(error)) {
+      console.error("The code exchange was not made: the database is unreachable.", describeFailure(error));
+      watch.databaseDown = true;
+    } else {
       console.error("The token budget could not answer; the sign-in is told to retry:", describeFailure(error));
       watch.busyForMs = BUDGET_UNANSWERED_RETRY_MS;
     }
@@ -100,6 +102,9 @@ export async function watchUniAuth<T>(work: () => Promise<T>): Promise<{ result:
   const result = await watched.run(calls, work);
   return { result, calls };
 }
+
+/** Whether, in this request, a code exchange was not made because the database was unreachable (nothing can be stored). */
+export const databaseDownAtExchange = (): boolean => watched.getStore()?.databaseDown === true;
 
 /** Why, in this request so far, a token call was not made or was refused by UniAuth's rate limit, if it was. */
 export function tokenCallRefused(): typeof UNIAUTH_BUSY | typeof TOO_MANY_ATTEMPTS | typeof SIGN_IN_REPLAYED | null {
