@@ -10,7 +10,7 @@ type Handler = (request: NextRequest) => Promise<Response>;
 /**
  * Auth.js's route handler, guarded where a sign-in starts and where it comes back from UniAuth:
  * - a parameter given twice is refused (400) before anything reads it: one reader would take the first, another the
- *   last (`?state=junk&state=<real>` would pass the single-use check below with a state Auth.js never sees);
+ *   last (`?state=junk&state=<real>` would pass the single-use check with a state Auth.js never checked);
  * - a callback's `state` goes with it to the code exchange, where it must be new (lib/auth/uniauth/fetch.ts);
  * - the database down: the outage page (503), and nothing is sent to UniAuth.
  * Whether a sign-in may spend UniAuth's budget, and a state's single use, are decided at the code exchange itself
