@@ -3,7 +3,7 @@ import nextTypescript from "eslint-config-next/typescript";
 
 /**
  * Every server action in the app checks who calls it first: in a "use server" file, each export must be
- * `export const name = authAction(…)` (lib/auth/guards/action.ts). Anything else (a bare async function, a re-export)
+ * `export const name = authAction(…)` (lib/auth/core/guards/action.ts). Anything else (a bare async function, a re-export)
  * is an endpoint anyone can POST to.
  */
 const serverActionsUseAuthAction = {

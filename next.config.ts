@@ -1,7 +1,7 @@
 import type { NextConfig } from "next";
 // Parsing the environment here makes `next dev`, `next build` and `next start` fail fast, with every bad key listed.
 import { env } from "./lib/env";
-import { POST_LOGOUT_PATH } from "./lib/auth/core/paths";
+import { POST_LOGOUT_PATH } from "./lib/auth/core/base/paths";
 import { API_CONTENT_SECURITY_POLICY, NO_REFERRER, SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {

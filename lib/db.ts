@@ -24,5 +24,5 @@ if (env.NODE_ENV === "development") globalForDb.db = connection;
 /** The one Prisma client. */
 export const db = connection.prisma;
 
-/** Its pool, for the one query every signed-in request makes (lib/auth/session/store.ts); everything else uses `db`. */
+/** Its pool, for the one query every signed-in request makes (lib/auth/core/session/store.ts); everything else uses `db`. */
 export const pool = connection.pool;

@@ -8,12 +8,12 @@ import { inParallel, pick, slidingMax, tally } from "./bench/load";
 import type { SignInOutcome } from "./bench/sign-in";
 import { UNIAUTH_RATE_LIMITS } from "./uniauth/server";
 
-// The token budget under load (lib/auth/budget), in two scenarios: an attack on the open pool while returning users
+// The token budget under load (lib/auth/features/token-budget), in two scenarios: an attack on the open pool while returning users
 // sign in and sessions refresh, and the sessions one client address can keep fresh. Two `next start` instances sharing
 // one Postgres, the local UniAuth with its per-IP limits on; all on the loopback, bounded in count and time.
 
 // Time is compressed: UniAuth's 900 s window becomes 8 s. The app counts each window 2 s longer than it is
-// (MARGIN_SECONDS in lib/auth/budget/window.ts: 0.2 % of 900 s, but 25 % of 8 s), so the role ages keep the defaults'
+// (MARGIN_SECONDS in lib/auth/features/token-budget/window.ts: 0.2 % of 900 s, but 25 % of 8 s), so the role ages keep the defaults'
 // ratios to the window the app counts: 4, 8 and 192 counted windows, as 3600, 7200 and 172800 s are of 902 s.
 const WINDOW_SECONDS = 8;
 const COUNTED_WINDOW_SECONDS = WINDOW_SECONDS + 2;

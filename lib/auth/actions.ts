@@ -3,17 +3,17 @@
 import { randomBytes } from "node:crypto";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { requireUser } from "@/lib/auth/guards/pages";
-import { reissueSessionCookie, signIn, signOut } from "@/lib/auth/nextauth";
-import { auth } from "@/lib/auth/session/current";
-import { LOGOUT_STATE_COOKIE, POST_LOGOUT_PATH, endSessionUrl, revokeRefreshToken } from "@/lib/auth/uniauth/end-session";
-import { uniauthRefusesSignIn } from "@/lib/auth/uniauth/outage";
-import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/uniauth/provider";
-import { safeCallbackPath } from "@/lib/auth/core/redirect";
-import { DATABASE_UNAVAILABLE_PATH } from "@/lib/auth/core/paths";
+import { requireUser } from "@/lib/auth/core/guards/pages";
+import { reissueSessionCookie, signIn, signOut } from "@/lib/auth/core/nextauth";
+import { auth } from "@/lib/auth/core/session/current";
+import { LOGOUT_STATE_COOKIE, POST_LOGOUT_PATH, endSessionUrl, revokeRefreshToken } from "@/lib/auth/core/uniauth/end-session";
+import { uniauthRefusesSignIn } from "@/lib/auth/features/uniauth-outage/outage";
+import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/core/uniauth/provider";
+import { safeCallbackPath } from "@/lib/auth/core/base/redirect";
+import { DATABASE_UNAVAILABLE_PATH } from "@/lib/auth/core/base/paths";
 import { isConnectionFailure } from "@/lib/database-errors";
-import { sessionTokens } from "@/lib/auth/session/store";
-import { beginStepUp } from "@/lib/auth/step-up/step-up";
+import { sessionTokens } from "@/lib/auth/core/session/store";
+import { beginStepUp } from "@/lib/auth/features/step-up/step-up";
 import { appOrigin } from "@/lib/http/origin";
 
 /**
@@ -36,7 +36,7 @@ export async function signInWithUniAuth(formData: FormData): Promise<void> {
 
 /**
  * "Confirm it's you": sends the signed-in user to UniAuth for a fresh sign-in (a step-up), which comes back to
- * the same session and then to the page they left (lib/auth/step-up/step-up.ts).
+ * the same session and then to the page they left (lib/auth/features/step-up/step-up.ts).
  */
 export async function confirmItsYou(formData: FormData): Promise<void> {
   const session = await requireUser();

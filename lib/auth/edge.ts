@@ -1,8 +1,8 @@
 import { type NextRequest, NextResponse } from "next/server";
 import type { AccessPolicy } from "@/lib/access";
-import { FORBIDDEN_PATH, SIGN_IN_PATH } from "@/lib/auth/core/paths";
-import { secureSessionCookie } from "@/lib/auth/core/cookie-security";
-import { readSessionCookie } from "@/lib/auth/session/cookie";
+import { FORBIDDEN_PATH, SIGN_IN_PATH } from "@/lib/auth/core/base/paths";
+import { secureSessionCookie } from "@/lib/auth/core/base/cookie-security";
+import { readSessionCookie } from "@/lib/auth/core/session/cookie";
 import { edgeEnv } from "@/lib/edge-env";
 
 /**
@@ -10,8 +10,8 @@ import { edgeEnv } from "@/lib/edge-env";
  * re-issued cookie), so it is a first gate; the guards in `@/lib/auth` are the authority.
  */
 
-export { AUTH_ERROR_PATH } from "@/lib/auth/core/paths";
-export { authErrorStatus } from "@/lib/auth/core/error-pages";
+export { AUTH_ERROR_PATH } from "@/lib/auth/core/base/paths";
+export { authErrorStatus } from "@/lib/auth/core/base/error-pages";
 
 const secureCookie = secureSessionCookie({ authUrl: edgeEnv.AUTH_URL, production: edgeEnv.production });
 

@@ -16,7 +16,7 @@ export interface LoadPlan {
   attack?: { perSecond: number; states: Harvested[] };
 }
 
-/** What /api/health said of the budget (lib/auth/budget/token-budget.ts, tokenBudget), every HEALTH_EVERY_MS. */
+/** What /api/health said of the budget (lib/auth/features/token-budget/token-budget.ts, tokenBudget), every HEALTH_EVERY_MS. */
 export interface BudgetSample {
   refreshUsed: number;
   sessions: Record<"elevated" | "member", { inUse: number; oldestRoleAgeSeconds: number | null }>;

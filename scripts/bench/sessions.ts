@@ -2,7 +2,7 @@ import { encode } from "next-auth/jwt";
 import type pg from "pg";
 import { SESSION_COOKIE } from "./sign-in";
 
-/** What the app's session cookie names of the user (lib/auth/session/check.ts, toToken): display fields only. */
+/** What the app's session cookie names of the user (lib/auth/core/session/check.ts, toToken): display fields only. */
 export interface CookieUser {
   id: string;
   name: string | null;

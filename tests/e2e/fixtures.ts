@@ -6,7 +6,7 @@ import path from "node:path";
 import { test as base, expect, type APIRequestContext, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
 import pg from "pg";
 import { authSecrets } from "@/lib/auth-secrets";
-import { type TokenCrypto, createTokenCrypto } from "@/lib/auth/session/token-crypto";
+import { type TokenCrypto, createTokenCrypto } from "@/lib/auth/core/session/token-crypto";
 import { signInThroughApp } from "../../scripts/bench/sign-in";
 import { testEnv } from "../support/env";
 import { TEST_RESULTS } from "../support/test-results";

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { AUTH_EVENT_KINDS } from "@/lib/auth/audit/events";
+import { AUTH_EVENT_KINDS } from "@/lib/auth/core/events";
 import { testEnv } from "../support/env";
 import { TEST_RESULTS } from "../support/test-results";
 import { localUniAuth } from "../support/uniauth";

@@ -33,7 +33,7 @@ test("UniAuth calls after warm-up: the click's check, one authorize and one toke
   const since = Date.now();
   await signInAs(page, "staff");
   // Discovery is cached for a day, not fetched per sign-in; the ID token needs no userinfo or JWKS call. The click
-  // checks that UniAuth answers (a bare GET of its authorization endpoint, lib/auth/uniauth/outage.ts) before the browser goes.
+  // checks that UniAuth answers (a bare GET of its authorization endpoint, lib/auth/features/uniauth-outage/outage.ts) before the browser goes.
   const events = await localUniAuth.events(since);
   expect(events.map((event) => event.type).sort()).toEqual(["authorize", "authorize", "token"]);
   expect(events.filter((event) => event.type === "authorize" && !event.detail.client_id)).toEqual([expect.objectContaining({ detail: { status: 400 } })]);

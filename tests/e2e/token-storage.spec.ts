@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type pg from "pg";
-import { createTokenCrypto } from "@/lib/auth/session/token-crypto";
+import { createTokenCrypto } from "@/lib/auth/core/session/token-crypto";
 import { localUniAuth } from "../support/uniauth";
 import { endAllSessions, expect, makeRolesDue, sessionsOf, signInOverHttp, storedTokens, test } from "./fixtures";
 

@@ -184,7 +184,7 @@ test("UniAuth's discovery answering 503 on an instance that has no copy yet: our
   await expectOutagePage(page, await clickSignIn(page, fresh!.origin));
 
   await localUniAuth.setDiscoveryStatus(null);
-  // A failed discovery is retried UNIAUTH_DISCOVERY_RETRY_MS later (lib/auth/uniauth/discovery.ts), not cached for good.
+  // A failed discovery is retried UNIAUTH_DISCOVERY_RETRY_MS later (lib/auth/core/uniauth/discovery.ts), not cached for good.
   await expect(async () => {
     await clickSignIn(page, fresh!.origin);
     await expect(page.getByRole("button", { name: new RegExp(SEEDED.member) })).toBeVisible({ timeout: 10_000 });

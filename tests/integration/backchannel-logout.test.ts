@@ -2,7 +2,7 @@ import { createPublicKey, randomBytes } from "node:crypto";
 import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/api/auth/backchannel-logout/route";
-import { recordSignIn } from "@/lib/auth/session/sign-in";
+import { recordSignIn } from "@/lib/auth/core/session/sign-in";
 import { db, pool } from "@/lib/db";
 import { trailMark, trailSince } from "../support/audit-trail";
 import { testEnv } from "../support/env";

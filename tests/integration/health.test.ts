@@ -70,8 +70,8 @@ describe("GET /api/health: whether UniAuth can end sessions by back-channel logo
     importWithEnv(
       async () => ({
         ...(await import("@/app/api/health/route")),
-        ...(await import("@/lib/auth/uniauth/capabilities")),
-        ...(await import("@/lib/auth/uniauth/discovery")),
+        ...(await import("@/lib/auth/core/uniauth/capabilities")),
+        ...(await import("@/lib/auth/core/uniauth/discovery")),
       }),
       {},
     );

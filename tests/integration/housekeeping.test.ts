@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { GET as frontChannelLogout } from "@/app/api/auth/frontchannel-logout/route";
 import { GET as prune } from "@/app/api/cron/prune/route";
-import { recordSignIn } from "@/lib/auth/session/sign-in";
+import { recordSignIn } from "@/lib/auth/core/session/sign-in";
 import { db } from "@/lib/db";
 import { testEnv } from "../support/env";
 import { importWithEnv } from "../support/fresh-import";

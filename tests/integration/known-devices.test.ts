@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { importWithEnv } from "../support/fresh-import";
 
-// The known-device cookie (lib/auth/budget/devices.ts): what it names is worth a share of UniAuth's budget, so only a
+// The known-device cookie (lib/auth/features/token-budget/devices.ts): what it names is worth a share of UniAuth's budget, so only a
 // value this app signed is read, under any of its secrets, and nothing else. Its user is the KnownDevice row's.
 const [OLD, NEW] = ["o".repeat(32), "n".repeat(32)];
-const devices = (secrets: Record<string, string>) => importWithEnv(() => import("@/lib/auth/budget/devices"), secrets);
+const devices = (secrets: Record<string, string>) => importWithEnv(() => import("@/lib/auth/features/token-budget/devices"), secrets);
 const device = "device-1";
 
 describe("the known-device cookie", () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { recordSignIn } from "@/lib/auth/session/sign-in";
+import { recordSignIn } from "@/lib/auth/core/session/sign-in";
 import { db } from "@/lib/db";
 import { testEnv } from "../support/env";
 import { importWithEnv } from "../support/fresh-import";
@@ -49,8 +49,8 @@ describe("behind PgBouncer in transaction mode, without prepared-statement track
     // The app's own modules, their pool (lib/db.ts, several connections) pointed at the pooler.
     const app = await importWithEnv(
       async () => ({
-        ...(await import("@/lib/auth/session/store")),
-        ...(await import("@/lib/auth/audit/trail")),
+        ...(await import("@/lib/auth/core/session/store")),
+        ...(await import("@/lib/auth/features/audit-trail/trail")),
         ...(await import("@/lib/db")),
       }),
       { DATABASE_URL: bouncer.url },

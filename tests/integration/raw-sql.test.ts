@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { INSERT_AUTH_EVENT, INSERT_AUTH_EVENT_COLUMNS } from "@/lib/auth/audit/trail";
-import { LOGOUT_OUTCOME_COLUMNS, endSessionsForLogout } from "@/lib/auth/logout/backchannel";
-import { FIND_ACTIVE_SESSION, FIND_ACTIVE_SESSION_COLUMNS } from "@/lib/auth/session/store";
-import { recordSignIn } from "@/lib/auth/session/sign-in";
+import { INSERT_AUTH_EVENT, INSERT_AUTH_EVENT_COLUMNS } from "@/lib/auth/features/audit-trail/trail";
+import { LOGOUT_OUTCOME_COLUMNS, endSessionsForLogout } from "@/lib/auth/core/logout/backchannel";
+import { FIND_ACTIVE_SESSION, FIND_ACTIVE_SESSION_COLUMNS } from "@/lib/auth/core/session/store";
+import { recordSignIn } from "@/lib/auth/core/session/sign-in";
 import { db, pool } from "@/lib/db";
 
 // The SQL lib/ writes by hand, run against the freshly migrated test database: each statement must run, and return
@@ -23,7 +23,7 @@ async function signedIn() {
 }
 
 describe("raw SQL in lib/ and prisma/schema.prisma", () => {
-  it("FIND_ACTIVE_SESSION (lib/auth/session/store.ts) returns its declared columns, with the values Prisma reads", async () => {
+  it("FIND_ACTIVE_SESSION (lib/auth/core/session/store.ts) returns its declared columns, with the values Prisma reads", async () => {
     const { session } = await signedIn();
     const { fields, rows } = await pool.query({ ...FIND_ACTIVE_SESSION, values: [session.id] });
     const { session: sessionColumns, sessionTimes, user: userColumns } = FIND_ACTIVE_SESSION_COLUMNS;
@@ -36,7 +36,7 @@ describe("raw SQL in lib/ and prisma/schema.prisma", () => {
     for (const column of userColumns) expect(row[column], column).toEqual(stored.user[column]);
   });
 
-  it("INSERT_AUTH_EVENT (lib/auth/audit/trail.ts) fills the columns it names, as Prisma reads them", async () => {
+  it("INSERT_AUTH_EVENT (lib/auth/features/audit-trail/trail.ts) fills the columns it names, as Prisma reads them", async () => {
     const userId = `raw-sql-${randomBytes(8).toString("hex")}`;
     expect(INSERT_AUTH_EVENT_COLUMNS).toHaveLength(INSERT_AUTH_EVENT.text.match(/now\(\)|\$\d/g)!.length);
     await pool.query({ ...INSERT_AUTH_EVENT, values: ["signout", userId, "actor", "session", { reason: "test" }] });
@@ -45,7 +45,7 @@ describe("raw SQL in lib/ and prisma/schema.prisma", () => {
     expect(Math.abs(stored.at.getTime() - Date.now())).toBeLessThan(60_000);
   });
 
-  it("the back-channel logout statement (lib/auth/logout/backchannel.ts) returns LogoutOutcome's columns", async () => {
+  it("the back-channel logout statement (lib/auth/core/logout/backchannel.ts) returns LogoutOutcome's columns", async () => {
     const { sid, session } = await signedIn();
     const { issuer } = await db.session.findUniqueOrThrow({ where: { id: session.id }, select: { issuer: true } });
     const results: unknown[] = [];

@@ -1,8 +1,8 @@
 import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { needsRefresh } from "@/lib/auth/session/refresh";
-import { checkSession } from "@/lib/auth/session/check";
-import { recordSignIn } from "@/lib/auth/session/sign-in";
+import { needsRefresh } from "@/lib/auth/core/session/refresh";
+import { checkSession } from "@/lib/auth/core/session/check";
+import { recordSignIn } from "@/lib/auth/core/session/sign-in";
 import { db } from "@/lib/db";
 import { testEnv } from "../support/env";
 import { importWithEnv, unreachableDatabaseUrl } from "../support/fresh-import";
@@ -83,7 +83,7 @@ describe("checkSession", () => {
 
   it("can't tell when the database is unreachable: neither signed in nor signed out (an outage signs no one out)", async () => {
     const session = await signIn();
-    const { checkSession: checkWithDeadDatabase } = await importWithEnv(() => import("@/lib/auth/session/check"), {
+    const { checkSession: checkWithDeadDatabase } = await importWithEnv(() => import("@/lib/auth/core/session/check"), {
       DATABASE_URL: unreachableDatabaseUrl(testEnv("DATABASE_URL")),
     });
     expect(await checkWithDeadDatabase(session.id)).toEqual({ status: "unavailable" });

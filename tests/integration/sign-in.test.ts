@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import type { UniAuthClaims } from "@/lib/auth/uniauth/claims";
-import { endSession, findActiveSession, sessionTokens, storedTokens } from "@/lib/auth/session/store";
-import { emailBelongsToAnotherSubject, recordSignIn } from "@/lib/auth/session/sign-in";
+import type { UniAuthClaims } from "@/lib/auth/core/uniauth/claims";
+import { endSession, findActiveSession, sessionTokens, storedTokens } from "@/lib/auth/core/session/store";
+import { emailBelongsToAnotherSubject, recordSignIn } from "@/lib/auth/core/session/sign-in";
 import { db } from "@/lib/db";
 import { testEnv } from "../support/env";
 

@@ -1,14 +1,14 @@
 import * as oauth from "oauth4webapi";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { uniauthClaimsSchema } from "@/lib/auth/uniauth/claims";
-import { recordSignIn } from "@/lib/auth/session/sign-in";
-import type { Admission, Refusal, SignInCaller, TokenCall } from "@/lib/auth/budget/token-budget";
+import { uniauthClaimsSchema } from "@/lib/auth/core/uniauth/claims";
+import { recordSignIn } from "@/lib/auth/core/session/sign-in";
+import type { Admission, Refusal, SignInCaller, TokenCall } from "@/lib/auth/features/token-budget/token-budget";
 import { db } from "@/lib/db";
 import { importWithEnv } from "../support/fresh-import";
 import { localUniAuth } from "../support/uniauth";
 import { grantFromLocalUniAuth } from "../support/uniauth-grant";
 
-// The app's share of UniAuth's rate limit (lib/auth/budget), against the test database: each `instance()` is the
+// The app's share of UniAuth's rate limit (lib/auth/features/token-budget), against the test database: each `instance()` is the
 // budget's modules imported anew with their own database pool, as another server instance would have them.
 
 // Six calls a window: two for refreshes, two for known devices, two in the open pool.
@@ -28,10 +28,10 @@ const instances: { db: typeof db }[] = [];
 async function instance(overrides: Record<string, string> = {}) {
   const loaded = await importWithEnv(
     async () => ({
-      budget: await import("@/lib/auth/budget/token-budget"),
-      limits: await import("@/lib/auth/budget/sign-in-attempts"),
-      accessToken: await import("@/lib/auth/session/access-token"),
-      refresh: await import("@/lib/auth/session/refresh"),
+      budget: await import("@/lib/auth/features/token-budget/token-budget"),
+      limits: await import("@/lib/auth/features/token-budget/sign-in-attempts"),
+      accessToken: await import("@/lib/auth/core/session/access-token"),
+      refresh: await import("@/lib/auth/core/session/refresh"),
       db: (await import("@/lib/db")).db,
     }),
     { ...SMALL, ...overrides },

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import * as oauth from "oauth4webapi";
 import { afterAll, describe, expect, it } from "vitest";
-import { uniauthClaimsSchema } from "@/lib/auth/uniauth/claims";
-import { checkSession } from "@/lib/auth/session/check";
-import { refreshSession } from "@/lib/auth/session/refresh";
-import { sessionTokens, storedTokens } from "@/lib/auth/session/store";
-import { recordSignIn } from "@/lib/auth/session/sign-in";
-import { TokenDecryptionError, createTokenCrypto } from "@/lib/auth/session/token-crypto";
+import { uniauthClaimsSchema } from "@/lib/auth/core/uniauth/claims";
+import { checkSession } from "@/lib/auth/core/session/check";
+import { refreshSession } from "@/lib/auth/core/session/refresh";
+import { sessionTokens, storedTokens } from "@/lib/auth/core/session/store";
+import { recordSignIn } from "@/lib/auth/core/session/sign-in";
+import { TokenDecryptionError, createTokenCrypto } from "@/lib/auth/core/session/token-crypto";
 import { db } from "@/lib/db";
 import { testEnv } from "../support/env";
 import { importWithEnv } from "../support/fresh-import";
@@ -59,9 +59,9 @@ describe("tokens at rest", () => {
     const rotated = await importWithEnv(
       async () => ({
         env: (await import("@/lib/env")).env,
-        refresh: await import("@/lib/auth/session/refresh"),
-        sessions: await import("@/lib/auth/session/store"),
-        endSession: await import("@/lib/auth/uniauth/end-session"),
+        refresh: await import("@/lib/auth/core/session/refresh"),
+        sessions: await import("@/lib/auth/core/session/store"),
+        endSession: await import("@/lib/auth/core/uniauth/end-session"),
         db: (await import("@/lib/db")).db,
       }),
       { AUTH_SECRET_1: randomBytes(33).toString("base64") },
@@ -101,7 +101,7 @@ describe("tokens at rest", () => {
   it("UniAuth refuses the stored (encrypted) value as a hint, so the acceptance above means something", async () => {
     const { session } = await signedInMember();
     const row = await rowOf(session.id);
-    const url = (await (await import("@/lib/auth/uniauth/end-session")).endSessionUrl({ idToken: row.idToken, origin: testEnv("AUTH_URL"), state: "s" }))!;
+    const url = (await (await import("@/lib/auth/core/uniauth/end-session")).endSessionUrl({ idToken: row.idToken, origin: testEnv("AUTH_URL"), state: "s" }))!;
     const visit = await visitEndSession(url);
     expect(visit.status).toBe(400);
     expect(visit.body).toContain("id_token_hint");

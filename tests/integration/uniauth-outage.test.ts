@@ -19,7 +19,7 @@ async function freePort(): Promise<number> {
 /** The app's outage modules, fresh (no discovery cached), talking to a UniAuth at `port`, with `settings` (the waits). */
 function outageModules(port: number, settings: Record<string, string> = {}) {
   return importWithEnv(
-    async () => ({ ...(await import("@/lib/auth/uniauth/outage")), ...(await import("@/lib/auth/uniauth/discovery")), ...(await import("@/lib/auth/uniauth/fetch")) }),
+    async () => ({ ...(await import("@/lib/auth/features/uniauth-outage/outage")), ...(await import("@/lib/auth/core/uniauth/discovery")), ...(await import("@/lib/auth/core/uniauth/fetch")) }),
     { UNIAUTH_ISSUER: `http://localhost:${port}`, ...settings },
   );
 }
@@ -190,7 +190,7 @@ describe("withUniAuthOutagePage (Auth.js's route handler)", () => {
   it("makes no call to UniAuth's authorization endpoint for a sign-in POST without Auth.js's CSRF token", async () => {
     const port = await freePort();
     const { issuer } = await start(port);
-    const { handlers } = await importWithEnv(() => import("@/lib/auth/nextauth"), { UNIAUTH_ISSUER: issuer });
+    const { handlers } = await importWithEnv(() => import("@/lib/auth/core/nextauth"), { UNIAUTH_ISSUER: issuer });
     const since = Date.now();
     const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {

@@ -1,5 +1,5 @@
 import * as oauth from "oauth4webapi";
-import { uniauthClient } from "@/lib/auth/uniauth/client";
+import { uniauthClient } from "@/lib/auth/core/uniauth/client";
 import { cookieFetch } from "../../scripts/local/cookie-fetch";
 import { testEnv } from "./env";
 

@@ -13,10 +13,10 @@ const DATABASE_TIMEOUT_MS = 3000;
  * For uptime monitors: 200 when the app can serve signed-in users, 503 naming the part that fails. UniAuth is
  * reported from this instance's cached discovery state (never asked per request); its outage alone does not
  * make the app unhealthy, since signed-in users keep working. `backchannelLogout` says whether UniAuth can end
- * sessions from its side (lib/auth/uniauth/capabilities.ts): anything but "supported" is worth a look, not a 503.
+ * sessions from its side (lib/auth/core/uniauth/capabilities.ts): anything but "supported" is worth a look, not a 503.
  * `tokenBudget`, only for a monitor that sends `Authorization: Bearer <CRON_SECRET>`: the use of each share of
  * UniAuth's rate limit in the current window, any pause UniAuth imposed, and per kind of session how many are in use,
- * how many the refresh share keeps fresh and how old their oldest roles are (lib/auth/budget/token-budget.ts). Not for
+ * how many the refresh share keeps fresh and how old their oldest roles are (lib/auth/features/token-budget/token-budget.ts). Not for
  * anyone: it says when the budget is spent and whether staff are online. No versions, no configuration.
  */
 export async function GET(request: Request): Promise<Response> {

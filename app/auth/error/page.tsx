@@ -8,7 +8,7 @@ import { retryAfterOf, safeCallbackPath, SIGN_IN_REPLAYED, stepUpPolicy, TOO_MAN
 export const metadata: Metadata = { title: "Sign-in problem · UniAuth starter" };
 
 /**
- * `stepUp`: a refused "Confirm it's you" (lib/auth/step-up/step-up.ts), which never signs in the account it came back
+ * `stepUp`: a refused "Confirm it's you" (lib/auth/features/step-up/step-up.ts), which never signs in the account it came back
  * with. `retry`: the page says when to try again (the `retryAfter` the middleware also sends as Retry-After).
  */
 type Message = { title: string; detail: string; stepUp?: true; retry?: true };

@@ -54,7 +54,7 @@ describe("the public auth module, as ESLint enforces it", () => {
   const lint = async (filePath: string, code: string) => (await eslint.lintText(code, { filePath: path.join(root, filePath) }))[0]!.messages.map((m) => m.ruleId);
 
   it("keeps app/ and lib/data on @/lib/auth, and middleware.ts on @/lib/auth/edge", async () => {
-    const internal = `import { checkSession } from "@/lib/auth/session/check";\nexport const x = checkSession;\n`;
+    const internal = `import { checkSession } from "@/lib/auth/core/session/check";\nexport const x = checkSession;\n`;
     expect(await lint("app/settings/page.tsx", internal)).toContain("no-restricted-imports");
     expect(await lint("lib/data/settings.ts", internal)).toContain("no-restricted-imports");
     expect(await lint("middleware.ts", `import { auth } from "@/lib/auth";\nexport const x = auth;\n`)).toContain("no-restricted-imports");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupsSchema, rolesFromGroups, uniauthClaimsSchema } from "@/lib/auth/uniauth/claims";
+import { groupsSchema, rolesFromGroups, uniauthClaimsSchema } from "@/lib/auth/core/uniauth/claims";
 
 const base = { sub: "a".repeat(64), email: "Mia@Example.com" };
 

@@ -1,6 +1,6 @@
 import * as oauth from "oauth4webapi";
 import { describe, expect, it } from "vitest";
-import { basicAuthorization, clientAuthMethod, clientAuthentication } from "@/lib/auth/uniauth/client-auth";
+import { basicAuthorization, clientAuthMethod, clientAuthentication } from "@/lib/auth/core/uniauth/client-auth";
 
 const ID = `uni_${"a".repeat(32)}`;
 const SECRET = `unis_${"b".repeat(64)}`;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { logAuthEvent } from "@/lib/auth/audit/events";
+import { logAuthEvent } from "@/lib/auth/core/events";
 
 afterEach(() => vi.restoreAllMocks());
 

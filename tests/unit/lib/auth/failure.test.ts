@@ -1,6 +1,6 @@
 import * as oauth from "oauth4webapi";
 import { describe, expect, it } from "vitest";
-import { describeFailure } from "@/lib/auth/uniauth/failure";
+import { describeFailure } from "@/lib/auth/core/uniauth/failure";
 
 const server = { issuer: "https://uniauth.id", token_endpoint: "https://uniauth.id/api/oauth/token" };
 const client = { client_id: "uni_client" };

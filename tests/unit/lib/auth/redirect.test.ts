@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeCallbackPath } from "@/lib/auth/core/redirect";
+import { safeCallbackPath } from "@/lib/auth/core/base/redirect";
 import { OPEN_REDIRECT_PAYLOADS } from "../../../support/open-redirect";
 
 describe("safeCallbackPath", () => {

@@ -1,8 +1,8 @@
 import { encode } from "next-auth/jwt";
 import { NextResponse } from "next/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { secureSessionCookie } from "@/lib/auth/core/cookie-security";
-import { clearSessionCookies, readSessionCookie, sessionCookie, sessionCookieNames } from "@/lib/auth/session/cookie";
+import { secureSessionCookie } from "@/lib/auth/core/base/cookie-security";
+import { clearSessionCookies, readSessionCookie, sessionCookie, sessionCookieNames } from "@/lib/auth/core/session/cookie";
 
 const jar = (cookies: Record<string, string>) => ({ getAll: () => Object.entries(cookies).map(([name, value]) => ({ name, value })) });
 const SECRET = "a-secret-of-at-least-thirty-two-characters";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { recentUntil, stepUpClaimsRefusal } from "@/lib/auth/step-up/policy";
+import { recentUntil, stepUpClaimsRefusal } from "@/lib/auth/features/step-up/policy";
 
 const now = Date.parse("2026-11-27T12:00:00Z");
 const minutes = (n: number) => n * 60_000;

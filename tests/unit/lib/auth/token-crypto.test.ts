@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { TokenDecryptionError, createTokenCrypto } from "@/lib/auth/session/token-crypto";
+import { TokenDecryptionError, createTokenCrypto } from "@/lib/auth/core/session/token-crypto";
 
 const [older, old, fresh] = ["older", "old", "fresh"].map((name) => `${name}-secret-`.padEnd(44, "x")) as [string, string, string];
 const token = "eyJhbGciOiJSUzI1NiJ9.eyJlbWFpbCI6Im1pYUBleGFtcGxlLmNvbSJ9.c2lnbmF0dXJl";

@@ -1,0 +1,37 @@
+import { AUTH_ERROR_PATH, UNIAUTH_UNAVAILABLE } from "@/lib/auth/core/base/paths";
+
+/** UniAuth's rate limit (or this browser's share of it) leaves no token call for a sign-in now. */
+export const UNIAUTH_BUSY = "UniAuthBusy";
+/** Unknown devices at this client address failed too many code exchanges in the window. */
+export const TOO_MANY_ATTEMPTS = "TooManyAttempts";
+/** A callback came back with a `state` already used: a replay, or the browser's back button. */
+export const SIGN_IN_REPLAYED = "SignInReplayed";
+
+/** The sign-in error pages that are not the user's doing, with the status they answer (see middleware.ts). */
+const STATUS: Record<string, number> = { [UNIAUTH_UNAVAILABLE]: 503, [UNIAUTH_BUSY]: 503, [TOO_MANY_ATTEMPTS]: 429 };
+/** What a Retry-After may say, in seconds: an hour at most, whatever the query string asks. */
+const MAX_RETRY_AFTER_SECONDS = 3600;
+
+/** The error page for `error`, saying when to retry. */
+export function authErrorPath(error: string, retryAfterSeconds?: number): string {
+  const query = new URLSearchParams({ error });
+  if (retryAfterSeconds !== undefined) query.set("retryAfter", String(clampRetryAfter(retryAfterSeconds)));
+  return `${AUTH_ERROR_PATH}?${query}`;
+}
+
+/**
+ * The status and Retry-After (seconds) of an error page's request, or null for an ordinary 200 page. A page cannot
+ * set its own status: the middleware does, so browsers and monitors alike see an outage, a busy UniAuth or a limit.
+ */
+export function authErrorStatus(searchParams: URLSearchParams, defaultRetryAfterSeconds: number): { status: number; retryAfterSeconds: number } | null {
+  const error = searchParams.get("error") ?? "";
+  if (!Object.hasOwn(STATUS, error)) return null;
+  return { status: STATUS[error]!, retryAfterSeconds: retryAfterOf(searchParams.get("retryAfter")) ?? defaultRetryAfterSeconds };
+}
+
+/** A `retryAfter` query value as whole seconds (clamped), for the status and the page's words; null when absent or malformed. */
+export function retryAfterOf(value: unknown): number | null {
+  return typeof value === "string" && /^[1-9]\d{0,8}$/.test(value) ? clampRetryAfter(Number(value)) : null;
+}
+
+const clampRetryAfter = (seconds: number) => Math.min(Math.max(Math.ceil(seconds), 1), MAX_RETRY_AFTER_SECONDS);

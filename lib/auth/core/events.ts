@@ -1,0 +1,88 @@
+import type { TokenDecryptionReason } from "@/lib/auth/core/base/types";
+
+/**
+ * The auth events operators see: one JSON line each on stdout. Fields are ids, counts and short reasons
+ * only; none takes an object, so a token, code, secret, cookie or email has no field to land in.
+ * (A user id identifies the person; the email is personal data. UniAuth's `sid` is left out too: while
+ * front-channel logout is on, it is enough to end a session.)
+ */
+export type AuthEvent =
+  | { event: "signin.accepted"; userId: string; sessionId: string; acr?: string; amr?: readonly string[] }
+  | { event: "signin.refused"; reason: SignInRefusal }
+  | { event: "signout"; userId: string; sessionId: string }
+  | { event: "logout.backchannel"; userId?: string; sessionsEnded: number }
+  | { event: "logout.backchannel.rejected"; reason: string }
+  | { event: "logout.frontchannel"; sessionsEnded: number }
+  | { event: "refresh.ended"; userId: string; sessionId: string; reason: RefreshEndReason }
+  | { event: "refresh.backed_off"; userId: string; sessionId: string; reason: string; delayMs: number }
+  | { event: "sessions.ended_by_admin"; actorUserId: string; userId: string; sessionsEnded: number; devicesForgotten: number }
+  | { event: "sessions.ended_by_user"; userId: string; sessionId: string; sessionsEnded: number }
+  | { event: "stepup.required"; userId: string; sessionId: string }
+  | { event: "stepup.accepted"; userId: string; sessionId: string; acr?: string; amr?: readonly string[] }
+  | { event: "stepup.refused"; userId: string; sessionId: string; reason: StepUpRefusal }
+  /** Events of `kind` from one source in one minute that were over the trail's cap: logged, not stored (one row, its count kept up to date). */
+  | { event: "audit.dropped"; kind: AuthEventKind; source: string; minute: string; count: number };
+
+export type AuthEventKind = AuthEvent["event"];
+
+/**
+ * Every kind, in the order above: the audit trail's filter lists them. A `Record` of them all, so a kind added to
+ * AuthEvent and not here fails the type check.
+ */
+export const AUTH_EVENT_KINDS = Object.keys({
+  "signin.accepted": true,
+  "signin.refused": true,
+  signout: true,
+  "logout.backchannel": true,
+  "logout.backchannel.rejected": true,
+  "logout.frontchannel": true,
+  "refresh.ended": true,
+  "refresh.backed_off": true,
+  "sessions.ended_by_admin": true,
+  "sessions.ended_by_user": true,
+  "stepup.required": true,
+  "stepup.accepted": true,
+  "stepup.refused": true,
+  "audit.dropped": true,
+} satisfies Record<AuthEventKind, true>) as [AuthEventKind, ...AuthEventKind[]];
+
+/** What anyone can cause without signing in (a forged callback, a bad logout token). */
+export const UNAUTHENTICATED_KINDS: ReadonlySet<AuthEventKind> = new Set(["signin.refused", "logout.backchannel.rejected", "logout.frontchannel"]);
+
+/** Why a step-up (a fresh UniAuth sign-in for a sensitive action) did not count. */
+export type StepUpRefusal = "AnotherAccount" | "AuthTimeMissing" | "AuthTimeStale" | "AcrNotMet";
+
+/** Why a sign-in was refused: the app's own checks, or the type of the Auth.js error that stopped it. */
+export type SignInRefusal = "InvalidClaims" | "EmailUnverified" | "AccountConflict" | (string & {});
+
+export type RefreshEndReason =
+  | "invalid_grant"
+  | "another_subject"
+  | "unreadable_response"
+  | `undecryptable_refresh_token: ${TokenDecryptionReason}`;
+
+/** Reasons may quote what a caller sent (a logout token's `typ`, say): keep a line a line. */
+const MAX_TEXT = 200;
+
+/** The event's fields as written (long text cut short), with what is not known left out. */
+export function eventFields(event: AuthEvent): { event: AuthEventKind } & Record<string, unknown> {
+  const fields = Object.entries(event)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => [key, typeof value === "string" ? value.slice(0, MAX_TEXT) : value]);
+  return Object.fromEntries(fields) as { event: AuthEventKind } & Record<string, unknown>;
+}
+
+/**
+ * Writes one auth event as one JSON line on stdout. Never throws: logging an event must not fail the request
+ * it describes. (lib/auth/features/audit-trail/trail.ts stores it as well.)
+ */
+export function logAuthEvent(event: AuthEvent): void {
+  try {
+    const { event: name, ...rest } = eventFields(event);
+    // Straight to stdout, not through console.log: Next.js dims (wraps in ANSI codes) what console prints after a render
+    // has finished, as a refresh run by `after()` does, and a log drain filtering JSON lines would miss those.
+    process.stdout.write(`${JSON.stringify({ event: name, at: new Date().toISOString(), ...rest })}\n`);
+  } catch {
+    // Nothing sensible to do: stdout itself failed.
+  }
+}

@@ -1,0 +1,30 @@
+import "server-only";
+import type { Session } from "next-auth";
+import { hasRecentAuth } from "@/lib/auth/core/guards/pages";
+import type { SessionState } from "@/lib/auth/core/session/current";
+import { isConnectionFailure } from "@/lib/database-errors";
+import { AppError } from "@/lib/errors";
+
+/** Who may call a server action or route handler: any signed-in user (the default), staff, or superusers. */
+export interface AccessRule {
+  role?: "staff" | "superuser";
+  /** A sensitive action: the user must also have signed in at UniAuth recently (STEP_UP_MAX_AGE_SECONDS). */
+  recentAuth?: boolean;
+}
+
+/** The session when it passes the rule; otherwise the AppError to answer with (401, 403 or 503). */
+export async function checkAccess(state: SessionState, rule: AccessRule): Promise<Session> {
+  if (state.status === "unavailable") throw new AppError("service_unavailable", "The app cannot reach its database right now. Please try again in a minute.");
+  if (state.status === "signed-out") throw new AppError("unauthenticated");
+  const { session } = state;
+  if (rule.role === "staff" && !session.user.isStaff) throw new AppError("forbidden");
+  if (rule.role === "superuser" && !session.user.isSuperuser) throw new AppError("forbidden");
+  if (rule.recentAuth && !(await hasRecentAuth(session))) throw new AppError("recent_auth_required");
+  return session;
+}
+
+/** What a wrapper answers for an error: an AppError as it is, an unreachable database as 503; null: a bug, rethrow. */
+export function knownError(error: unknown): AppError | null {
+  if (error instanceof AppError) return error;
+  return isConnectionFailure(error) ? new AppError("service_unavailable") : null;
+}

@@ -1,0 +1,254 @@
+import "server-only";
+import * as oauth from "oauth4webapi";
+import { z } from "zod";
+import { groupsSchema, rolesFromGroups } from "@/lib/auth/core/uniauth/claims";
+import { recordAuthEvent } from "@/lib/auth/features/audit-trail/trail";
+import type { RefreshEndReason } from "@/lib/auth/core/events";
+import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/core/uniauth/provider";
+import { DEFAULT_ACCESS_TOKEN_SECONDS, type RefreshableSession, storedTokens } from "@/lib/auth/core/session/store";
+import { TokenDecryptionError } from "@/lib/auth/core/session/token-crypto";
+import { uniauthClient } from "@/lib/auth/core/uniauth/client";
+import { describeFailure } from "@/lib/auth/core/uniauth/failure";
+import { RATE_LIMIT_PAUSE_MS, retryAfterMs } from "@/lib/auth/core/uniauth/fetch";
+import { fetchUserinfo, withUserinfoClaims } from "@/lib/auth/core/uniauth/userinfo";
+import { type Refusal, firstInQueue, pauseTokenCalls, rolesDue, takeTokenCall } from "@/lib/auth/features/token-budget/token-budget";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+
+/** How long one request may hold the right to refresh a session before another may try. */
+const LEASE_MS = 30_000;
+/** The token call must finish well inside the lease, or a second request could refresh the same token. */
+const TOKEN_CALL_TIMEOUT_MS = 20_000;
+/** After a failed refresh the session stays, and waits this long (doubling each time, up to an hour). */
+const BACKOFF_MS = 60_000;
+const MAX_BACKOFF_MS = 60 * 60_000;
+/** At most one "refreshes deferred" log line per instance this often. */
+const DEFERRED_LOG_EVERY_MS = 60_000;
+
+/** Until then this instance does not even ask the budget: UniAuth paused it, or the refresh share is spent. */
+let refreshesWaitUntil = 0;
+let refreshing: Promise<void> | undefined;
+let deferred = { since: 0, count: 0 };
+
+// At a refresh only the subject and groups matter; a refreshed ID token may carry no profile claims.
+const refreshedClaimsSchema = z.object({ sub: z.string(), groups: groupsSchema });
+
+/** How old the session's roles are: they were last read from UniAuth at sign-in, step-up or refresh. */
+export const roleAgeMs = (session: Pick<RefreshableSession, "tokensRefreshedAt">, now = Date.now()) => now - session.tokensRefreshedAt.getTime();
+
+/**
+ * True when the session's roles are older than its kind's role age (ROLES_MAX_AGE_SECONDS for staff and superusers,
+ * MEMBER_ROLES_MAX_AGE_SECONDS for members) and nobody is refreshing it.
+ */
+export function needsRefresh(session: RefreshableSession, elevated: boolean, now = Date.now()): boolean {
+  if (!session.refreshToken || now < refreshesWaitUntil) return false;
+  if (session.refreshLeaseUntil && session.refreshLeaseUntil.getTime() > now) return false;
+  return rolesDue(session.tokensRefreshedAt, elevated, now);
+}
+
+/**
+ * The refresh a page view found due, run after its response. When sessions ahead of it in the queue (staff first,
+ * then oldest roles) are waiting for the few calls left in the refresh share, it refreshes the first of them instead:
+ * the calls go to the sessions that matter most, in order, whoever happens to be browsing (a refresh needs only the
+ * row, not its user).
+ */
+export function refreshDue(session: RefreshableSession): Promise<void> {
+  // One at a time on an instance: views of many due sessions would otherwise all queue on the budget's lock, holding
+  // database connections while they wait. A view while one runs starts none; a later view tries again.
+  if (!refreshing) {
+    refreshing = refreshDueNow(session).finally(() => (refreshing = undefined));
+  }
+  return refreshing;
+}
+
+async function refreshDueNow(session: RefreshableSession): Promise<void> {
+  if ((await refreshSession(session)) !== "queued") return;
+  const first = await firstInQueue();
+  const row = first && (await db.session.findUnique({ where: { id: first } }));
+  if (row) await refreshSession(row);
+}
+
+/**
+ * Refreshes a session's tokens at UniAuth and re-syncs the user's groups and roles. UniAuth rotates refresh
+ * tokens and revokes the whole family when a used one comes back, so exactly one request, on any instance,
+ * may refresh a session: it wins a lease by compare-and-swap on the row (same refresh token, no live lease),
+ * and every later write is fenced by that lease. The other requests carry on with the session as it is.
+ *
+ * Returns "ended" when the session can no longer be refreshed (its refresh token does not decrypt with any
+ * configured secret, UniAuth said `invalid_grant`, or the new tokens could not be read or are for another
+ * subject): the session row is deleted.
+ *
+ * Every write here encrypts under the newest secret, so rows written in plaintext before tokens were encrypted,
+ * or under a secret since rotated out of first place, are rewritten at their next refresh (within about an hour
+ * of being used). That lazy upgrade needs no migration step holding AUTH_SECRET, and rows never used again
+ * expire within 30 days; see docs/how-it-works.md, "Rotating AUTH_SECRET".
+ */
+export async function refreshSession(session: RefreshableSession): Promise<"refreshed" | "ended" | "skipped" | "deferred" | "queued"> {
+  const stored = session.refreshToken;
+  if (!stored) return "skipped";
+  const who = { userId: session.userId, sessionId: session.id };
+  // Once this request holds the lease, only while it still does: a step-up may have renewed the row meanwhile.
+  const end = async (reason: RefreshEndReason, where: { id: string; refreshLeaseUntil?: Date } = { id: session.id }) => {
+    const { count } = await db.session.deleteMany({ where });
+    if (count === 0) return "skipped" as const;
+    await recordAuthEvent({ event: "refresh.ended", ...who, reason });
+    return "ended" as const;
+  };
+  let refreshToken: string;
+  try {
+    refreshToken = storedTokens.decrypt(session.id, "refreshToken", stored);
+  } catch (error) {
+    if (!(error instanceof TokenDecryptionError)) throw error;
+    return end(`undecryptable_refresh_token: ${error.reason}`);
+  }
+  const now = Date.now();
+  const lease = new Date(now + LEASE_MS);
+  const claimed = await db.session.updateMany({
+    where: { id: session.id, refreshToken: stored, OR: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { lt: new Date(now) } }] },
+    data: { refreshLeaseUntil: lease },
+  });
+  if (claimed.count === 0) return "skipped";
+  // Only while this request holds the lease; a logout that deleted the row meanwhile matches nothing.
+  const mine = { id: session.id, refreshLeaseUntil: lease };
+  const backOff = async (reason: string, delayMs = Math.min(BACKOFF_MS * 2 ** session.refreshFailures, MAX_BACKOFF_MS)) => {
+    await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: new Date(Date.now() + delayMs), refreshFailures: { increment: 1 } } });
+    await recordAuthEvent({ event: "refresh.backed_off", ...who, reason, delayMs });
+    return "skipped" as const;
+  };
+
+  const taken = await takeTokenCall({ for: "refresh", sessionId: session.id }).catch(async (error: unknown) => {
+    await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: null } });
+    throw error;
+  });
+  if ("why" in taken) {
+    await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: null } });
+    noteDeferred(taken);
+    return taken.why === "queued" ? "queued" : "deferred";
+  }
+  // The budget may have kept this request waiting on its lock: the lease starts again now, so it outlasts the call
+  // (or, if it ran out meanwhile and another request took it, this one stops here).
+  const renewed = new Date(Date.now() + LEASE_MS);
+  if ((await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: renewed } })).count === 0) return "skipped";
+  mine.refreshLeaseUntil = renewed;
+
+  let uniauth: Awaited<ReturnType<typeof uniauthClient>>;
+  let response: Response;
+  try {
+    uniauth = await uniauthClient();
+    response = await oauth.refreshTokenGrantRequest(uniauth.server, uniauth.client, uniauth.clientAuth, refreshToken, uniauth.options(TOKEN_CALL_TIMEOUT_MS));
+  } catch (error) {
+    return backOff(describeFailure(error));
+  }
+  if (response.status === 429) {
+    const pause = retryAfterMs(response.headers.get("retry-after")) ?? RATE_LIMIT_PAUSE_MS;
+    refreshesWaitUntil = Date.now() + pause;
+    await pauseTokenCalls(pause);
+    return backOff("429 rate_limited", pause);
+  }
+  if (response.ok) {
+    // The old refresh token is spent from here on: keep the rotated one before anything else can fail.
+    const body = (await response.clone().json().catch(() => undefined)) as { refresh_token?: unknown } | undefined;
+    if (!body) return end("unreadable_response", mine);
+    if (typeof body.refresh_token === "string" && !(await keepRotatedToken(mine, body.refresh_token))) return "skipped";
+  }
+
+  let tokens: oauth.TokenEndpointResponse;
+  try {
+    tokens = await oauth.processRefreshTokenResponse(uniauth.server, uniauth.client, response);
+  } catch (error) {
+    if (error instanceof oauth.ResponseBodyError && error.error === "invalid_grant") return end("invalid_grant", mine);
+    return backOff(describeFailure(error));
+  }
+
+  const claims = await freshClaims(tokens, session.userId, uniauth.server.issuer);
+  if (claims === "another subject") return end("another_subject", mine);
+  await db.$transaction(async (tx) => {
+    const written = await tx.session.updateMany({
+      where: mine,
+      data: {
+        accessToken: storedTokens.encrypt(session.id, "accessToken", tokens.access_token),
+        accessTokenExpiresAt: new Date(Date.now() + (tokens.expires_in ?? DEFAULT_ACCESS_TOKEN_SECONDS) * 1000),
+        ...(await tokensToReencrypt(tx, mine, tokens, refreshToken)),
+        tokensRefreshedAt: new Date(),
+        refreshLeaseUntil: null,
+        refreshFailures: 0,
+      },
+    });
+    if (written.count === 1 && claims) {
+      await tx.user.update({ where: { id: session.userId }, data: { groups: claims.groups, ...rolesFromGroups(claims.groups) } });
+    }
+  });
+  return "refreshed";
+}
+
+/**
+ * The budget said no: the session keeps its roles until a later page view finds room. This instance stops asking
+ * while the refresh share is spent (or UniAuth paused it), and says so in one structured line a minute.
+ */
+function noteDeferred(refusal: Refusal) {
+  if (refusal.why !== "queued") refreshesWaitUntil = Date.now() + Math.max(refusal.retryAfterMs, 1000);
+  const now = Date.now();
+  deferred.count++;
+  if (now - deferred.since < DEFERRED_LOG_EVERY_MS) return;
+  console.warn(JSON.stringify({ event: "refresh.deferred", why: refusal.why, retryAfterSeconds: Math.ceil(refusal.retryAfterMs / 1000), deferredSinceLastLine: deferred.count }));
+  deferred = { since: now, count: 0 };
+}
+
+type Lease = { id: string; refreshLeaseUntil: Date };
+
+/** Stores the rotated refresh token, retrying a failed write: losing it would log the user out later. */
+async function keepRotatedToken(mine: Lease, refreshToken: string): Promise<boolean> {
+  const encrypted = storedTokens.encrypt(mine.id, "refreshToken", refreshToken);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await db.session.updateMany({ where: mine, data: { refreshToken: encrypted } })).count === 1;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
+/**
+ * The new ID token, encrypted; and any stored token UniAuth did not replace that is still plaintext or under an
+ * older secret, encrypted again under the newest (the lazy upgrade). The lease makes this request the only writer.
+ */
+async function tokensToReencrypt(tx: Pick<typeof db, "session">, mine: Lease, tokens: oauth.TokenEndpointResponse, usedRefreshToken: string) {
+  const update: { idToken?: string | null; refreshToken?: string } = {};
+  if (tokens.id_token) update.idToken = storedTokens.encrypt(mine.id, "idToken", tokens.id_token);
+  // The usual case at UniAuth: both replaced (the rotated refresh token is stored already), nothing to read.
+  if (tokens.id_token && typeof tokens.refresh_token === "string") return update;
+  const row = await tx.session.findFirst({ where: mine, select: { idToken: true, refreshToken: true } });
+  if (!tokens.id_token && row?.idToken && !storedTokens.isCurrent(row.idToken)) {
+    try {
+      update.idToken = storedTokens.encrypt(mine.id, "idToken", storedTokens.decrypt(mine.id, "idToken", row.idToken));
+    } catch {
+      // Unreadable, so useless as an id_token_hint: sign-out will go without one.
+      update.idToken = null;
+    }
+  }
+  if (typeof tokens.refresh_token !== "string" && row?.refreshToken && !storedTokens.isCurrent(row.refreshToken)) {
+    update.refreshToken = storedTokens.encrypt(mine.id, "refreshToken", usedRefreshToken);
+  }
+  return update;
+}
+
+/**
+ * The user's subject and groups as of this refresh: from the new ID token, completed from userinfo when it lacks
+ * groups (or from userinfo alone when there is no ID token).
+ * Null when UniAuth says neither (the roles stay); "another subject" when the tokens are not this user's.
+ */
+async function freshClaims(tokens: oauth.TokenEndpointResponse, userId: string, issuer: string) {
+  const account = await db.account.findFirst({
+    where: { userId, provider: UNIAUTH_PROVIDER_ID, issuer, clientId: env.UNIAUTH_CLIENT_ID },
+    select: { providerAccountId: true },
+  });
+  if (!account) return null;
+  const idTokenClaims = oauth.getValidatedIdTokenClaims(tokens);
+  if (idTokenClaims && idTokenClaims.sub !== account.providerAccountId) return "another subject" as const;
+  const source = idTokenClaims
+    ? await withUserinfoClaims(idTokenClaims, tokens, ["groups"])
+    : await fetchUserinfo(tokens.access_token, account.providerAccountId).catch(() => null);
+  const claims = refreshedClaimsSchema.safeParse(source);
+  return claims.success ? claims.data : null;
+}

@@ -1,0 +1,91 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
+import type { TokenDecryptionReason } from "@/lib/auth/core/base/types";
+
+/** The Session columns that hold UniAuth's tokens. Each is part of its ciphertext's additional data. */
+export type TokenColumn = "idToken" | "accessToken" | "refreshToken";
+
+/** Why a stored token could not be read: no configured secret has its key id, or it fails authentication. */
+export class TokenDecryptionError extends Error {
+  constructor(readonly reason: TokenDecryptionReason) {
+    super(`Stored token does not decrypt (${reason})`);
+    this.name = "TokenDecryptionError";
+  }
+}
+
+// HKDF's salt separates this key from everything else derived from AUTH_SECRET (Auth.js salts its cookie key
+// with the cookie name); the info strings separate the key from its public id.
+const SALT = "uniauth-starter session tokens v1";
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+/** `v1.<key id>.<iv>.<ciphertext and tag>`, base64url. Tokens are printable ASCII and could contain dots, so a
+ * legacy plaintext token counts as sealed only if it matches all of this, which no JWT or opaque token does. */
+const SEALED = /^v1\.([\w-]{8})\.([\w-]{16})\.([\w-]{22,})$/;
+
+interface Key {
+  id: string;
+  key: Buffer;
+}
+
+function deriveKey(secret: string): Key {
+  const derive = (info: string, length: number) => Buffer.from(hkdfSync("sha256", secret, SALT, info, length));
+  return { id: derive("key id", 6).toString("base64url"), key: derive("AES-256-GCM key", 32) };
+}
+
+// The key id is in the additional data too, so the whole visible prefix is authenticated.
+const additionalData = (keyId: string, sessionId: string, column: TokenColumn) => Buffer.from(JSON.stringify(["v1", keyId, sessionId, column]));
+
+export interface TokenCrypto {
+  /** Encrypts a token for one Session row's column, under the newest secret. */
+  encrypt(sessionId: string, column: TokenColumn, token: string): string;
+  /**
+   * The token stored in that row's column. A value without the `v1.` format is a plaintext token written before
+   * tokens were encrypted and comes back as it is. Throws TokenDecryptionError when it cannot be read.
+   */
+  decrypt(sessionId: string, column: TokenColumn, stored: string): string;
+  /** False for plaintext and for values under an older secret: they are rewritten at the next write. */
+  isCurrent(stored: string): boolean;
+}
+
+/**
+ * AES-256-GCM for the tokens kept in Session rows, with keys derived by HKDF-SHA256 from the Auth.js secrets
+ * (newest first, as in lib/auth-secrets.ts): the newest encrypts, every one decrypts. Each ciphertext is bound to
+ * its row id and column, so one copied to another row or column does not decrypt. No `server-only` here: tests
+ * read stored tokens with it; node:crypto keeps it out of any browser bundle anyway.
+ */
+export function createTokenCrypto(secrets: readonly string[]): TokenCrypto {
+  if (!secrets.length) throw new Error("Token encryption needs at least one secret.");
+  const keys = secrets.map(deriveKey);
+  const newest = keys[0]!;
+  return {
+    encrypt(sessionId, column, token) {
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv("aes-256-gcm", newest.key, iv, { authTagLength: TAG_BYTES });
+      cipher.setAAD(additionalData(newest.id, sessionId, column));
+      const sealed = Buffer.concat([cipher.update(token, "utf8"), cipher.final(), cipher.getAuthTag()]);
+      return `v1.${newest.id}.${iv.toString("base64url")}.${sealed.toString("base64url")}`;
+    },
+    decrypt(sessionId, column, stored) {
+      const parts = SEALED.exec(stored);
+      if (!parts) return stored;
+      const [, keyId, iv, sealed] = parts as unknown as [string, string, string, string];
+      const candidates = keys.filter((key) => key.id === keyId);
+      if (!candidates.length) throw new TokenDecryptionError("unknown key");
+      const bytes = Buffer.from(sealed, "base64url");
+      // Two secrets could share a 48-bit id by chance: try each, the tag tells which one it was.
+      for (const { key } of candidates) {
+        try {
+          const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"), { authTagLength: TAG_BYTES });
+          decipher.setAAD(additionalData(keyId, sessionId, column));
+          decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+          return Buffer.concat([decipher.update(bytes.subarray(0, bytes.length - TAG_BYTES)), decipher.final()]).toString("utf8");
+        } catch {
+          // Not this key (or tampered): the next candidate, else "not authentic" below.
+        }
+      }
+      throw new TokenDecryptionError("not authentic");
+    },
+    isCurrent(stored) {
+      return SEALED.exec(stored)?.[1] === newest.id;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import "server-only";
+import * as oauth from "oauth4webapi";
+import { uniauthClient } from "@/lib/auth/core/uniauth/client";
+import { describeFailure } from "@/lib/auth/core/uniauth/failure";
+
+/** UniAuth's userinfo for this access token, checked to belong to `sub` (when given). */
+export async function fetchUserinfo(accessToken: string, sub: string | typeof oauth.skipSubjectCheck): Promise<oauth.UserInfoResponse> {
+  const { server, client, options } = await uniauthClient();
+  const response = await oauth.userInfoRequest(server, client, accessToken, options());
+  return oauth.processUserInfoResponse(server, client, sub, response);
+}
+
+/** The claims the app uses that a provider may leave out of the ID token and release at userinfo only. */
+export const USERINFO_CLAIMS = ["email", "email_verified", "name", "groups"] as const;
+type UserinfoClaim = (typeof USERINFO_CLAIMS)[number];
+
+/**
+ * The ID token's claims, completed from userinfo when some of `wanted` are missing: UniAuth puts them in the ID
+ * token, while many providers release scope claims at userinfo only (OpenID Connect Core §5.4). One userinfo call
+ * at most, and none when nothing is missing. The ID token's own claims win; userinfo's `sub` must be the ID token's
+ * (oauth4webapi checks it). `groups` is only missing when the groups scope was granted, and a token response
+ * without `scope` granted what was asked (RFC 6749 §5.1). When userinfo fails the claims stay as they are: a
+ * sign-in without an email is refused, and a user without groups gets no roles, never stale ones.
+ */
+export async function withUserinfoClaims<T extends { sub?: unknown }>(
+  claims: T,
+  tokens: { access_token?: string | null; scope?: string | null },
+  wanted: readonly UserinfoClaim[] = USERINFO_CLAIMS,
+): Promise<T & Partial<Record<UserinfoClaim, unknown>>> {
+  const groupsGranted = typeof tokens.scope !== "string" || tokens.scope.split(" ").includes("groups");
+  const missing = wanted.filter((claim) => !(claim in claims) && (claim !== "groups" || groupsGranted));
+  if (!missing.length || !tokens.access_token || typeof claims.sub !== "string") return claims;
+  try {
+    const userinfo = await fetchUserinfo(tokens.access_token, claims.sub);
+    return { ...claims, ...Object.fromEntries(missing.filter((claim) => claim in userinfo).map((claim) => [claim, userinfo[claim]])) };
+  } catch (error) {
+    console.error(`UniAuth userinfo failed; going on without ${missing.join(", ")}:`, describeFailure(error));
+    return claims;
+  }
+}
