@@ -17,14 +17,18 @@ export type AppErrorCode = keyof typeof ERRORS;
 
 export class AppError extends Error {
   readonly status: number;
+  /** Where a server action sends the browser instead of answering the error ("Confirm it's you", say). */
+  readonly location?: string;
 
   /** `description` must be safe to return to the caller: never a token, a secret or a stack. */
   constructor(
     readonly code: AppErrorCode,
     description?: string,
+    options?: { location?: string },
   ) {
     super(description ?? ERRORS[code].message);
     this.name = "AppError";
     this.status = ERRORS[code].status;
+    this.location = options?.location;
   }
 }

@@ -1,4 +1,4 @@
-import { confirmItsYou } from "@/lib/auth";
+import { confirmItsYou } from "@/lib/auth/features/step-up";
 
 /** Sends the user to UniAuth to sign in again (a step-up), then back to `returnTo`. */
 export function ConfirmItsYouButton({ returnTo }: { returnTo: string }) {

@@ -1,4 +1,4 @@
-import type { StepUpPolicy } from "@/lib/auth";
+import type { StepUpPolicy } from "@/lib/auth/features/step-up";
 
 const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const dateTimeSeconds = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });

@@ -3,11 +3,12 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authAction } from "@/lib/auth";
+import { recentAuth } from "@/lib/auth/features/step-up";
 import { endAllSessionsOf } from "@/lib/data/sessions";
 
 /** Superusers with a recent UniAuth sign-in; a stale one goes to "Confirm it's you" and comes back to /admin. */
 export const endAllSessionsAction = authAction(
-  { input: z.object({ userId: z.string().min(1).max(100) }), role: "superuser", recentAuth: true },
+  { input: z.object({ userId: z.string().min(1).max(100) }), role: "superuser", check: recentAuth },
   async ({ userId }) => {
     await endAllSessionsOf(userId);
     revalidatePath("/admin");

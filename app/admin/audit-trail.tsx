@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { formatDate } from "@/app/_components/format";
-import { AUTH_EVENT_KINDS } from "@/lib/auth";
+import { AUTH_EVENT_KINDS } from "@/lib/auth/operator";
 import type { AuditEntry, AuditFilter } from "@/lib/data/audit-trail";
 
 interface Props {

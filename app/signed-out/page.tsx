@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { uniauthSignOutConfirmed } from "@/lib/auth";
+import { uniauthSignOutConfirmed } from "@/lib/auth/routes";
 
 export const metadata: Metadata = { title: "Signed out · UniAuth starter" };
 

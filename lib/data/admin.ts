@@ -1,5 +1,6 @@
 import "server-only";
-import { requireStaff, requireSuperuser, tokenBudget } from "@/lib/auth";
+import { requireStaff, requireSuperuser } from "@/lib/auth";
+import { tokenBudget } from "@/lib/auth/features/token-budget";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { AUTH_EVENT_KINDS, type AuthEventKind, requireSuperuser } from "@/lib/auth";
+import { requireSuperuser } from "@/lib/auth";
+import { AUTH_EVENT_KINDS, type AuthEventKind } from "@/lib/auth/operator";
 import { db } from "@/lib/db";
 
 export const AUDIT_PAGE_SIZE = 50;

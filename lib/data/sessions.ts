@@ -1,5 +1,8 @@
 import "server-only";
-import { forgetDevicesOf, recentAuthOf, recordAuthEvent, requireRecentAuth, requireSuperuser, requireUser, stepUpPolicy } from "@/lib/auth";
+import { requireSuperuser, requireUser } from "@/lib/auth";
+import { recentAuthOf, requireRecentAuth, stepUpPolicy } from "@/lib/auth/features/step-up";
+import { forgetDevicesOf } from "@/lib/auth/features/token-budget";
+import { recordAuthEvent } from "@/lib/auth/operator";
 import { describeDevice } from "@/lib/data/user-agent";
 import { db } from "@/lib/db";
 

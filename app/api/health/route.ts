@@ -1,4 +1,5 @@
-import { backchannelLogoutSupport, tokenBudget, uniauthStatus } from "@/lib/auth";
+import { backchannelLogoutSupport, uniauthStatus } from "@/lib/auth/operator";
+import { tokenBudget } from "@/lib/auth/features/token-budget";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { bearerMatches } from "@/lib/http/bearer";

@@ -3,7 +3,9 @@ import Link from "next/link";
 import { RETRY_AFTER_SECONDS } from "@/lib/errors";
 import { ConfirmItsYouButton } from "@/app/_components/confirm-its-you";
 import { describeStepUpPolicy, formatSeconds } from "@/app/_components/format";
-import { retryAfterOf, safeCallbackPath, SIGN_IN_REPLAYED, stepUpPolicy, TOO_MANY_ATTEMPTS, UNIAUTH_BUSY, UNIAUTH_UNAVAILABLE } from "@/lib/auth";
+import { safeCallbackPath } from "@/lib/auth";
+import { stepUpPolicy } from "@/lib/auth/features/step-up";
+import { retryAfterOf, SIGN_IN_REPLAYED, TOO_MANY_ATTEMPTS, UNIAUTH_BUSY, UNIAUTH_UNAVAILABLE } from "@/lib/auth/routes";
 
 export const metadata: Metadata = { title: "Sign-in problem · UniAuth starter" };
 

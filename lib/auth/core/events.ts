@@ -1,4 +1,6 @@
+import type { SignInRefusal, StepUpRefusal } from "@/lib/auth/core/base/error-pages";
 import type { TokenDecryptionReason } from "@/lib/auth/core/base/types";
+import { hooks } from "@/lib/auth/core/features";
 
 /**
  * The auth events operators see: one JSON line each on stdout. Fields are ids, counts and short reasons
@@ -49,12 +51,6 @@ export const AUTH_EVENT_KINDS = Object.keys({
 /** What anyone can cause without signing in (a forged callback, a bad logout token). */
 export const UNAUTHENTICATED_KINDS: ReadonlySet<AuthEventKind> = new Set(["signin.refused", "logout.backchannel.rejected", "logout.frontchannel"]);
 
-/** Why a step-up (a fresh UniAuth sign-in for a sensitive action) did not count. */
-export type StepUpRefusal = "AnotherAccount" | "AuthTimeMissing" | "AuthTimeStale" | "AcrNotMet";
-
-/** Why a sign-in was refused: the app's own checks, or the type of the Auth.js error that stopped it. */
-export type SignInRefusal = "InvalidClaims" | "EmailUnverified" | "AccountConflict" | (string & {});
-
 export type RefreshEndReason =
   | "invalid_grant"
   | "another_subject"
@@ -74,7 +70,7 @@ export function eventFields(event: AuthEvent): { event: AuthEventKind } & Record
 
 /**
  * Writes one auth event as one JSON line on stdout. Never throws: logging an event must not fail the request
- * it describes. (lib/auth/features/audit-trail/trail.ts stores it as well.)
+ * it describes.
  */
 export function logAuthEvent(event: AuthEvent): void {
   try {
@@ -85,4 +81,13 @@ export function logAuthEvent(event: AuthEvent): void {
   } catch {
     // Nothing sensible to do: stdout itself failed.
   }
+}
+
+/**
+ * Logs an auth event, then hands it to the features that keep events (the audit trail stores it). Each event has a
+ * single call site, where the request has done what the event says. Never throws.
+ */
+export async function recordAuthEvent(event: AuthEvent): Promise<void> {
+  logAuthEvent(event);
+  for (const recordEvent of hooks("recordEvent")) await recordEvent(event);
 }

@@ -2,27 +2,22 @@ import "server-only";
 import { waitUntil } from "@vercel/functions";
 import NextAuth, { type Account, AuthError, type Profile, customFetch } from "next-auth";
 import { headers } from "next/headers";
-import type { NextRequest } from "next/server";
-import { uniauthClaimsSchema } from "@/lib/auth/core/uniauth/claims";
+import { type UniAuthClaims, uniauthClaimsSchema } from "@/lib/auth/core/uniauth/claims";
 import { authConfig } from "@/lib/auth/core/config";
 import { discover, discoveredAlready } from "@/lib/auth/core/uniauth/discovery";
-import { recordAuthEvent } from "@/lib/auth/features/audit-trail/trail";
-import type { SignInRefusal } from "@/lib/auth/core/events";
+import { recordAuthEvent } from "@/lib/auth/core/events";
+import type { SignInRefusal } from "@/lib/auth/core/base/error-pages";
+import { authRoute } from "@/lib/auth/core/auth-route";
+import { hooks } from "@/lib/auth/core/features";
 import { pruneExpired } from "@/lib/auth/core/session/housekeeping";
-import { withUniAuthOutagePage } from "@/lib/auth/features/uniauth-outage/outage";
-import { withSignInLimits } from "@/lib/auth/features/token-budget/sign-in-limits";
 import { AUTH_ERROR_PATH } from "@/lib/auth/core/base/paths";
 import { uniauthProvider } from "@/lib/auth/core/uniauth/provider";
 import { checkSession, toToken } from "@/lib/auth/core/session/check";
-import { endSession } from "@/lib/auth/core/session/store";
-import { emailBelongsToAnotherSubject, recordSignIn, recordStepUp } from "@/lib/auth/core/session/sign-in";
-import { endStepUp, pendingStepUp, stepUpRefusal } from "@/lib/auth/features/step-up/step-up";
+import { type ActiveSession, endSession } from "@/lib/auth/core/session/store";
+import { type GrantTokens, emailBelongsToAnotherSubject, recordSignIn } from "@/lib/auth/core/session/sign-in";
 import { noteIdTokenSid, warnIfBackchannelLogoutUnsupported } from "@/lib/auth/core/uniauth/capabilities";
-import { databaseDownAtExchange, tokenCallRefused, uniauthFetch } from "@/lib/auth/core/uniauth/fetch";
+import { uniauthCallsSoFar, uniauthFetch } from "@/lib/auth/core/uniauth/fetch";
 import { withUserinfoClaims } from "@/lib/auth/core/uniauth/userinfo";
-import { describeFailure } from "@/lib/auth/core/uniauth/failure";
-import { rememberDevice } from "@/lib/auth/features/token-budget/devices";
-import { noStore } from "@/lib/http/no-store";
 
 const nextAuth = NextAuth(async (request) => ({
   ...authConfig,
@@ -32,35 +27,27 @@ const nextAuth = NextAuth(async (request) => ({
   callbacks: {
     ...authConfig.callbacks,
     async signIn({ profile, account }) {
-      const claims = await signInClaims(profile, account);
-      const refusal = await signInRefusal(claims);
+      const claims = uniauthClaimsSchema.safeParse(await signInClaims(profile, account));
+      const refusal = await signInRefusal(claims.data);
       if (refusal) {
-        await endStepUp();
         await recordAuthEvent({ event: "signin.refused", reason: refusal });
         return `${AUTH_ERROR_PATH}?error=${refusal}`;
       }
-      const stepUp = await pendingStepUp();
-      const stepUpRefused = stepUp && (await stepUpRefusal(stepUp, uniauthClaimsSchema.parse(claims)));
-      if (!stepUp || !stepUpRefused) return true;
-      await endStepUp();
-      await recordAuthEvent({ event: "stepup.refused", userId: stepUp.userId, sessionId: stepUp.sessionId, reason: stepUpRefused });
-      // Nothing is written: the session the browser holds stays as it is.
-      return `${AUTH_ERROR_PATH}?${new URLSearchParams({ error: stepUpRefused, callbackUrl: stepUp.returnTo })}`;
+      for (const featureRefusal of hooks("signInRefusal")) {
+        const refused = await featureRefusal(claims.data!);
+        if (refused) return refused;
+      }
+      return true;
     },
     async jwt({ token, account, profile, trigger }) {
       if (trigger === "signIn" && account) {
         const claims = uniauthClaimsSchema.parse(await signInClaims(profile, account));
         noteIdTokenSid(typeof profile?.sid === "string");
-        const stepUp = await pendingStepUp();
-        if (stepUp) await endStepUp();
-        const steppedUp = stepUp && (await recordStepUp({ ...stepUp, claims, tokens: account }));
-        // A sign-in, or a step-up whose session ended meanwhile: the same person, freshly signed in, gets a new one.
-        const session = steppedUp || (await recordSignIn({ claims, tokens: account, userAgent: (await headers()).get("user-agent") }));
-        // This browser is a known device of the user from now on: its next sign-in draws on their share of the budget.
-        await rememberDevice(session.user.id).catch((error: unknown) => console.error("The device could not be remembered:", describeFailure(error)));
-        if (steppedUp) return toToken(steppedUp);
+        const completed = await completedByFeature(claims, account);
+        const session = completed ?? (await recordSignIn({ claims, tokens: account, userAgent: (await headers()).get("user-agent") }));
+        for (const signedIn of hooks("signedIn")) await signedIn(session);
         // Sign-ins are rare (UniAuth rate-limits them), so each one also sweeps expired rows.
-        await pruneExpired().catch(() => undefined);
+        if (!completed) await pruneExpired().catch(() => undefined);
         return toToken(session);
       }
       const checked = await checkSession(token.sessionId);
@@ -74,7 +61,8 @@ const nextAuth = NextAuth(async (request) => ({
       const type = error instanceof AuthError ? error.type : error.name;
       // Auth.js's logger is synchronous: the insert finishes after the response, kept alive on Vercel.
       // Not when the database was down at the exchange: the trail could not keep it, and the outage is logged as such.
-      if (SIGN_IN_FAILURES.has(type) && !databaseDownAtExchange()) waitUntil(recordAuthEvent({ event: "signin.refused", reason: tokenCallRefused() ?? type }));
+      const calls = uniauthCallsSoFar();
+      if (SIGN_IN_FAILURES.has(type) && !calls?.databaseDown) waitUntil(recordAuthEvent({ event: "signin.refused", reason: calls?.refused?.page ?? type }));
       // As Auth.js's own logger prints it, less the "details" it adds from the failed request.
       const cause = error.cause instanceof Object && "err" in error.cause && error.cause.err instanceof Error ? error.cause.err : undefined;
       console.error(`[auth][error] ${type}: ${error.message}`, ...(cause ? ["\n[auth][cause]:", cause.stack] : []));
@@ -114,21 +102,21 @@ function signInClaims(profile: Profile | undefined, account: Account | null | un
   return claims;
 }
 
-async function signInRefusal(profile: unknown): Promise<SignInRefusal | null> {
-  const claims = uniauthClaimsSchema.safeParse(profile);
-  if (!claims.success) return "InvalidClaims";
-  if (!claims.data.email_verified) return "EmailUnverified";
-  if (await emailBelongsToAnotherSubject(claims.data)) return "AccountConflict";
+async function signInRefusal(claims: UniAuthClaims | undefined): Promise<SignInRefusal | null> {
+  if (!claims) return "InvalidClaims";
+  if (!claims.email_verified) return "EmailUnverified";
+  if (await emailBelongsToAnotherSubject(claims)) return "AccountConflict";
   return null;
 }
 
-type Handler = (request: NextRequest) => Promise<Response>;
-
-/** Auth.js's pages and JSON (sign-out, providers, session, CSRF token) are per-user or per-request: never cached. */
-const neverCached = (handler: Handler): Handler => async (request) => noStore(await handler(request));
+/** A sign-in an installed feature completes itself (step-up renews the session the browser holds), if one does. */
+async function completedByFeature(claims: UniAuthClaims, tokens: GrantTokens): Promise<ActiveSession | null> {
+  for (const completeSignIn of hooks("completeSignIn")) {
+    const session = await completeSignIn(claims, tokens);
+    if (session) return session;
+  }
+  return null;
+}
 
 export const { signIn, signOut, unstable_update: reissueSessionCookie } = nextAuth;
-export const handlers = {
-  GET: neverCached(withSignInLimits(withUniAuthOutagePage(nextAuth.handlers.GET))),
-  POST: neverCached(withSignInLimits(withUniAuthOutagePage(nextAuth.handlers.POST))),
-};
+export const handlers = { GET: authRoute(nextAuth.handlers.GET), POST: authRoute(nextAuth.handlers.POST) };

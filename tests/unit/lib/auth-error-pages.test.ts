@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SIGN_IN_REPLAYED, TOO_MANY_ATTEMPTS, UNIAUTH_BUSY, authErrorPath, authErrorStatus, retryAfterOf } from "@/lib/auth/core/base/error-pages";
-import { UNIAUTH_UNAVAILABLE } from "@/lib/auth/core/base/paths";
+import { UNIAUTH_UNAVAILABLE } from "@/lib/auth/core/base/error-pages";
 
 const statusOf = (path: string) => authErrorStatus(new URL(path, "http://app.test").searchParams, 60);
 

@@ -1,4 +1,4 @@
-import { backchannelLogout } from "@/lib/auth";
+import { backchannelLogout } from "@/lib/auth/routes";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

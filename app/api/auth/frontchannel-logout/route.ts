@@ -1,4 +1,4 @@
-import { frontchannelLogout } from "@/lib/auth";
+import { frontchannelLogout } from "@/lib/auth/features/frontchannel-logout";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,4 +1,4 @@
-import { sessionEnded } from "@/lib/auth";
+import { sessionEnded } from "@/lib/auth/routes";
 
 export const dynamic = "force-dynamic";
 

@@ -1,4 +1,4 @@
-import { pruneExpired } from "@/lib/auth";
+import { pruneExpired } from "@/lib/auth/routes";
 import { env } from "@/lib/env";
 import { bearerMatches } from "@/lib/http/bearer";
 

@@ -1,11 +1,24 @@
-import { AUTH_ERROR_PATH, UNIAUTH_UNAVAILABLE } from "@/lib/auth/core/base/paths";
+import { AUTH_ERROR_PATH } from "@/lib/auth/core/base/paths";
 
+/** The sign-in error codes: the `error` of the auth error page (app/auth/error), each with its words there. */
+
+/** UniAuth cannot be reached, or failed, during a sign-in. */
+export const UNIAUTH_UNAVAILABLE = "UniAuthUnavailable";
 /** UniAuth's rate limit (or this browser's share of it) leaves no token call for a sign-in now. */
 export const UNIAUTH_BUSY = "UniAuthBusy";
 /** Unknown devices at this client address failed too many code exchanges in the window. */
 export const TOO_MANY_ATTEMPTS = "TooManyAttempts";
 /** A callback came back with a `state` already used: a replay, or the browser's back button. */
 export const SIGN_IN_REPLAYED = "SignInReplayed";
+
+/** Why the app refused a sign-in itself, or the type of the Auth.js error that stopped it. */
+export type SignInRefusal = "InvalidClaims" | "EmailUnverified" | "AccountConflict" | (string & {});
+
+/** Why a step-up (a fresh UniAuth sign-in for a sensitive action) did not count. */
+export type StepUpRefusal = "AnotherAccount" | "AuthTimeMissing" | "AuthTimeStale" | "AcrNotMet";
+
+/** Where a sign-in lands when UniAuth cannot be reached (it answers 503: see middleware.ts). */
+export const UNIAUTH_UNAVAILABLE_PATH = `${AUTH_ERROR_PATH}?error=${UNIAUTH_UNAVAILABLE}`;
 
 /** The sign-in error pages that are not the user's doing, with the status they answer (see middleware.ts). */
 const STATUS: Record<string, number> = { [UNIAUTH_UNAVAILABLE]: 503, [UNIAUTH_BUSY]: 503, [TOO_MANY_ATTEMPTS]: 429 };

@@ -2,9 +2,6 @@
 export const SIGN_IN_PATH = "/signin";
 export const SESSION_ENDED_PATH = "/api/auth/session-ended";
 export const AUTH_ERROR_PATH = "/auth/error";
-export const UNIAUTH_UNAVAILABLE = "UniAuthUnavailable";
-/** Where a sign-in lands when UniAuth cannot be reached (it answers 503: see middleware.ts). */
-export const UNIAUTH_UNAVAILABLE_PATH = `${AUTH_ERROR_PATH}?error=${UNIAUTH_UNAVAILABLE}`;
 export const FORBIDDEN_PATH = "/forbidden";
 export const POST_LOGOUT_PATH = "/signed-out";
 /** Answers 503 with a page saying the database is unreachable (app/unavailable/route.ts). */

@@ -1,15 +1,16 @@
 import "server-only";
 import type { Session } from "next-auth";
-import { hasRecentAuth } from "@/lib/auth/core/guards/pages";
 import type { SessionState } from "@/lib/auth/core/session/current";
 import { isConnectionFailure } from "@/lib/database-errors";
 import { AppError } from "@/lib/errors";
 
-/** Who may call a server action or route handler: any signed-in user (the default), staff, or superusers. */
+/**
+ * Who may call a server action or route handler: any signed-in user (the default), staff, or superusers; and any
+ * further `check`, which throws the AppError to answer with (step-up's `recentAuth`, for sensitive actions).
+ */
 export interface AccessRule {
   role?: "staff" | "superuser";
-  /** A sensitive action: the user must also have signed in at UniAuth recently (STEP_UP_MAX_AGE_SECONDS). */
-  recentAuth?: boolean;
+  check?: (session: Session) => Promise<void>;
 }
 
 /** The session when it passes the rule; otherwise the AppError to answer with (401, 403 or 503). */
@@ -19,7 +20,7 @@ export async function checkAccess(state: SessionState, rule: AccessRule): Promis
   const { session } = state;
   if (rule.role === "staff" && !session.user.isStaff) throw new AppError("forbidden");
   if (rule.role === "superuser" && !session.user.isSuperuser) throw new AppError("forbidden");
-  if (rule.recentAuth && !(await hasRecentAuth(session))) throw new AppError("recent_auth_required");
+  await rule.check?.(session);
   return session;
 }
 

@@ -1,9 +1,8 @@
 import "server-only";
 import type { Session } from "next-auth";
-import { unstable_rethrow } from "next/navigation";
+import { redirect, unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { type AccessRule, checkAccess, knownError } from "@/lib/auth/core/guards/access";
-import { redirectToStepUp } from "@/lib/auth/core/guards/pages";
 import { withSessionState } from "@/lib/auth/core/session/current";
 import type { AppErrorCode } from "@/lib/errors";
 
@@ -27,12 +26,12 @@ export interface AuthAction<T> {
 
 /**
  * A server action that checks who calls it before anything else, then parses its input with a zod schema: any
- * signed-in user by default, or `role` (staff, superuser), and `recentAuth` for sensitive actions. It answers a
+ * signed-in user by default, or `role` (staff, superuser), and any `check` (step-up's `recentAuth`). It answers a
  * typed `ActionResult` instead of throwing: "unauthenticated", "forbidden", "service_unavailable" (the database
  * is unreachable), "invalid_request" with `fieldErrors` and `formErrors`, or any AppError the action throws
- * ("not_found", say). Only a missing recent sign-in redirects: to "Confirm it's you", which comes back to the page
- * the form was on. A field named more than once arrives as an array; parse a one-or-many field with
- * `z.union([z.string(), z.array(z.string())])` or a preprocess.
+ * ("not_found", say). Only an AppError with a `location` redirects: a missing recent sign-in goes to "Confirm it's
+ * you", which comes back to the page the form was on. A field named more than once arrives as an array; parse a
+ * one-or-many field with `z.union([z.string(), z.array(z.string())])` or a preprocess.
  *
  * Every server action in app/ goes through this (ESLint checks `"use server"` files). Data functions still check
  * on their own: this is the first check, not the only one.
@@ -51,7 +50,7 @@ export function authAction<Input extends z.ZodType, T>(options: ActionOptions<In
       } catch (error) {
         unstable_rethrow(error);
         const known = knownError(error);
-        if (known?.code === "recent_auth_required") return redirectToStepUp();
+        if (known?.location) redirect(known.location);
         if (!known) throw error;
         return { ok: false, error: known.code, message: known.message };
       }

@@ -29,7 +29,7 @@ interface RouteContext<Input> {
 
 /**
  * A route handler that checks who calls it before anything else, and answers in JSON, never with a redirect: 401
- * when signed out, 403 without the role (or, with `recentAuth`, a recent sign-in: `recent_auth_required`), 403
+ * when signed out, 403 without the role (or a failed `check`: step-up's `recent_auth_required`), 403
  * for a state-changing request another site made (CSRF), 503 with Retry-After when the database is unreachable,
  * 400 / 413 / 415 for bad input, and the status of any AppError the handler throws ("not_found", say). The handler
  * returns a Response, or data to send as JSON. Every answer is `Cache-Control: no-store`.

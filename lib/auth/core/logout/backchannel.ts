@@ -1,5 +1,5 @@
 import "server-only";
-import { recordAuthEvent } from "@/lib/auth/features/audit-trail/trail";
+import { recordAuthEvent } from "@/lib/auth/core/events";
 import { CLOCK_SKEW_SECONDS, type LogoutClaims } from "@/lib/auth/core/logout/logout-token";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/core/uniauth/provider";
 import { db } from "@/lib/db";

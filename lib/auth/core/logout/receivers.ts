@@ -1,11 +1,7 @@
 import "server-only";
-import { z } from "zod";
-import { recordAuthEvent } from "@/lib/auth/features/audit-trail/trail";
+import { recordAuthEvent } from "@/lib/auth/core/events";
 import { endSessionsForLogout } from "@/lib/auth/core/logout/backchannel";
 import { verifyLogoutToken } from "@/lib/auth/core/logout/logout-token";
-import { endSessionsBySid } from "@/lib/auth/core/session/store";
-import { discoveredIssuer } from "@/lib/auth/core/uniauth/discovery";
-import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { readForm } from "@/lib/http/read-form";
 
@@ -32,32 +28,4 @@ export async function backchannelLogout(request: Request): Promise<Response> {
     await recordAuthEvent({ event: "logout.backchannel.rejected", reason: `${known.code}: ${known.message}` });
     return Response.json({ error: known.code, error_description: known.message }, { status: known.status, headers: NO_STORE });
   }
-}
-
-const frontchannelQuery = z.object({ iss: z.string().min(1), sid: z.string().min(1).max(256) });
-
-/**
- * OpenID Connect Front-Channel Logout: UniAuth loads this in a hidden iframe with `iss` and `sid` when the
- * user signs out there. It is an unauthenticated GET (anyone who knows a `sid` can end that session), so it
- * is off unless UNIAUTH_FRONTCHANNEL_LOGOUT=true; back-channel logout is the authenticated way.
- * Only UniAuth's origin may frame it.
- */
-export async function frontchannelLogout(request: Request): Promise<Response> {
-  const headers = {
-    ...NO_STORE,
-    "Content-Security-Policy": `frame-ancestors ${new URL(env.UNIAUTH_ISSUER).origin}`,
-    "Content-Type": "text/plain; charset=utf-8",
-  };
-  if (!env.UNIAUTH_FRONTCHANNEL_LOGOUT) return new Response("front-channel logout is not enabled", { status: 404, headers });
-  const params = frontchannelQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  try {
-    const issuer = await discoveredIssuer();
-    if (!params.success || params.data.iss !== issuer) {
-      return new Response("iss must be UniAuth's issuer and sid is required", { status: 400, headers });
-    }
-    await recordAuthEvent({ event: "logout.frontchannel", sessionsEnded: await endSessionsBySid(issuer, params.data.sid) });
-  } catch {
-    return new Response("UniAuth or the session store is unreachable", { status: 503, headers });
-  }
-  return new Response("signed out", { status: 200, headers });
 }

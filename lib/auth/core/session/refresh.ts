@@ -2,7 +2,7 @@ import "server-only";
 import * as oauth from "oauth4webapi";
 import { z } from "zod";
 import { groupsSchema, rolesFromGroups } from "@/lib/auth/core/uniauth/claims";
-import { recordAuthEvent } from "@/lib/auth/features/audit-trail/trail";
+import { recordAuthEvent } from "@/lib/auth/core/events";
 import type { RefreshEndReason } from "@/lib/auth/core/events";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/core/uniauth/provider";
 import { DEFAULT_ACCESS_TOKEN_SECONDS, type RefreshableSession, storedTokens } from "@/lib/auth/core/session/store";
@@ -10,8 +10,9 @@ import { TokenDecryptionError } from "@/lib/auth/core/session/token-crypto";
 import { uniauthClient } from "@/lib/auth/core/uniauth/client";
 import { describeFailure } from "@/lib/auth/core/uniauth/failure";
 import { RATE_LIMIT_PAUSE_MS, retryAfterMs } from "@/lib/auth/core/uniauth/fetch";
+import { admitTokenCall, tokenCallsRateLimited } from "@/lib/auth/core/uniauth/token-calls";
+import { hooks } from "@/lib/auth/core/features";
 import { fetchUserinfo, withUserinfoClaims } from "@/lib/auth/core/uniauth/userinfo";
-import { type Refusal, firstInQueue, pauseTokenCalls, rolesDue, takeTokenCall } from "@/lib/auth/features/token-budget/token-budget";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
@@ -22,13 +23,7 @@ const TOKEN_CALL_TIMEOUT_MS = 20_000;
 /** After a failed refresh the session stays, and waits this long (doubling each time, up to an hour). */
 const BACKOFF_MS = 60_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
-/** At most one "refreshes deferred" log line per instance this often. */
-const DEFERRED_LOG_EVERY_MS = 60_000;
-
-/** Until then this instance does not even ask the budget: UniAuth paused it, or the refresh share is spent. */
-let refreshesWaitUntil = 0;
 let refreshing: Promise<void> | undefined;
-let deferred = { since: 0, count: 0 };
 
 // At a refresh only the subject and groups matter; a refreshed ID token may carry no profile claims.
 const refreshedClaimsSchema = z.object({ sub: z.string(), groups: groupsSchema });
@@ -36,12 +31,17 @@ const refreshedClaimsSchema = z.object({ sub: z.string(), groups: groupsSchema }
 /** How old the session's roles are: they were last read from UniAuth at sign-in, step-up or refresh. */
 export const roleAgeMs = (session: Pick<RefreshableSession, "tokensRefreshedAt">, now = Date.now()) => now - session.tokensRefreshedAt.getTime();
 
+/** Whether a session's roles are due a re-read, by its kind's role age. */
+export function rolesDue(rolesReadAt: Date, isElevated: boolean, now = Date.now()): boolean {
+  return now - rolesReadAt.getTime() >= (isElevated ? env.ROLES_MAX_AGE_SECONDS : env.MEMBER_ROLES_MAX_AGE_SECONDS) * 1000;
+}
+
 /**
  * True when the session's roles are older than its kind's role age (ROLES_MAX_AGE_SECONDS for staff and superusers,
  * MEMBER_ROLES_MAX_AGE_SECONDS for members) and nobody is refreshing it.
  */
 export function needsRefresh(session: RefreshableSession, elevated: boolean, now = Date.now()): boolean {
-  if (!session.refreshToken || now < refreshesWaitUntil) return false;
+  if (!session.refreshToken) return false;
   if (session.refreshLeaseUntil && session.refreshLeaseUntil.getTime() > now) return false;
   return rolesDue(session.tokensRefreshedAt, elevated, now);
 }
@@ -54,18 +54,20 @@ export function needsRefresh(session: RefreshableSession, elevated: boolean, now
  */
 export function refreshDue(session: RefreshableSession): Promise<void> {
   // One at a time on an instance: views of many due sessions would otherwise all queue on the budget's lock, holding
-  // database connections while they wait. A view while one runs starts none; a later view tries again.
-  if (!refreshing) {
-    refreshing = refreshDueNow(session).finally(() => (refreshing = undefined));
-  }
+  // database connections while they wait. A view while one runs starts none; a later view tries again. None while
+  // a feature says this instance should wait (the token budget's refresh share is spent).
+  if (hooks("refreshesWait").some((wait) => wait())) return Promise.resolve();
+  refreshing ??= refreshDueNow(session).finally(() => (refreshing = undefined));
   return refreshing;
 }
 
 async function refreshDueNow(session: RefreshableSession): Promise<void> {
   if ((await refreshSession(session)) !== "queued") return;
-  const first = await firstInQueue();
-  const row = first && (await db.session.findUnique({ where: { id: first } }));
-  if (row) await refreshSession(row);
+  for (const firstToRefresh of hooks("firstToRefresh")) {
+    const first = await firstToRefresh();
+    const row = first && (await db.session.findUnique({ where: { id: first } }));
+    if (row) return void (await refreshSession(row));
+  }
 }
 
 /**
@@ -116,14 +118,13 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
     return "skipped" as const;
   };
 
-  const taken = await takeTokenCall({ for: "refresh", sessionId: session.id }).catch(async (error: unknown) => {
+  const admitted = await admitTokenCall({ for: "refresh", sessionId: session.id }).catch(async (error: unknown) => {
     await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: null } });
     throw error;
   });
-  if ("why" in taken) {
+  if (!Array.isArray(admitted)) {
     await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: null } });
-    noteDeferred(taken);
-    return taken.why === "queued" ? "queued" : "deferred";
+    return admitted.queued ? "queued" : "deferred";
   }
   // The budget may have kept this request waiting on its lock: the lease starts again now, so it outlasts the call
   // (or, if it ran out meanwhile and another request took it, this one stops here).
@@ -141,8 +142,7 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
   }
   if (response.status === 429) {
     const pause = retryAfterMs(response.headers.get("retry-after")) ?? RATE_LIMIT_PAUSE_MS;
-    refreshesWaitUntil = Date.now() + pause;
-    await pauseTokenCalls(pause);
+    await tokenCallsRateLimited(pause);
     return backOff("429 rate_limited", pause);
   }
   if (response.ok) {
@@ -179,19 +179,6 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
     }
   });
   return "refreshed";
-}
-
-/**
- * The budget said no: the session keeps its roles until a later page view finds room. This instance stops asking
- * while the refresh share is spent (or UniAuth paused it), and says so in one structured line a minute.
- */
-function noteDeferred(refusal: Refusal) {
-  if (refusal.why !== "queued") refreshesWaitUntil = Date.now() + Math.max(refusal.retryAfterMs, 1000);
-  const now = Date.now();
-  deferred.count++;
-  if (now - deferred.since < DEFERRED_LOG_EVERY_MS) return;
-  console.warn(JSON.stringify({ event: "refresh.deferred", why: refusal.why, retryAfterSeconds: Math.ceil(refusal.retryAfterMs / 1000), deferredSinceLastLine: deferred.count }));
-  deferred = { since: now, count: 0 };
 }
 
 type Lease = { id: string; refreshLeaseUntil: Date };

@@ -3,22 +3,22 @@ import { randomUUID } from "node:crypto";
 import type { Account } from "next-auth";
 import { type UniAuthClaims, rolesFromGroups } from "@/lib/auth/core/uniauth/claims";
 import { discoveredIssuer } from "@/lib/auth/core/uniauth/discovery";
-import { revokeRefreshToken } from "@/lib/auth/core/uniauth/end-session";
-import { recordAuthEvent } from "@/lib/auth/features/audit-trail/trail";
+import { recordAuthEvent } from "@/lib/auth/core/events";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/core/uniauth/provider";
 import type { TokenColumn } from "@/lib/auth/core/session/token-crypto";
-import { type ActiveSession, DEFAULT_ACCESS_TOKEN_SECONDS, SESSION_MAX_AGE_SECONDS, openStoredToken, sessionUserSelect, storedTokens } from "@/lib/auth/core/session/store";
+import { type ActiveSession, DEFAULT_ACCESS_TOKEN_SECONDS, SESSION_MAX_AGE_SECONDS, sessionUserSelect, storedTokens } from "@/lib/auth/core/session/store";
 import { isUniqueViolation } from "@/lib/database-errors";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
+/** The tokens a grant brought, as Auth.js hands them over. */
+export type GrantTokens = Pick<Account, "access_token" | "refresh_token" | "id_token" | "expires_at">;
+
 interface SignIn {
   claims: UniAuthClaims;
-  tokens: Pick<Account, "access_token" | "refresh_token" | "id_token" | "expires_at">;
+  tokens: GrantTokens;
   userAgent: string | null;
 }
-
-type StepUp = Omit<SignIn, "userAgent"> & { sessionId: string; userId: string };
 
 const accountOf = (issuer: string, sub: string) => ({
   provider: UNIAUTH_PROVIDER_ID,
@@ -40,7 +40,7 @@ export async function emailBelongsToAnotherSubject(claims: Pick<UniAuthClaims, "
   return !!existing?.accounts.length && !existing.accounts.some((account) => account.providerAccountId === claims.sub);
 }
 
-const profileOf = (claims: UniAuthClaims, now: Date) => ({
+export const profileOf = (claims: UniAuthClaims, now: Date) => ({
   email: claims.email,
   emailVerified: claims.email_verified,
   name: claims.name ?? null,
@@ -51,14 +51,14 @@ const profileOf = (claims: UniAuthClaims, now: Date) => ({
 });
 
 /** When and how the user proved who they are, as UniAuth signed it into the ID token. */
-const authContextOf = (claims: UniAuthClaims) => ({
+export const authContextOf = (claims: UniAuthClaims) => ({
   authTime: claims.auth_time ? new Date(claims.auth_time * 1000) : null,
   acr: claims.acr ?? null,
   amr: claims.amr ? [...claims.amr] : [],
 });
 
 /** A grant's tokens as a Session row keeps them: encrypted, bound to the row's id and column. */
-function tokenColumns(id: string, tokens: SignIn["tokens"], now: Date) {
+export function tokenColumns(id: string, tokens: GrantTokens, now: Date) {
   const encrypt = (column: TokenColumn, token: string | undefined) => (token ? storedTokens.encrypt(id, column, token) : null);
   return {
     idToken: encrypt("idToken", tokens.id_token),
@@ -68,7 +68,7 @@ function tokenColumns(id: string, tokens: SignIn["tokens"], now: Date) {
   };
 }
 
-const activeSessionSelect = { id: true, createdAt: true, expiresAt: true, user: { select: sessionUserSelect } } as const;
+export const activeSessionSelect = { id: true, createdAt: true, expiresAt: true, user: { select: sessionUserSelect } } as const;
 
 /**
  * Records a successful sign-in in one transaction: the user (roles re-derived from `groups` every time,
@@ -120,42 +120,4 @@ export async function recordSignIn({ claims, tokens, userAgent }: SignIn): Promi
   });
   await recordAuthEvent({ event: "signin.accepted", userId: session.user.id, sessionId: session.id, acr: claims.acr, amr: claims.amr });
   return session;
-}
-
-/**
- * Records a step-up (lib/auth/step-up.ts has checked it): the browser's existing session takes the new grant's
- * tokens, UniAuth session id and authentication context, and the user the current profile and roles. No new
- * session: the browser keeps its row, and a refresh in flight (holding the old lease) writes nothing over it.
- * The old grant's refresh token is revoked at UniAuth (best effort). Null when the row is gone (ended meanwhile):
- * there is nothing to step up.
- */
-export async function recordStepUp({ sessionId, userId, claims, tokens }: StepUp): Promise<ActiveSession | null> {
-  const now = new Date();
-  const issuer = await discoveredIssuer();
-  const stepped = await db.$transaction(async (tx) => {
-    // The signIn callback refused another account already; a row is never handed to one all the same.
-    const own = await tx.account.count({ where: { userId, provider: UNIAUTH_PROVIDER_ID, issuer, providerAccountId: claims.sub } });
-    if (!own) throw new Error("A step-up must be signed in as the session's own UniAuth account.");
-    const before = await tx.session.findFirst({ where: { id: sessionId, userId }, select: { refreshToken: true } });
-    if (!before) return null;
-    const session = await tx.session.update({
-      where: { id: sessionId },
-      data: {
-        sid: claims.sid ?? null,
-        ...tokenColumns(sessionId, tokens, now),
-        tokensRefreshedAt: now,
-        refreshLeaseUntil: null,
-        refreshFailures: 0,
-        ...authContextOf(claims),
-        user: { update: profileOf(claims, now) },
-      },
-      select: activeSessionSelect,
-    });
-    return { replacedRefreshToken: before.refreshToken, session };
-  });
-  if (!stepped) return null;
-  await recordAuthEvent({ event: "stepup.accepted", userId, sessionId, acr: claims.acr, amr: claims.amr });
-  const replaced = openStoredToken(sessionId, "refreshToken", stepped.replacedRefreshToken);
-  if (replaced) await revokeRefreshToken(replaced);
-  return stepped.session;
 }

@@ -126,12 +126,6 @@ export async function sessionTokens(id: string): Promise<{ idToken: string | nul
   return { idToken: openStoredToken(id, "idToken", row.idToken), refreshToken: openStoredToken(id, "refreshToken", row.refreshToken) };
 }
 
-/** Ends every session UniAuth knows by this OP session id (front-channel logout). */
-export async function endSessionsBySid(issuer: string, sid: string): Promise<number> {
-  const { count } = await db.session.deleteMany({ where: { issuer, sid } });
-  return count;
-}
-
 /** Ends one session. Deleting a row that is already gone is not an error. */
 export async function endSession(id: string): Promise<void> {
   await db.session.deleteMany({ where: { id } });

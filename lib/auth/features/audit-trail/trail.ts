@@ -81,13 +81,11 @@ function writeDropped(burst: Burst, kind: AuthEventKind, source: string, minute:
 }
 
 /**
- * Logs an auth event and stores it in the audit trail (the AuthEvent table): one insert. Each event has a single
- * call site, where the request has done what the event says. Never throws: if the insert fails (the database
- * is down), the event is still in the log and the request goes on. `source` (an IP) is read from the request when
- * not given; only events anyone can cause unauthenticated use it.
+ * Stores an auth event (already logged) in the audit trail, the AuthEvent table: one insert. Never throws: if the
+ * insert fails (the database is down), the event is still in the log and the request goes on. `source` (an IP) is
+ * read from the request when not given; only events anyone can cause unauthenticated use it.
  */
-export async function recordAuthEvent(event: AuthEvent, source?: string): Promise<void> {
-  logAuthEvent(event);
+export async function storeAuthEvent(event: AuthEvent, source?: string): Promise<void> {
   const { event: kind, userId, actorUserId, sessionId, ...detail } = eventFields(event);
   if (UNAUTHENTICATED_KINDS.has(kind)) {
     const given = source !== undefined && isIP(source) ? source : source === undefined ? await clientIp() : UNKNOWN_SOURCE;

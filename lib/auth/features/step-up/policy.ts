@@ -1,4 +1,4 @@
-import type { StepUpRefusal } from "@/lib/auth/core/events";
+import type { StepUpRefusal } from "@/lib/auth/core/base/error-pages";
 
 /** What a sensitive action asks of the user's last UniAuth sign-in (STEP_UP_MAX_AGE_SECONDS, STEP_UP_ACR). */
 export interface StepUpPolicy {

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { UniAuthClaims } from "@/lib/auth/core/uniauth/claims";
 import { useSecureCookies } from "@/lib/auth/core/base/secure-cookies";
 import { discoveredIssuer } from "@/lib/auth/core/uniauth/discovery";
-import type { StepUpRefusal } from "@/lib/auth/core/events";
+import type { StepUpRefusal } from "@/lib/auth/core/base/error-pages";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/core/uniauth/provider";
 import { readSessionCookie } from "@/lib/auth/core/session/cookie";
 import { type StepUpPolicy, recentUntil, stepUpClaimsRefusal } from "@/lib/auth/features/step-up/policy";

@@ -42,7 +42,7 @@ export interface SignInCaller {
 }
 
 /** Whose call it is: a sign-in's (or step-up's) code exchange, or a session's refresh. */
-export type TokenCall = { for: "sign-in"; caller: SignInCaller } | { for: "refresh"; sessionId: string };
+export type BudgetCall = { for: "sign-in"; caller: SignInCaller } | { for: "refresh"; sessionId: string };
 
 /**
  * A call the budget admitted (counted in `share`). A code exchange is counted as failed in advance, against whoever
@@ -71,7 +71,7 @@ const addressFailuresKey = (address: string) => `signin:failed:${limitedAddress(
  * (UNIAUTH_TOKEN_LIMIT per UNIAUTH_RATE_WINDOW_SECONDS) for the whole app. The admission when the call may be made
  * (it is counted now, in the share it draws on), else why not.
  */
-export function takeTokenCall(call: TokenCall): Promise<Refusal | Admission> {
+export function takeTokenCall(call: BudgetCall): Promise<Refusal | Admission> {
   return inWindow(TOKEN_CALLS, env.UNIAUTH_RATE_WINDOW_SECONDS, async (window) => {
     const decision = await decide(window, call);
     if ("why" in decision) return decision;
@@ -98,7 +98,7 @@ export async function settleExchange(admission: Admission, codeRefused: boolean)
   if (!codeRefused) await withdrawEvents(admission.pendingFailures);
 }
 
-async function decide(window: Window, call: TokenCall): Promise<Refusal | Decision> {
+async function decide(window: Window, call: BudgetCall): Promise<Refusal | Decision> {
   const pausedMs = await pausedForMs(window.tx);
   if (pausedMs > 0) return { why: "paused", retryAfterMs: pausedMs };
   return call.for === "refresh" ? decideRefresh(window, call.sessionId) : decideSignIn(window, call.caller);
@@ -168,11 +168,6 @@ const rolesAge = Prisma.sql`extract(epoch FROM (now() AT TIME ZONE 'UTC') - s."t
 const dueAndFree = Prisma.sql`${inUse}
   AND ${rolesAge} >= CASE WHEN ${elevated} THEN ${env.ROLES_MAX_AGE_SECONDS}::int ELSE ${env.MEMBER_ROLES_MAX_AGE_SECONDS}::int END
   AND (s."refreshLeaseUntil" IS NULL OR s."refreshLeaseUntil" < (now() AT TIME ZONE 'UTC'))`;
-
-/** Whether a session's roles are due a re-read, by its kind's role age. */
-export function rolesDue(rolesReadAt: Date, isElevated: boolean, now = Date.now()): boolean {
-  return now - rolesReadAt.getTime() >= (isElevated ? env.ROLES_MAX_AGE_SECONDS : env.MEMBER_ROLES_MAX_AGE_SECONDS) * 1000;
-}
 
 /** How many sessions due a refresh (and free to take one) come before this one in the queue. */
 async function aheadInQueue(tx: Tx, sessionId: string): Promise<number> {

@@ -1,16 +1,8 @@
 import "server-only";
-import type { NextRequest } from "next/server";
 import { discover } from "@/lib/auth/core/uniauth/discovery";
-import { AUTH_ERROR_PATH, UNIAUTH_UNAVAILABLE_PATH } from "@/lib/auth/core/base/paths";
-import { SIGN_IN_REPLAYED, TOO_MANY_ATTEMPTS, UNIAUTH_BUSY, authErrorPath } from "@/lib/auth/core/base/error-pages";
-import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/core/uniauth/provider";
 import { describeFailure } from "@/lib/auth/core/uniauth/failure";
-import { watchUniAuth } from "@/lib/auth/core/uniauth/fetch";
 import { UNIAUTH_DOWN_AFTER_MS } from "@/lib/auth/core/uniauth/timeouts";
-import { signInsRefused } from "@/lib/auth/features/token-budget/token-budget";
-import { signInCaller } from "@/lib/auth/features/token-budget/devices";
 import { env } from "@/lib/env";
-import { databaseUnavailable } from "@/lib/http/database-unavailable";
 
 /** An answer slower than this is logged as slow (and the sign-in goes ahead). */
 const SLOW_MS = 3000;
@@ -67,58 +59,4 @@ export function uniauthTakesSignIns(): Promise<boolean> {
     })
     .finally(() => (checking = undefined));
   return checking;
-}
-
-/**
- * Where a sign-in about to be sent to UniAuth must go instead, or null to go ahead: to the busy page when no token
- * call is left for its code exchange in this browser's share (lib/auth/budget: UniAuth said 429, or the share is
- * spent), so nobody signs in at UniAuth only to be refused on the way back; to the limit page when its address failed
- * too many code exchanges; to the outage page when UniAuth does not answer.
- */
-export async function uniauthRefusesSignIn(): Promise<string | null> {
-  const refused = await signInsRefused(await signInCaller());
-  if (refused) return authErrorPath(refused.why === "limited" ? TOO_MANY_ATTEMPTS : UNIAUTH_BUSY, refused.retryAfterMs / 1000);
-  return (await uniauthTakesSignIns()) ? null : UNIAUTH_UNAVAILABLE_PATH;
-}
-
-/** Whether `location` is UniAuth's authorization endpoint (where Auth.js sends a sign-in it accepted). */
-async function isAuthorizationRedirect(location: string): Promise<boolean> {
-  try {
-    const endpoint = (await discover()).authorization_endpoint;
-    if (!endpoint) return false;
-    const [target, authorize] = [new URL(location), new URL(endpoint)];
-    return target.origin === authorize.origin && target.pathname === authorize.pathname;
-  } catch {
-    return false;
-  }
-}
-
-type Handler = (request: NextRequest) => Promise<Response>;
-
-/**
- * Auth.js's route handler, with UniAuth outages sent to our UniAuthUnavailable page instead of the browser's error
- * page or Auth.js's generic "Configuration" one: a sign-in started at Auth.js's own route is checked, as the sign-in
- * action is, and a request during which UniAuth failed to answer (the code exchange, say) that Auth.js then sends to
- * the error page goes to that page instead. The sign-in is checked only once Auth.js has accepted it (its CSRF check
- * passed and it sends the browser to UniAuth's authorization endpoint): an anonymous POST makes no call to UniAuth.
- */
-export function withUniAuthOutagePage(handler: Handler): Handler {
-  return async (request) => {
-    const signIn = request.method === "POST" && request.nextUrl.pathname.endsWith(`/signin/${UNIAUTH_PROVIDER_ID}`);
-    const { result, calls } = await watchUniAuth(() => handler(request));
-    const location = result.headers.get("location");
-    const refused = signIn && location && (await isAuthorizationRedirect(location)) ? await uniauthRefusesSignIn() : null;
-    // Auth.js's PKCE, state and nonce cookies go with the redirect it made; this one replaces it.
-    if (refused) return new Response(null, { status: 303, headers: { Location: refused } });
-    if (!location || new URL(location, request.url).pathname !== AUTH_ERROR_PATH) return result;
-    // The code exchange was never made: the database is down, the callback was a replay, or the budget said no. No
-    // row was written.
-    if (calls.databaseDown) return databaseUnavailable();
-    if (calls.replayed) return Response.redirect(new URL(authErrorPath(SIGN_IN_REPLAYED), location), 302);
-    if (calls.busyForMs !== undefined) {
-      return Response.redirect(new URL(authErrorPath(calls.limited ? TOO_MANY_ATTEMPTS : UNIAUTH_BUSY, calls.busyForMs / 1000), location), 302);
-    }
-    if (!calls.failed) return result;
-    return Response.redirect(new URL(UNIAUTH_UNAVAILABLE_PATH, location), 302);
-  };
 }

@@ -1,0 +1,66 @@
+import "server-only";
+import { AUTH_ERROR_PATH, DATABASE_UNAVAILABLE_PATH } from "@/lib/auth/core/base/paths";
+import { authErrorPath } from "@/lib/auth/core/base/error-pages";
+import { type AuthRouteHandler, hooks } from "@/lib/auth/core/features";
+import { discover } from "@/lib/auth/core/uniauth/discovery";
+import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/core/uniauth/provider";
+import { watchUniAuth } from "@/lib/auth/core/uniauth/fetch";
+import { isConnectionFailure } from "@/lib/database-errors";
+import { databaseUnavailable } from "@/lib/http/database-unavailable";
+import { noStore } from "@/lib/http/no-store";
+
+/**
+ * Where a sign-in (or step-up) about to be sent to UniAuth must go instead, or null to go ahead: each installed
+ * feature may say (the token budget, UniAuth's outage check). With the database unreachable, the outage page: no
+ * sign-in could be written.
+ */
+export async function signInStartRefused(): Promise<string | null> {
+  try {
+    for (const signInStart of hooks("signInStart")) {
+      const refused = await signInStart();
+      if (refused) return refused;
+    }
+    return null;
+  } catch (error) {
+    if (isConnectionFailure(error)) return DATABASE_UNAVAILABLE_PATH;
+    throw error;
+  }
+}
+
+/**
+ * Auth.js's route handler as the app serves it: never cached (its pages and JSON are per-user or per-request), wrapped
+ * by the installed features, and with the sign-in's outcome turned into the app's pages:
+ * - a sign-in started at Auth.js's own route is checked as the sign-in action is (`signInStartRefused`), once Auth.js
+ *   has accepted it (its CSRF check passed and it sends the browser to UniAuth): an anonymous POST costs nothing;
+ * - a code exchange that was never made goes to the outage page (the database is down) or to the error page a
+ *   feature named (the budget's busy page, say), instead of Auth.js's generic one. No row was written.
+ */
+export function authRoute(handler: AuthRouteHandler): AuthRouteHandler {
+  const wrapped = hooks("authRoute").reduceRight((inner, wrap) => wrap(inner), handler);
+  return async (request) => noStore(await withSignInPages(wrapped, request));
+}
+
+async function withSignInPages(handler: AuthRouteHandler, request: Parameters<AuthRouteHandler>[0]): Promise<Response> {
+  const { result, calls } = await watchUniAuth(() => handler(request));
+  const location = result.headers.get("location");
+  const signIn = request.method === "POST" && request.nextUrl.pathname.endsWith(`/signin/${UNIAUTH_PROVIDER_ID}`);
+  const refused = signIn && location && (await isAuthorizationRedirect(location)) ? await signInStartRefused() : null;
+  // Auth.js's PKCE, state and nonce cookies go with the redirect it made; this one replaces it.
+  if (refused) return new Response(null, { status: 303, headers: { Location: refused } });
+  if (!location || new URL(location, request.url).pathname !== AUTH_ERROR_PATH) return result;
+  if (calls.databaseDown) return databaseUnavailable();
+  if (!calls.refused) return result;
+  return Response.redirect(new URL(authErrorPath(calls.refused.page, calls.refused.retryAfterMs / 1000), location), 302);
+}
+
+/** Whether `location` is UniAuth's authorization endpoint (where Auth.js sends a sign-in it accepted). */
+async function isAuthorizationRedirect(location: string): Promise<boolean> {
+  try {
+    const endpoint = (await discover()).authorization_endpoint;
+    if (!endpoint) return false;
+    const [target, authorize] = [new URL(location), new URL(endpoint)];
+    return target.origin === authorize.origin && target.pathname === authorize.pathname;
+  } catch {
+    return false;
+  }
+}
