@@ -31,6 +31,8 @@ const serverActionsUseAuthAction = {
   },
 };
 
+const AUTH_ENTRIES = "Import auth from its entry points only: @/lib/auth, @/lib/auth/routes, @/lib/auth/operator or @/lib/auth/features/<name>.";
+
 const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
@@ -39,11 +41,21 @@ const config = [
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", ignoreRestSiblings: true }],
     },
   },
-  // One public auth module: app/ and lib/data use `@/lib/auth`, middleware.ts its edge entry; the rest is internal.
+  // The auth entry points: app/ and lib/data use `@/lib/auth` (app code), `@/lib/auth/routes` (the template's own
+  // routes), `@/lib/auth/operator` (operator views) and `@/lib/auth/features/<name>` (an optional feature);
+  // middleware.ts uses `@/lib/auth/edge`. Everything else under lib/auth is internal.
   {
     files: ["app/**", "lib/data/**"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["@/lib/auth/*", "**/lib/auth/*"], message: "Import auth from @/lib/auth only." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { regex: "^@/lib/auth/(?!(?:routes|operator|features/[a-z-]+)$)", message: AUTH_ENTRIES },
+            { regex: "^\\.{1,2}/(?:.*/)?lib/auth(?:/|$)", message: AUTH_ENTRIES },
+          ],
+        },
+      ],
     },
   },
   {

@@ -50,7 +50,7 @@ describe("behind PgBouncer in transaction mode, without prepared-statement track
     const app = await importWithEnv(
       async () => ({
         ...(await import("@/lib/auth/core/session/store")),
-        ...(await import("@/lib/auth/features/audit-trail/trail")),
+        ...(await import("@/lib/auth/core/events")),
         ...(await import("@/lib/db")),
       }),
       { DATABASE_URL: bouncer.url },

@@ -2,7 +2,7 @@ import * as oauth from "oauth4webapi";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { uniauthClaimsSchema } from "@/lib/auth/core/uniauth/claims";
 import { recordSignIn } from "@/lib/auth/core/session/sign-in";
-import type { Admission, Refusal, SignInCaller, TokenCall } from "@/lib/auth/features/token-budget/token-budget";
+import type { Admission, Refusal, SignInCaller, BudgetCall } from "@/lib/auth/features/token-budget/token-budget";
 import { db } from "@/lib/db";
 import { importWithEnv } from "../support/fresh-import";
 import { localUniAuth } from "../support/uniauth";
@@ -47,7 +47,7 @@ const stranger = (address = "198.51.100.7"): SignInCaller => ({ device: null, ad
 const device = (id: string, userId = `user-of-${id}`): SignInCaller => ({ device: { id, userId }, address: "198.51.100.7" });
 const signIn = (caller: SignInCaller) => ({ for: "sign-in", caller }) as const;
 /** A code exchange from start to end: taken from the budget, then settled as UniAuth answered. Its share, or why not. */
-async function exchange(budget: { takeTokenCall: (call: TokenCall) => Promise<Refusal | Admission>; settleExchange: (admission: Admission, codeRefused: boolean) => Promise<void> }, caller: SignInCaller, { codeRefused = false } = {}) {
+async function exchange(budget: { takeTokenCall: (call: BudgetCall) => Promise<Refusal | Admission>; settleExchange: (admission: Admission, codeRefused: boolean) => Promise<void> }, caller: SignInCaller, { codeRefused = false } = {}) {
   const taken = await budget.takeTokenCall(signIn(caller));
   if ("why" in taken) return taken.why;
   await budget.settleExchange(taken, codeRefused);
@@ -217,8 +217,9 @@ describe("the refresh queue", { timeout: 30_000 }, () => {
         sessions: { elevated: { roleAgeSeconds: 3600, oldestRoleAgeSeconds: expect.any(Number) }, member: { roleAgeSeconds: 7200 } },
       });
       expect((await budget.tokenBudget()).sessions.member.oldestRoleAgeSeconds).toBeGreaterThanOrEqual(4 * 3600);
-      expect(budget.rolesDue(hoursAgo(1.5), false)).toBe(false);
-      expect(budget.rolesDue(hoursAgo(1.5), true)).toBe(true);
+      const { rolesDue } = await import("@/lib/auth/core/session/refresh");
+      expect(rolesDue(hoursAgo(1.5), false)).toBe(false);
+      expect(rolesDue(hoursAgo(1.5), true)).toBe(true);
     } finally {
       await db.session.deleteMany({ where: { id: { in: [...members, staff, notDue].map((session) => session.id) } } });
     }

@@ -19,7 +19,12 @@ async function freePort(): Promise<number> {
 /** The app's outage modules, fresh (no discovery cached), talking to a UniAuth at `port`, with `settings` (the waits). */
 function outageModules(port: number, settings: Record<string, string> = {}) {
   return importWithEnv(
-    async () => ({ ...(await import("@/lib/auth/features/uniauth-outage/outage")), ...(await import("@/lib/auth/core/uniauth/discovery")), ...(await import("@/lib/auth/core/uniauth/fetch")) }),
+    async () => ({
+      ...(await import("@/lib/auth/features/uniauth-outage/outage")),
+      ...(await import("@/lib/auth/core/uniauth/discovery")),
+      ...(await import("@/lib/auth/core/uniauth/fetch")),
+      withUniAuthOutagePage: (await import("@/lib/auth/core/auth-route")).authRoute,
+    }),
     { UNIAUTH_ISSUER: `http://localhost:${port}`, ...settings },
   );
 }
@@ -105,7 +110,7 @@ describe("uniauthAnswers (the check at the sign-in click)", () => {
   });
 });
 
-describe("withUniAuthOutagePage (Auth.js's route handler)", () => {
+describe("Auth.js's route handler as the app serves it (authRoute), with the UniAuth-outage page installed", () => {
   const callback = () => new NextRequest("http://localhost:3199/api/auth/callback/uniauth?code=c&state=s");
   const toConfigurationError = () => Response.redirect("http://localhost:3199/auth/error?error=Configuration", 302);
 
