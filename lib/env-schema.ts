@@ -18,22 +18,22 @@ const WHERE = {
   ROLES_MAX_AGE_SECONDS: "leave unset for 3600: how old a staff or superuser session's roles may become before a refresh re-reads them; at least 10",
   MEMBER_ROLES_MAX_AGE_SECONDS: "leave unset for 172800 (two days): the same for a member's session; at least ROLES_MAX_AGE_SECONDS",
   ELEVATED_ROLES_MAX_AGE_SECONDS: "leave unset for 7200: staff and superuser rights lapse past this age without a re-read; at least ROLES_MAX_AGE_SECONDS",
-  UNIAUTH_TOKEN_LIMIT: "leave unset for 30, UniAuth's limit on token calls per client IP per window",
-  UNIAUTH_RATE_WINDOW_SECONDS: "leave unset for 900, UniAuth's 15-minute window",
-  UNIAUTH_REFRESH_SHARE: "leave unset for 18: token calls per window only role refreshes may spend",
-  UNIAUTH_KNOWN_DEVICE_SHARE: "leave unset for 6: token calls per window only sign-ins from known devices may spend; the rest of UNIAUTH_TOKEN_LIMIT is the open pool",
-  SIGNINS_PER_DEVICE: "leave unset for 3: sign-ins one known device may make per window before it counts as unknown",
-  SIGNINS_PER_USER: "leave unset for 5: sign-ins from the known devices of one user per window before they count as unknown",
-  SIGNIN_FAILURES_PER_ADDRESS: "leave unset for 5: failed code exchanges from unknown devices at one client address per window before a 429 page",
+  UNIAUTH_TOKEN_LIMIT: "leave unset for 30, UniAuth's limit on token calls per client IP per window", // feature:token-budget
+  UNIAUTH_RATE_WINDOW_SECONDS: "leave unset for 900, UniAuth's 15-minute window", // feature:token-budget
+  UNIAUTH_REFRESH_SHARE: "leave unset for 18: token calls per window only role refreshes may spend", // feature:token-budget
+  UNIAUTH_KNOWN_DEVICE_SHARE: "leave unset for 6: token calls per window only sign-ins from known devices may spend; the rest of UNIAUTH_TOKEN_LIMIT is the open pool", // feature:token-budget
+  SIGNINS_PER_DEVICE: "leave unset for 3: sign-ins one known device may make per window before it counts as unknown", // feature:token-budget
+  SIGNINS_PER_USER: "leave unset for 5: sign-ins from the known devices of one user per window before they count as unknown", // feature:token-budget
+  SIGNIN_FAILURES_PER_ADDRESS: "leave unset for 5: failed code exchanges from unknown devices at one client address per window before a 429 page", // feature:token-budget
   TRUSTED_PROXY_HOPS: "leave unset for 0 (on Vercel, x-real-ip is used): how many proxies in front of the app append to X-Forwarded-For",
   CRON_SECRET: "any random string of 16+ characters (`openssl rand -hex 32`); Vercel Cron sends it as a bearer token",
-  UNIAUTH_FRONTCHANNEL_LOGOUT: "true to accept front-channel logout (an unauthenticated GET); leave unset for back-channel only",
-  STEP_UP_MAX_AGE_SECONDS: "leave unset for 600: how recent a UniAuth sign-in must be for a sensitive action; 30 to 86400",
-  STEP_UP_ACR: "leave unset for any; e.g. urn:uniauth:acr:mfa to require MFA for sensitive actions (several: space-separated)",
-  AUDIT_RETENTION_DAYS: "leave unset for 90: how long the audit trail keeps an auth event; at least 1",
+  UNIAUTH_FRONTCHANNEL_LOGOUT: "true to accept front-channel logout (an unauthenticated GET); leave unset for back-channel only", // feature:frontchannel-logout
+  STEP_UP_MAX_AGE_SECONDS: "leave unset for 600: how recent a UniAuth sign-in must be for a sensitive action; 30 to 86400", // feature:step-up
+  STEP_UP_ACR: "leave unset for any; e.g. urn:uniauth:acr:mfa to require MFA for sensitive actions (several: space-separated)", // feature:step-up
+  AUDIT_RETENTION_DAYS: "leave unset for 90: how long the audit trail keeps an auth event; at least 1", // feature:audit-trail
   UNIAUTH_TIMEOUT_MS: "leave unset for 5000: how long any call to UniAuth may take before the sign-in is told UniAuth is unavailable; 100 to 60000",
   UNIAUTH_DOWN_AFTER_MS: "leave unset for 10000: how long UniAuth may stay silent at the sign-in click (and discovery) before it counts as down; 100 to 60000",
-  UNIAUTH_CHECK_CACHE_MS: "leave unset for 5000: how long one check that UniAuth answers stands for the clicks after it; 0 to 60000",
+  UNIAUTH_CHECK_CACHE_MS: "leave unset for 5000: how long one check that UniAuth answers stands for the clicks after it; 0 to 60000", // feature:uniauth-outage
   UNIAUTH_DISCOVERY_RETRY_MS: "leave unset for 10000: how long after a failed discovery UniAuth is asked again; 0 to 3600000",
 } as const;
 
@@ -70,17 +70,18 @@ const schema = z
     ROLES_MAX_AGE_SECONDS: text.pipe(integer("must be a number of seconds").min(10, "must be at least 10").default(3600)),
     MEMBER_ROLES_MAX_AGE_SECONDS: text.pipe(integer("must be a number of seconds").min(10, "must be at least 10").default(172_800)),
     ELEVATED_ROLES_MAX_AGE_SECONDS: text.pipe(integer("must be a number of seconds").min(10, "must be at least 10").default(7200)),
-    UNIAUTH_TOKEN_LIMIT: text.pipe(integer("must be a number of calls").min(1, "must be at least 1").default(30)),
-    UNIAUTH_RATE_WINDOW_SECONDS: text.pipe(integer("must be a number of seconds").min(1, "must be at least 1").default(900)),
-    UNIAUTH_REFRESH_SHARE: text.pipe(integer("must be a number of calls").min(1, "must be at least 1").default(18)),
-    UNIAUTH_KNOWN_DEVICE_SHARE: text.pipe(integer("must be a number of calls").min(1, "must be at least 1").default(6)),
-    SIGNINS_PER_DEVICE: text.pipe(integer("must be a number of sign-ins").min(1, "must be at least 1").default(3)),
-    SIGNINS_PER_USER: text.pipe(integer("must be a number of sign-ins").min(1, "must be at least 1").default(5)),
-    SIGNIN_FAILURES_PER_ADDRESS: text.pipe(integer("must be a number of failures").min(1, "must be at least 1").default(5)),
+    UNIAUTH_TOKEN_LIMIT: text.pipe(integer("must be a number of calls").min(1, "must be at least 1").default(30)), // feature:token-budget
+    UNIAUTH_RATE_WINDOW_SECONDS: text.pipe(integer("must be a number of seconds").min(1, "must be at least 1").default(900)), // feature:token-budget
+    UNIAUTH_REFRESH_SHARE: text.pipe(integer("must be a number of calls").min(1, "must be at least 1").default(18)), // feature:token-budget
+    UNIAUTH_KNOWN_DEVICE_SHARE: text.pipe(integer("must be a number of calls").min(1, "must be at least 1").default(6)), // feature:token-budget
+    SIGNINS_PER_DEVICE: text.pipe(integer("must be a number of sign-ins").min(1, "must be at least 1").default(3)), // feature:token-budget
+    SIGNINS_PER_USER: text.pipe(integer("must be a number of sign-ins").min(1, "must be at least 1").default(5)), // feature:token-budget
+    SIGNIN_FAILURES_PER_ADDRESS: text.pipe(integer("must be a number of failures").min(1, "must be at least 1").default(5)), // feature:token-budget
     TRUSTED_PROXY_HOPS: text.pipe(integer("must be a number of proxies").min(0, "must be at least 0").max(10, "must be at most 10").default(0)),
     CRON_SECRET: text.pipe(z.string().min(16, "must be at least 16 characters").optional()),
-    UNIAUTH_FRONTCHANNEL_LOGOUT: text.pipe(z.stringbool({ error: "must be true or false" }).default(false)),
-    STEP_UP_MAX_AGE_SECONDS: text.pipe(integer("must be a number of seconds").min(30, "must be at least 30").max(86_400, "must be at most 86400").default(600)),
+    UNIAUTH_FRONTCHANNEL_LOGOUT: text.pipe(z.stringbool({ error: "must be true or false" }).default(false)), // feature:frontchannel-logout
+    STEP_UP_MAX_AGE_SECONDS: text.pipe(integer("must be a number of seconds").min(30, "must be at least 30").max(86_400, "must be at most 86400").default(600)), // feature:step-up
+    // feature:step-up begin
     // Like OpenID's acr_values: space-separated, any one of them will do.
     STEP_UP_ACR: text.pipe(
       z
@@ -89,12 +90,13 @@ const schema = z
         .transform((value) => value.split(" "))
         .optional(),
     ),
-    AUDIT_RETENTION_DAYS: text.pipe(integer("must be a number of days").min(1, "must be at least 1").default(90)),
+    // feature:step-up end
+    AUDIT_RETENTION_DAYS: text.pipe(integer("must be a number of days").min(1, "must be at least 1").default(90)), // feature:audit-trail
     // How long the app waits on UniAuth, and how long it holds on to what it learned. The defaults suit production;
     // the browser tests shorten them (scripts/test.ts) so they wait on outages and retries for less than a second.
     UNIAUTH_TIMEOUT_MS: milliseconds(100, 60_000, 5000),
     UNIAUTH_DOWN_AFTER_MS: milliseconds(100, 60_000, 10_000),
-    UNIAUTH_CHECK_CACHE_MS: milliseconds(0, 60_000, 5000),
+    UNIAUTH_CHECK_CACHE_MS: milliseconds(0, 60_000, 5000), // feature:uniauth-outage
     UNIAUTH_DISCOVERY_RETRY_MS: milliseconds(0, 3_600_000, 10_000),
   })
   .superRefine(
@@ -109,6 +111,7 @@ const schema = z
       if (env.MEMBER_ROLES_MAX_AGE_SECONDS < env.ROLES_MAX_AGE_SECONDS) {
         ctx.addIssue({ code: "custom", path: ["MEMBER_ROLES_MAX_AGE_SECONDS"], message: "must be at least ROLES_MAX_AGE_SECONDS (members' roles may age longer than staff's, not less)" });
       }
+      // feature:token-budget begin
       if (env.SIGNINS_PER_DEVICE > env.SIGNINS_PER_USER) {
         ctx.addIssue({ code: "custom", path: ["SIGNINS_PER_DEVICE"], message: "must be at most SIGNINS_PER_USER" });
       }
@@ -116,6 +119,7 @@ const schema = z
       if (env.UNIAUTH_REFRESH_SHARE + env.UNIAUTH_KNOWN_DEVICE_SHARE >= env.UNIAUTH_TOKEN_LIMIT) {
         ctx.addIssue({ code: "custom", path: ["UNIAUTH_KNOWN_DEVICE_SHARE"], message: "plus UNIAUTH_REFRESH_SHARE must be less than UNIAUTH_TOKEN_LIMIT (the rest is the open pool for new devices)" });
       }
+      // feature:token-budget end
       // This runs even when UNIAUTH_ISSUER itself is invalid (reported by its own check): skip it then.
       if (!URL.canParse(env.UNIAUTH_ISSUER ?? UNIAUTH_ISSUER)) return;
       const issuer = new URL(env.UNIAUTH_ISSUER ?? UNIAUTH_ISSUER);

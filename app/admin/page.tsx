@@ -1,16 +1,19 @@
 import type { Metadata } from "next";
-import { Fragment } from "react";
-import { ConfirmItsYouButton } from "@/app/_components/confirm-its-you";
-import { describeStepUpPolicy, formatDate, formatSeconds } from "@/app/_components/format";
+import { Fragment } from "react"; // feature:token-budget
+import { ConfirmItsYouButton } from "@/app/_components/confirm-its-you"; // feature:step-up
+import { formatDate } from "@/app/_components/format";
+import { describeStepUpPolicy } from "@/app/_components/format"; // feature:step-up
+import { formatSeconds } from "@/app/_components/format"; // feature:token-budget
 import { requireStaff } from "@/lib/auth";
 import { getRegistryOverview, listUsers } from "@/lib/data/admin";
-import { auditFilterSchema, listAuthEvents } from "@/lib/data/audit-trail";
-import { getMyRecentAuth } from "@/lib/data/sessions";
+import { auditFilterSchema, listAuthEvents } from "@/lib/data/audit-trail"; // feature:audit-trail
+import { getMyRecentAuth } from "@/lib/data/sessions"; // feature:step-up
 import { endAllSessionsAction } from "./actions";
-import { AuditTrail } from "./audit-trail";
+import { AuditTrail } from "./audit-trail"; // feature:audit-trail
 
 export const metadata: Metadata = { title: "Administration · UniAuth starter" };
 
+// feature:token-budget begin
 const SHARES = [
   ["refresh", "Role refreshes"],
   ["knownDevice", "Sign-ins from known devices"],
@@ -20,33 +23,33 @@ const KINDS = [
   ["elevated", "Staff and superusers"],
   ["member", "Members"],
 ] as const;
+// feature:token-budget end
 
-export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AdminPage(
+  { searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }, // feature:audit-trail
+) {
   const { user } = await requireStaff();
-  const filter = auditFilterSchema.parse(await searchParams);
   const superuser = user.isSuperuser;
-  const [users, overview, trail, recentAuth] = await Promise.all([
+  const filter = auditFilterSchema.parse(await searchParams); // feature:audit-trail
+  const [
+    users,
+    overview,
+    trail, // feature:audit-trail
+    recentAuth, // feature:step-up
+  ] = await Promise.all([
     listUsers(),
     superuser ? getRegistryOverview() : null,
-    superuser ? listAuthEvents(filter) : null,
-    superuser ? getMyRecentAuth() : null,
+    superuser ? listAuthEvents(filter) : null, // feature:audit-trail
+    superuser ? getMyRecentAuth() : null, // feature:step-up
   ]);
   return (
     <>
       <section className="card">
         <h1>Administration</h1>
         <h2>All users</h2>
-        {recentAuth &&
-          (recentAuth.recentUntil ? (
-            <p className="lead" role="status">
-              You have confirmed it&apos;s you: ending sessions is allowed until {formatDate(recentAuth.recentUntil)}.
-            </p>
-          ) : (
-            <div className="notice">
-              <p>Ending a user&apos;s sessions is sensitive: it needs {describeStepUpPolicy(recentAuth.policy)}.</p>
-              <ConfirmItsYouButton returnTo="/admin" />
-            </div>
-          ))}
+        {/* feature:step-up begin */}
+        <RecentAuthNotice recentAuth={recentAuth} />
+        {/* feature:step-up end */}
         <table>
           <thead>
             <tr>
@@ -68,8 +71,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
                 <td>{row.activeSessions}</td>
                 {superuser && (
                   <td>
-                    {/* A signed-out user's devices still sign in from the known-device share: ending forgets them too. */}
-                    {(row.activeSessions > 0 || row.knownDevices > 0) && (
+                    {row.endable && (
                       <form action={endAllSessionsAction}>
                         <input type="hidden" name="userId" value={row.id} />
                         <button className="button secondary" type="submit" aria-label={`End all sessions of ${row.email}`}>
@@ -97,6 +99,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
             <dt>Expired rows</dt>
             <dd>{overview.expiredSessions}</dd>
           </dl>
+          {/* feature:token-budget begin */}
           <h3>UniAuth token budget</h3>
           <dl>
             <dt>Token calls in the last {formatSeconds(overview.budget.windowSeconds)}</dt>
@@ -139,9 +142,29 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
               })}
             </tbody>
           </table>
+          {/* feature:token-budget end */}
         </section>
       )}
+      {/* feature:audit-trail begin */}
       {trail && <AuditTrail filter={filter} trail={trail} emails={users.map((row) => row.email)} />}
+      {/* feature:audit-trail end */}
     </>
   );
 }
+
+// feature:step-up begin
+/** Superusers: whether their last UniAuth sign-in allows ending sessions now, and if not, the way to confirm it's them. */
+function RecentAuthNotice({ recentAuth }: { recentAuth: Awaited<ReturnType<typeof getMyRecentAuth>> | null }) {
+  if (!recentAuth) return null;
+  return recentAuth.recentUntil ? (
+    <p className="lead" role="status">
+      You have confirmed it&apos;s you: ending sessions is allowed until {formatDate(recentAuth.recentUntil)}.
+    </p>
+  ) : (
+    <div className="notice">
+      <p>Ending a user&apos;s sessions is sensitive: it needs {describeStepUpPolicy(recentAuth.policy)}.</p>
+      <ConfirmItsYouButton returnTo="/admin" />
+    </div>
+  );
+}
+// feature:step-up end

@@ -1,7 +1,7 @@
 import "server-only";
 import { requireSuperuser, requireUser } from "@/lib/auth";
-import { recentAuthOf, requireRecentAuth, stepUpPolicy } from "@/lib/auth/features/step-up";
-import { forgetDevicesOf } from "@/lib/auth/features/token-budget";
+import { recentAuthOf, requireRecentAuth, stepUpPolicy } from "@/lib/auth/features/step-up"; // feature:step-up
+import { forgetDevicesOf } from "@/lib/auth/features/token-budget"; // feature:token-budget
 import { recordAuthEvent } from "@/lib/auth/operator";
 import { describeDevice } from "@/lib/data/user-agent";
 import { db } from "@/lib/db";
@@ -31,11 +31,13 @@ export async function listMySessions(): Promise<SessionSummary[]> {
     .sort((a, b) => Number(b.current) - Number(a.current));
 }
 
+// feature:step-up begin
 /** This session's last UniAuth sign-in, until when it allows sensitive actions, and what they ask for. */
 export async function getMyRecentAuth() {
   const { sessionId } = await requireUser();
   return { ...(await recentAuthOf(sessionId)), policy: stepUpPolicy };
 }
+// feature:step-up end
 
 /** Ends one of the signed-in user's other sessions; someone else's session id matches nothing. */
 export async function endMySession(id: string): Promise<boolean> {
@@ -55,13 +57,21 @@ export async function endMyOtherSessions(): Promise<number> {
 }
 
 /**
- * Superusers only, with a recent UniAuth sign-in (a sensitive action): ends every session of a user (they are
+ * Superusers only (with a recent UniAuth sign-in: a sensitive action): ends every session of a user (they are
  * signed out everywhere on their next request), and forgets their devices: a copied device cookie is worth nothing.
  */
 export async function endAllSessionsOf(userId: string): Promise<number> {
-  const { user } = await requireRecentAuth(await requireSuperuser());
+  const session = await requireSuperuser();
+  await requireRecentAuth(session); // feature:step-up
+  const { user } = session;
   const { count } = await db.session.deleteMany({ where: { userId } });
-  const devicesForgotten = await forgetDevicesOf(userId);
-  await recordAuthEvent({ event: "sessions.ended_by_admin", actorUserId: user.id, userId, sessionsEnded: count, devicesForgotten });
+  const devicesForgotten = await forgetDevicesOf(userId); // feature:token-budget
+  await recordAuthEvent({
+    event: "sessions.ended_by_admin",
+    actorUserId: user.id,
+    userId,
+    sessionsEnded: count,
+    devicesForgotten, // feature:token-budget
+  });
   return count;
 }

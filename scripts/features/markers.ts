@@ -2,9 +2,9 @@
  * Markers: the lines of shared files that belong to one feature, in a comment at the end of the line, in whichever
  * comment syntax the file has (`//`, `#`, `%%`, `/* … *\/`, `{/* … *\/}` in JSX, `<!-- … -->` in Markdown):
  *
- *   someCall(); // feature:step-up                the line belongs to step-up
- *   // feature:step-up begin                      this line, every line down to the matching end, and that line
- *   // feature:step-up end
+ *   someCall(); // feature:<name>                 the line belongs to the feature <name>
+ *   // feature:<name> begin                       this line, every line down to the matching end, and that line
+ *   // feature:<name> end
  *
  * The marker must end its line (only blanks after the comment closes), so prose that mentions the syntax is not a
  * marker. Blocks nest (an end closes the innermost open block, and must name the same feature).

@@ -17,7 +17,7 @@ export type AuthEvent =
   | { event: "logout.frontchannel"; sessionsEnded: number }
   | { event: "refresh.ended"; userId: string; sessionId: string; reason: RefreshEndReason }
   | { event: "refresh.backed_off"; userId: string; sessionId: string; reason: string; delayMs: number }
-  | { event: "sessions.ended_by_admin"; actorUserId: string; userId: string; sessionsEnded: number; devicesForgotten: number }
+  | { event: "sessions.ended_by_admin"; actorUserId: string; userId: string; sessionsEnded: number; devicesForgotten?: number }
   | { event: "sessions.ended_by_user"; userId: string; sessionId: string; sessionsEnded: number }
   | { event: "stepup.required"; userId: string; sessionId: string }
   | { event: "stepup.accepted"; userId: string; sessionId: string; acr?: string; amr?: readonly string[] }
