@@ -6,7 +6,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { createLocalJWKSet, importJWK, jwtVerify, SignJWT } from "jose";
 import pg from "pg";
-import { benchBudget } from "./bench-budget";
+import { benchBudget } from "./bench-budget"; // feature:token-budget
 import { sessionCookie } from "./bench/sessions";
 import { startLocalServices } from "./local/services";
 
@@ -58,11 +58,13 @@ done = function(summary)
 end
 `;
 
+// feature:token-budget begin
 // `npm run bench -- budget [attack|capacity]`: the token budget's load simulations alone (scripts/bench-budget.ts), with its own build.
 if (process.argv[2] === "budget") {
   await benchBudget({ build: true, only: process.argv[3] });
   process.exit(0);
 }
+// feature:token-budget end
 
 try {
   execFileSync("wrk", ["--version"], { stdio: "ignore" });
@@ -290,5 +292,7 @@ UniAuth requests during the back-channel run: ${uniauthCalls} (target 0)`);
   await rm(workDir, { recursive: true, force: true });
 }
 
+// feature:token-budget begin
 // Then the token budget's load simulation, on the build made above.
 await benchBudget({ build: false });
+// feature:token-budget end

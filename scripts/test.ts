@@ -47,7 +47,8 @@ const testEnv = {
   // is not set here; this is the flag Next sets once it has loaded them, so they stay out of the tests.
   __NEXT_PROCESSED_ENV: "true",
   CRON_SECRET: randomBytes(24).toString("hex"),
-  UNIAUTH_FRONTCHANNEL_LOGOUT: "true",
+  UNIAUTH_FRONTCHANNEL_LOGOUT: "true", // feature:frontchannel-logout
+  // feature:token-budget begin
   // Like the stand-in's limits, the app's shares of them and its sign-in limits are out of reach for the suites
   // (hundreds of sign-ins from one IP); the tests of the budget start instances with small ones
   // (tests/e2e/token-budget.spec.ts, tests/integration/token-budget.test.ts).
@@ -57,8 +58,9 @@ const testEnv = {
   SIGNINS_PER_DEVICE: "1000000",
   SIGNINS_PER_USER: "1000000",
   SIGNIN_FAILURES_PER_ADDRESS: "1000000",
+  // feature:token-budget end
   // Journeys age a member's roles by an hour to make them due, as a staff member's: the two role ages apart are tested
-  // where they matter (tests/integration/token-budget.test.ts, tests/e2e/token-budget.spec.ts).
+  // where they matter (tests/integration/session-check.test.ts, and the token budget's own tests).
   MEMBER_ROLES_MAX_AGE_SECONDS: "3600",
   // Tests mint their own logout tokens with the stand-in's keys.
   UNIAUTH_TEST_KEYS: JSON.stringify(services.uniauth?.keys),
@@ -71,7 +73,7 @@ const e2eEnv = {
   ...testEnv,
   UNIAUTH_TIMEOUT_MS: "3000",
   UNIAUTH_DOWN_AFTER_MS: "5000",
-  UNIAUTH_CHECK_CACHE_MS: "500",
+  UNIAUTH_CHECK_CACHE_MS: "500", // feature:uniauth-outage
   UNIAUTH_DISCOVERY_RETRY_MS: "1000",
 };
 

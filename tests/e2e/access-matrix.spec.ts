@@ -32,12 +32,14 @@ async function expectAdmin(page: Page, superuser: boolean) {
   expect(response?.status()).toBe(200);
   await expect(page.getByRole("heading", { name: "All users" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Superuser: session registry" })).toHaveCount(superuser ? 1 : 0);
+  // feature:token-budget begin
   // The token budget, for superusers only: this sign-in's own code exchange is among the calls counted.
   await expect(page.getByRole("heading", { name: "UniAuth token budget" })).toHaveCount(superuser ? 1 : 0);
   if (!superuser) return;
   // The calls used of the limit, then each share's use; per kind of session, how many the refresh share keeps fresh.
   await expect(page.getByText(new RegExp(`^[1-9]\\d* of ${testEnv("UNIAUTH_TOKEN_LIMIT")}$`))).toBeVisible();
   await expect(page.getByRole("row", { name: /^Staff and superusers [1-9]\d* \d+/ })).toBeVisible();
+  // feature:token-budget end
 }
 
 test("anonymous: home signed out, /dashboard and /admin send to sign-in", async ({ page }) => {

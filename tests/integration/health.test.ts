@@ -16,6 +16,7 @@ describe("GET /api/health", () => {
     expect(await (await GET(request(`Bearer ${testEnv("CRON_SECRET")}x`))).json()).not.toHaveProperty("tokenBudget");
   });
 
+  // feature:token-budget begin
   it("shows the token budget to a monitor that sends CRON_SECRET", async () => {
     const response = await GET(request(`Bearer ${testEnv("CRON_SECRET")}`));
     expect(response.status).toBe(200);
@@ -48,6 +49,7 @@ describe("GET /api/health", () => {
     const text = JSON.stringify(body);
     for (const secret of [testEnv("AUTH_SECRET"), testEnv("UNIAUTH_CLIENT_SECRET"), testEnv("DATABASE_URL")]) expect(text).not.toContain(secret);
   });
+  // feature:token-budget end
 
   it("answers 503 naming the database when it is unreachable", async () => {
     const { GET: getWithDeadDatabase } = await importWithEnv(() => import("@/app/api/health/route"), {

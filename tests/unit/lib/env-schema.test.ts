@@ -57,27 +57,29 @@ describe("parseEnv", () => {
   });
 
   it("parses the optional switches", () => {
+    // feature:frontchannel-logout begin
     expect(parseEnv(valid).UNIAUTH_FRONTCHANNEL_LOGOUT).toBe(false);
     expect(parseEnv({ ...valid, UNIAUTH_FRONTCHANNEL_LOGOUT: "true" })).toMatchObject({ UNIAUTH_FRONTCHANNEL_LOGOUT: true });
-    const message = errorOf({ ...valid, UNIAUTH_FRONTCHANNEL_LOGOUT: "yes please", ROLES_MAX_AGE_SECONDS: "5", CRON_SECRET: "short", UNIAUTH_LOGOUT_TOKEN_OPTIONAL: "iat" });
-    expect(message).toContain("UNIAUTH_FRONTCHANNEL_LOGOUT must be true or false");
+    expect(errorOf({ ...valid, UNIAUTH_FRONTCHANNEL_LOGOUT: "yes please" })).toContain("UNIAUTH_FRONTCHANNEL_LOGOUT must be true or false");
+    // feature:frontchannel-logout end
+    const message = errorOf({ ...valid, ROLES_MAX_AGE_SECONDS: "5", CRON_SECRET: "short", UNIAUTH_LOGOUT_TOKEN_OPTIONAL: "iat" });
     expect(message).toContain("ROLES_MAX_AGE_SECONDS must be at least 10");
     expect(message).toContain("CRON_SECRET must be at least 16 characters");
     expect(message).toContain("UNIAUTH_LOGOUT_TOKEN_OPTIONAL must be jti or exp");
   });
 
-  it("reads the rate budget and role ages, with UniAuth's figures as defaults, and refuses settings that contradict", () => {
+  it("reads the role ages (and the rate budget), with UniAuth's figures as defaults, and refuses settings that contradict", () => {
     expect(parseEnv(valid)).toMatchObject({
       ROLES_MAX_AGE_SECONDS: 3600,
       MEMBER_ROLES_MAX_AGE_SECONDS: 172_800,
       ELEVATED_ROLES_MAX_AGE_SECONDS: 7200,
-      UNIAUTH_TOKEN_LIMIT: 30,
-      UNIAUTH_RATE_WINDOW_SECONDS: 900,
-      UNIAUTH_REFRESH_SHARE: 18,
-      UNIAUTH_KNOWN_DEVICE_SHARE: 6,
-      SIGNINS_PER_DEVICE: 3,
-      SIGNINS_PER_USER: 5,
-      SIGNIN_FAILURES_PER_ADDRESS: 5,
+      UNIAUTH_TOKEN_LIMIT: 30, // feature:token-budget
+      UNIAUTH_RATE_WINDOW_SECONDS: 900, // feature:token-budget
+      UNIAUTH_REFRESH_SHARE: 18, // feature:token-budget
+      UNIAUTH_KNOWN_DEVICE_SHARE: 6, // feature:token-budget
+      SIGNINS_PER_DEVICE: 3, // feature:token-budget
+      SIGNINS_PER_USER: 5, // feature:token-budget
+      SIGNIN_FAILURES_PER_ADDRESS: 5, // feature:token-budget
       TRUSTED_PROXY_HOPS: 0,
     });
     const message = errorOf({
@@ -85,46 +87,67 @@ describe("parseEnv", () => {
       ROLES_MAX_AGE_SECONDS: "600",
       ELEVATED_ROLES_MAX_AGE_SECONDS: "300",
       MEMBER_ROLES_MAX_AGE_SECONDS: "599",
-      UNIAUTH_TOKEN_LIMIT: "10",
-      UNIAUTH_REFRESH_SHARE: "6",
-      UNIAUTH_KNOWN_DEVICE_SHARE: "4",
+      UNIAUTH_TOKEN_LIMIT: "10", // feature:token-budget
+      UNIAUTH_REFRESH_SHARE: "6", // feature:token-budget
+      UNIAUTH_KNOWN_DEVICE_SHARE: "4", // feature:token-budget
       TRUSTED_PROXY_HOPS: "-1",
-      SIGNINS_PER_DEVICE: "6",
+      SIGNINS_PER_DEVICE: "6", // feature:token-budget
     });
     expect(message).toContain("ELEVATED_ROLES_MAX_AGE_SECONDS must be at least ROLES_MAX_AGE_SECONDS");
     expect(message).toContain("MEMBER_ROLES_MAX_AGE_SECONDS must be at least ROLES_MAX_AGE_SECONDS");
-    expect(message).toContain("UNIAUTH_KNOWN_DEVICE_SHARE plus UNIAUTH_REFRESH_SHARE must be less than UNIAUTH_TOKEN_LIMIT");
+    expect(message).toContain("UNIAUTH_KNOWN_DEVICE_SHARE plus UNIAUTH_REFRESH_SHARE must be less than UNIAUTH_TOKEN_LIMIT"); // feature:token-budget
     expect(message).toContain("TRUSTED_PROXY_HOPS must be at least 0");
-    expect(message).toContain("SIGNINS_PER_DEVICE must be at most SIGNINS_PER_USER");
+    expect(message).toContain("SIGNINS_PER_DEVICE must be at most SIGNINS_PER_USER"); // feature:token-budget
+    // feature:token-budget begin
     expect(parseEnv({ ...valid, UNIAUTH_TOKEN_LIMIT: "10", UNIAUTH_REFRESH_SHARE: "6", UNIAUTH_KNOWN_DEVICE_SHARE: "3" })).toMatchObject({ UNIAUTH_TOKEN_LIMIT: 10 });
+    // feature:token-budget end
     // A setting this version no longer reads is named, not silently ignored.
     expect(errorOf({ ...valid, SESSION_REVALIDATE_SECONDS: "900" })).toContain("SESSION_REVALIDATE_SECONDS was replaced by ROLES_MAX_AGE_SECONDS");
   });
 
-  it("reads the step-up and audit settings, with their defaults", () => {
-    expect(parseEnv(valid)).toMatchObject({ STEP_UP_MAX_AGE_SECONDS: 600, AUDIT_RETENTION_DAYS: 90 });
+  // feature:step-up begin
+  it("reads the step-up settings, with their defaults", () => {
+    expect(parseEnv(valid)).toMatchObject({ STEP_UP_MAX_AGE_SECONDS: 600 });
     expect(parseEnv(valid).STEP_UP_ACR).toBeUndefined();
-    expect(
-      parseEnv({ ...valid, STEP_UP_MAX_AGE_SECONDS: "300", STEP_UP_ACR: "urn:uniauth:acr:mfa urn:uniauth:acr:passkey", AUDIT_RETENTION_DAYS: "365" }),
-    ).toMatchObject({ STEP_UP_MAX_AGE_SECONDS: 300, STEP_UP_ACR: ["urn:uniauth:acr:mfa", "urn:uniauth:acr:passkey"], AUDIT_RETENTION_DAYS: 365 });
-    const message = errorOf({ ...valid, STEP_UP_MAX_AGE_SECONDS: "10 minutes", STEP_UP_ACR: "mfa,  passkey", AUDIT_RETENTION_DAYS: "0" });
+    expect(parseEnv({ ...valid, STEP_UP_MAX_AGE_SECONDS: "300", STEP_UP_ACR: "urn:uniauth:acr:mfa urn:uniauth:acr:passkey" })).toMatchObject({
+      STEP_UP_MAX_AGE_SECONDS: 300,
+      STEP_UP_ACR: ["urn:uniauth:acr:mfa", "urn:uniauth:acr:passkey"],
+    });
+    const message = errorOf({ ...valid, STEP_UP_MAX_AGE_SECONDS: "10 minutes", STEP_UP_ACR: "mfa,  passkey" });
     expect(message).toContain("STEP_UP_MAX_AGE_SECONDS must be a number of seconds");
     expect(message).toContain("STEP_UP_ACR must be acr values separated by single spaces");
-    expect(message).toContain("AUDIT_RETENTION_DAYS must be at least 1");
     expect(errorOf({ ...valid, STEP_UP_MAX_AGE_SECONDS: "90000" })).toContain("STEP_UP_MAX_AGE_SECONDS must be at most 86400");
   });
+  // feature:step-up end
+
+  // feature:audit-trail begin
+  it("reads the audit trail's retention, with its default", () => {
+    expect(parseEnv(valid)).toMatchObject({ AUDIT_RETENTION_DAYS: 90 });
+    expect(parseEnv({ ...valid, AUDIT_RETENTION_DAYS: "365" })).toMatchObject({ AUDIT_RETENTION_DAYS: 365 });
+    expect(errorOf({ ...valid, AUDIT_RETENTION_DAYS: "0" })).toContain("AUDIT_RETENTION_DAYS must be at least 1");
+  });
+  // feature:audit-trail end
 
   it("reads how long the app waits on UniAuth, with the production defaults", () => {
-    expect(parseEnv(valid)).toMatchObject({ UNIAUTH_TIMEOUT_MS: 5000, UNIAUTH_DOWN_AFTER_MS: 10_000, UNIAUTH_CHECK_CACHE_MS: 5000, UNIAUTH_DISCOVERY_RETRY_MS: 10_000 });
-    expect(
-      parseEnv({ ...valid, UNIAUTH_TIMEOUT_MS: "3000", UNIAUTH_DOWN_AFTER_MS: "5000", UNIAUTH_CHECK_CACHE_MS: "0", UNIAUTH_DISCOVERY_RETRY_MS: "500" }),
-    ).toMatchObject({ UNIAUTH_TIMEOUT_MS: 3000, UNIAUTH_DOWN_AFTER_MS: 5000, UNIAUTH_CHECK_CACHE_MS: 0, UNIAUTH_DISCOVERY_RETRY_MS: 500 });
-    const message = errorOf({ ...valid, UNIAUTH_TIMEOUT_MS: "5 s", UNIAUTH_DOWN_AFTER_MS: "50", UNIAUTH_CHECK_CACHE_MS: "-1", UNIAUTH_DISCOVERY_RETRY_MS: "3600001" });
+    expect(parseEnv(valid)).toMatchObject({ UNIAUTH_TIMEOUT_MS: 5000, UNIAUTH_DOWN_AFTER_MS: 10_000, UNIAUTH_DISCOVERY_RETRY_MS: 10_000 });
+    expect(parseEnv({ ...valid, UNIAUTH_TIMEOUT_MS: "3000", UNIAUTH_DOWN_AFTER_MS: "5000", UNIAUTH_DISCOVERY_RETRY_MS: "500" })).toMatchObject({
+      UNIAUTH_TIMEOUT_MS: 3000,
+      UNIAUTH_DOWN_AFTER_MS: 5000,
+      UNIAUTH_DISCOVERY_RETRY_MS: 500,
+    });
+    const message = errorOf({ ...valid, UNIAUTH_TIMEOUT_MS: "5 s", UNIAUTH_DOWN_AFTER_MS: "50", UNIAUTH_DISCOVERY_RETRY_MS: "3600001" });
     expect(message).toContain("UNIAUTH_TIMEOUT_MS must be a number of milliseconds");
     expect(message).toContain("UNIAUTH_DOWN_AFTER_MS must be at least 100");
-    expect(message).toContain("UNIAUTH_CHECK_CACHE_MS must be at least 0");
     expect(message).toContain("UNIAUTH_DISCOVERY_RETRY_MS must be at most 3600000");
   });
+
+  // feature:uniauth-outage begin
+  it("reads how long one check that UniAuth answers stands, 5 s by default", () => {
+    expect(parseEnv(valid)).toMatchObject({ UNIAUTH_CHECK_CACHE_MS: 5000 });
+    expect(parseEnv({ ...valid, UNIAUTH_CHECK_CACHE_MS: "0" })).toMatchObject({ UNIAUTH_CHECK_CACHE_MS: 0 });
+    expect(errorOf({ ...valid, UNIAUTH_CHECK_CACHE_MS: "-1" })).toContain("UNIAUTH_CHECK_CACHE_MS must be at least 0");
+  });
+  // feature:uniauth-outage end
 
   it("reads several secrets as Auth.js does, newest (highest-numbered) first", () => {
     const [old, next, newest] = ["o", "n", "w"].map((c) => c.repeat(40));
