@@ -1,4 +1,4 @@
-import type { StepUpPolicy } from "@/lib/auth/features/step-up";
+import type { StepUpPolicy } from "@/lib/auth/features/step-up"; // feature:step-up
 
 const dateTime = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const dateTimeSeconds = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" });
@@ -23,6 +23,7 @@ export function describeSignInMethod(acr: string | null | undefined): string {
   return Object.hasOwn(SIGN_IN_METHODS, acr) ? SIGN_IN_METHODS[acr]! : `a sign-in method UniAuth calls “${acr}”`;
 }
 
+// feature:step-up begin
 /** What a sensitive action asks for, in words: "a UniAuth sign-in in the last 10 minutes, with password and MFA". */
 export function describeStepUpPolicy(policy: StepUpPolicy): string {
   const minutes = policy.maxAgeSeconds / 60;
@@ -30,6 +31,7 @@ export function describeStepUpPolicy(policy: StepUpPolicy): string {
   const how = policy.acr ? `, with ${policy.acr.map(describeSignInMethod).join(" or ")}` : "";
   return `a UniAuth sign-in in the last ${age}${how}`;
 }
+// feature:step-up end
 
 /** A duration in words, rounded up to what a reader needs: "45 seconds", "15 minutes", "2 hours". */
 export function formatSeconds(seconds: number): string {

@@ -3,12 +3,16 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { authAction } from "@/lib/auth";
-import { recentAuth } from "@/lib/auth/features/step-up";
+import { recentAuth } from "@/lib/auth/features/step-up"; // feature:step-up
 import { endAllSessionsOf } from "@/lib/data/sessions";
 
-/** Superusers with a recent UniAuth sign-in; a stale one goes to "Confirm it's you" and comes back to /admin. */
+/** Superusers (with a recent UniAuth sign-in: a stale one goes to "Confirm it's you" and comes back to /admin). */
 export const endAllSessionsAction = authAction(
-  { input: z.object({ userId: z.string().min(1).max(100) }), role: "superuser", check: recentAuth },
+  {
+    input: z.object({ userId: z.string().min(1).max(100) }),
+    role: "superuser",
+    check: recentAuth, // feature:step-up
+  },
   async ({ userId }) => {
     await endAllSessionsOf(userId);
     revalidatePath("/admin");

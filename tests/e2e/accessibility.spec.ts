@@ -22,13 +22,24 @@ const PAGES: { who: string; signIn?: (page: Page) => Promise<void>; paths: strin
   {
     who: "a signed-in member",
     signIn: (page) => signInOverHttp(page, "member"),
-    paths: ["/", "/dashboard", "/admin", "/confirm", "/auth/error?error=AnotherAccount&callbackUrl=/dashboard"],
+    paths: [
+      "/",
+      "/dashboard",
+      "/admin",
+      "/confirm", // feature:step-up
+      "/auth/error?error=AnotherAccount&callbackUrl=/dashboard", // feature:step-up
+    ],
   },
   {
     who: "a superuser",
     // Signed in a while ago: /admin asks to confirm it's you, and shows the audit trail.
     signIn: (page) => signInOverHttp(page, "admin", { minutesAgo: 11 }),
-    paths: ["/dashboard", "/admin", "/admin?kind=signin.accepted&user=ada@example.com", "/confirm?callbackUrl=/admin"],
+    paths: [
+      "/dashboard",
+      "/admin",
+      "/admin?kind=signin.accepted&user=ada@example.com", // feature:audit-trail
+      "/confirm?callbackUrl=/admin", // feature:step-up
+    ],
   },
 ];
 

@@ -12,7 +12,7 @@ import { testEnv } from "../support/env";
 import { TEST_RESULTS } from "../support/test-results";
 
 export { expect };
-export { trailMark, trailSince } from "../support/audit-trail";
+export { trailMark, trailSince } from "../support/audit-trail"; // feature:audit-trail
 
 export const SEEDED = {
   admin: "Ada Admin",

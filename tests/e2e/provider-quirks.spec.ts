@@ -50,6 +50,7 @@ async function journey(page: Page, db: pg.Pool, { origin = "", userinfoCalls = 0
     }
   });
 
+  // feature:step-up begin
   await test.step("step-up: the provider asks again, the app takes the fresh sign-in and revokes the replaced grant", async () => {
     const since = Date.now();
     await page.goto(`${origin}/confirm?callbackUrl=/admin`);
@@ -59,6 +60,7 @@ async function journey(page: Page, db: pg.Pool, { origin = "", userinfoCalls = 0
     await expect(page.getByText(/You have confirmed it's you: ending sessions is allowed until/)).toBeVisible(PATIENCE);
     await expect.poll(async () => (await uniauthEvents(since, "revocation")).map((event) => event.detail), PATIENCE).toEqual([{ status: 200 }]);
   });
+  // feature:step-up end
 
   await test.step("signing out at the provider ends the app session (back-channel logout)", async () => {
     const since = Date.now();

@@ -22,17 +22,19 @@ const ROUTES: Record<string, "public" | "signed-in" | "staff" | "cron"> = {
   "/unavailable": "public",
   "/api/auth/[...nextauth]": "public",
   "/api/auth/backchannel-logout": "public",
-  "/api/auth/frontchannel-logout": "public",
+  "/api/auth/frontchannel-logout": "public", // feature:frontchannel-logout
   "/api/auth/session-ended": "public",
   "/api/health": "public",
   "/api/cron/prune": "cron",
   "/dashboard": "signed-in",
-  "/confirm": "signed-in",
+  "/confirm": "signed-in", // feature:step-up
   "/forbidden": "signed-in",
+  // feature:notes begin
   "/notes": "signed-in",
   "/notes/[id]": "signed-in",
   "/api/notes": "signed-in",
   "/api/notes/[id]": "signed-in",
+  // feature:notes end
   "/admin": "staff",
 };
 
@@ -47,12 +49,12 @@ const ROUTES: Record<string, "public" | "signed-in" | "staff" | "cron"> = {
 const ACTIONS: Record<string, "signed-in" | "superuser" | "auth-flow"> = {
   "app/dashboard/actions.ts#endSessionAction": "signed-in",
   "app/dashboard/actions.ts#endOtherSessionsAction": "signed-in",
-  "app/notes/actions.ts#createNoteAction": "signed-in",
-  "app/notes/actions.ts#deleteNoteAction": "signed-in",
+  "app/notes/actions.ts#createNoteAction": "signed-in", // feature:notes
+  "app/notes/actions.ts#deleteNoteAction": "signed-in", // feature:notes
   "app/admin/actions.ts#endAllSessionsAction": "superuser",
   "lib/auth/actions.ts#signInWithUniAuth": "auth-flow",
   "lib/auth/actions.ts#signOutEverywhere": "auth-flow",
-  "lib/auth/actions.ts#confirmItsYou": "auth-flow",
+  "lib/auth/actions.ts#confirmItsYou": "auth-flow", // feature:step-up
   "lib/auth/actions.ts#continueWithCurrentRoles": "auth-flow",
 };
 

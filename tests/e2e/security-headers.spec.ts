@@ -79,9 +79,11 @@ test("route handlers keep their answers and get headers that let nothing run or 
   expect(response.headers()["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
   expect(response.headers()["x-content-type-options"]).toBe("nosniff");
 
+  // feature:frontchannel-logout begin
   const frontChannel = await page.request.get("/api/auth/frontchannel-logout?iss=x");
   expect(frontChannel.headers()["content-security-policy"]).toBe(`frame-ancestors ${uniauthOrigin()}`);
   expect(frontChannel.headers()["x-frame-options"]).toBeUndefined();
+  // feature:frontchannel-logout end
 });
 
 test("injected script does not run on /dashboard", async ({ page, policyViolations }) => {
@@ -99,7 +101,7 @@ test("injected script does not run on /dashboard", async ({ page, policyViolatio
   policyViolations.length = 0;
 });
 
-test("another origin cannot frame /dashboard; UniAuth can frame the front-channel receiver", async ({ page }) => {
+test("another origin cannot frame /dashboard (UniAuth can frame the front-channel receiver)", async ({ page }) => {
   await signInOverHttp(page, "member");
   const framing = (target: string) => `<!doctype html><title>framing</title><iframe src="${target}" title="framed"></iframe>`;
   const app = new URL(page.url()).origin;
@@ -109,11 +111,13 @@ test("another origin cannot frame /dashboard; UniAuth can frame the front-channe
   // Not the dashboard, nor the sign-in page it redirects to without cookies: nothing of the app renders.
   await expect(page.frameLocator("iframe").getByRole("heading")).toHaveCount(0);
 
+  // feature:frontchannel-logout begin
   // The control: the same page served from UniAuth's origin frames the receiver that allows it.
   const receiver = `${app}/api/auth/frontchannel-logout?iss=${encodeURIComponent(testEnv("UNIAUTH_ISSUER"))}&sid=no-such-sid`;
   await page.route(`${uniauthOrigin()}/framing-test`, (route) => route.fulfill({ contentType: "text/html", body: framing(receiver) }));
   await page.goto(`${uniauthOrigin()}/framing-test`);
   await expect(page.frameLocator("iframe").locator("body")).toContainText("signed out");
+  // feature:frontchannel-logout end
 
   // And proof that this test can fail: without the app's framing headers, the same page renders in the frame.
   await page.route(`${app}/**`, async (route) => {

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { AUTH_EVENT_KINDS } from "@/lib/auth/core/events";
+import { AUTH_EVENT_KINDS } from "@/lib/auth/core/events"; // feature:audit-trail
 import { testEnv } from "../support/env";
 import { TEST_RESULTS } from "../support/test-results";
 import { localUniAuth } from "../support/uniauth";
@@ -7,12 +7,6 @@ import { expect, storedTokens, test } from "./fixtures";
 
 // The last check of an e2e run (its own Playwright project, after every journey): what the app printed while
 // the journeys ran. It only means something after all of them, so it runs only with the whole suite.
-
-/**
- * Kinds no journey causes: `audit.dropped` needs a flood of over 120 unauthenticated events a minute from one source
- * (tests/integration/audit-trail.test.ts makes one), which would also keep this run's own events out of the trail.
- */
-const ONLY_UNDER_FLOOD = new Set(["audit.dropped"]);
 
 type EventLine = { event: string; at: string; [field: string]: unknown };
 
@@ -47,16 +41,31 @@ test("every auth event the journeys caused is one JSON line, with its user and s
   expect(of("signout")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession }));
   expect(of("logout.backchannel")).toContainEqual(expect.objectContaining({ userId: aUser, sessionsEnded: 1 }));
   expect(of("logout.backchannel.rejected")).toContainEqual(expect.objectContaining({ reason: expect.stringMatching(/^invalid_request: /) }));
-  expect(of("logout.frontchannel")).toContainEqual(expect.objectContaining({ sessionsEnded: 0 }));
+  expect(of("logout.frontchannel")).toContainEqual(expect.objectContaining({ sessionsEnded: 0 })); // feature:frontchannel-logout
   expect(of("refresh.ended")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, reason: "invalid_grant" }));
   expect(of("refresh.backed_off")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, reason: "429 rate_limited", delayMs: 2000 }));
-  expect(of("sessions.ended_by_admin")).toContainEqual(expect.objectContaining({ actorUserId: aUser, userId: aUser, sessionsEnded: expect.any(Number), devicesForgotten: expect.any(Number) }));
+  expect(of("sessions.ended_by_admin")).toContainEqual(expect.objectContaining({ actorUserId: aUser, userId: aUser, sessionsEnded: expect.any(Number) }));
+  expect(of("sessions.ended_by_admin")).toContainEqual(expect.objectContaining({ devicesForgotten: expect.any(Number) })); // feature:token-budget
   expect(of("sessions.ended_by_user")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, sessionsEnded: expect.any(Number) }));
-  expect(of("stepup.required")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession }));
-  expect(of("stepup.accepted")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, acr: "urn:uniauth:acr:mfa", amr: ["pwd", "otp", "mfa"] }));
-  expect(of("stepup.refused")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, reason: "AnotherAccount" }));
-  expect(of("stepup.refused")).toContainEqual(expect.objectContaining({ reason: "AcrNotMet" }));
+  expect(of("stepup.required")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession })); // feature:step-up
+  expect(of("stepup.accepted")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, acr: "urn:uniauth:acr:mfa", amr: ["pwd", "otp", "mfa"] })); // feature:step-up
+  expect(of("stepup.refused")).toContainEqual(expect.objectContaining({ userId: aUser, sessionId: aSession, reason: "AnotherAccount" })); // feature:step-up
+  expect(of("stepup.refused")).toContainEqual(expect.objectContaining({ reason: "AcrNotMet" })); // feature:step-up
 });
+
+// feature:audit-trail begin
+/**
+ * Kinds no journey causes: `audit.dropped` needs a flood of over 120 unauthenticated events a minute from one source
+ * (tests/integration/audit-trail.test.ts makes one), which would also keep this run's own events out of the trail.
+ */
+const ONLY_UNDER_FLOOD = new Set(["audit.dropped"]);
+/** Kinds only an optional feature causes, and those of them whose feature is installed (docs/features.md). */
+const FEATURE_KINDS = new Set(["stepup.required", "stepup.accepted", "stepup.refused", "logout.frontchannel"]);
+const INSTALLED_FEATURE_KINDS = new Set([
+  ...["stepup.required", "stepup.accepted", "stepup.refused"], // feature:step-up
+  "logout.frontchannel", // feature:frontchannel-logout
+]);
+const journeysCause = (kind: string) => !ONLY_UNDER_FLOOD.has(kind) && (!FEATURE_KINDS.has(kind) || INSTALLED_FEATURE_KINDS.has(kind));
 
 test("the audit trail holds every event of the run the log holds, kind by kind", async ({ db }, testInfo) => {
   const logged = eventLines(await serverLog());
@@ -70,17 +79,19 @@ test("the audit trail holds every event of the run the log holds, kind by kind",
   const counts = AUTH_EVENT_KINDS.map((kind) => ({ kind, trail: stored[kind] ?? 0, log: logged.filter((line) => line.event === kind).length }));
   await testInfo.attach("audit trail of the run", { body: JSON.stringify(counts, null, 2), contentType: "application/json" });
   for (const { kind, trail, log } of counts) {
-    if (!ONLY_UNDER_FLOOD.has(kind)) expect(log, `${kind} in the log`).toBeGreaterThan(0);
+    if (journeysCause(kind)) expect(log, `${kind} in the log`).toBeGreaterThan(0);
     expect(trail, `${kind} in the trail`).toBe(log);
   }
   expect(Object.keys(stored).filter((kind) => !(AUTH_EVENT_KINDS as readonly string[]).includes(kind)), "unknown kinds").toEqual([]);
 });
+// feature:audit-trail end
 
 test("the app's output and audit trail hold no token, code, cookie, secret or email the run saw", async ({ db }) => {
   const log = await serverLog();
   expect(eventLines(log).length, "event lines in the server log").toBeGreaterThan(20);
-  const { rows: trail } = await db.query<{ row: string }>(`select row_to_json(e)::text as row from "AuthEvent" e`);
-  const output = `${log}\n${trail.map((event) => event.row).join("\n")}`;
+  const outputs = [log];
+  outputs.push(...(await db.query<{ row: string }>(`select row_to_json(e)::text as row from "AuthEvent" e`)).rows.map((event) => event.row)); // feature:audit-trail
+  const output = outputs.join("\n");
 
   const issued = await localUniAuth.issuedTokens();
   const seen = (await readFile(TEST_RESULTS.seenTokens, "utf8")).split("\n");

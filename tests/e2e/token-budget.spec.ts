@@ -4,7 +4,8 @@ import type { APIRequestContext, Page } from "@playwright/test";
 import type pg from "pg";
 import { TEST_RESULTS } from "../support/test-results";
 import { localUniAuth } from "../support/uniauth";
-import { SEEDED, type SeededUser, attemptSignIn, endAllSessions, expect, pickAtUniAuth, sessionsOf, signInAs, startInstance, test, trailMark, trailSince } from "./fixtures";
+import { SEEDED, type SeededUser, attemptSignIn, endAllSessions, expect, pickAtUniAuth, sessionsOf, signInAs, startInstance, test } from "./fixtures";
+import { trailMark, trailSince } from "./fixtures"; // feature:audit-trail
 
 // UniAuth limits token calls per client IP: the app keeps one budget for all its instances in Postgres (RateEvent rows
 // under 'uniauth:token:<share>'), split between role refreshes, sign-ins from known devices and an open pool, and
@@ -58,9 +59,11 @@ async function refreshState(db: pg.Pool, email: string) {
   return rows[0]!;
 }
 
+// feature:audit-trail begin
 /** The reasons of the `signin.refused` rows in the audit trail since `mark`. */
 const refusals = async (db: pg.Pool, mark: string) =>
   (await trailSince(db, mark)).filter((row) => row.kind === "signin.refused").map((row) => row.detail.reason);
+// feature:audit-trail end
 
 async function signInAt(page: Page, origin: string, user: SeededUser) {
   await page.goto(`${origin}/signin`);
@@ -193,7 +196,7 @@ test("a 429 from UniAuth pauses token calls on every instance: sign-ins land on 
   const b = await instance(3);
   try {
     await endAllSessions(db, MIA);
-    const mark = await trailMark(db);
+    const mark = await trailMark(db); // feature:audit-trail
     const since = Date.now();
     // UniAuth's own per-IP limit, as it answers it: 429 with Retry-After until its window frees (600 s here). (The
     // stand-in's /dev/token-endpoint-status 429 says Retry-After: 2, too short to reach the second instance in time.)
@@ -207,7 +210,7 @@ test("a 429 from UniAuth pauses token calls on every instance: sign-ins land on 
       await expect(page.getByRole("heading", { name: "UniAuth is busy right now" })).toBeVisible();
       expect(await sessionsOf(db, MIA)).toEqual([]);
       expect((await tokenCalls(since)).map((call) => call.detail)).toEqual([{ status: 429, rateLimited: true }]);
-      await expect.poll(() => refusals(db, mark)).toEqual(["UniAuthBusy"]);
+      await expect.poll(() => refusals(db, mark)).toEqual(["UniAuthBusy"]); // feature:audit-trail
       const { rows } = await db.query(`select until > (now() at time zone 'utc') + interval '500 seconds' as long from "RatePause" where key = 'uniauth:token'`);
       expect(rows).toEqual([{ long: true }]);
     });
@@ -304,7 +307,7 @@ test("a replayed callback is refused before any token call, and signs no one in"
   // the code again.
   const headers = await request.allHeaders();
   expect(headers.cookie).toMatch(/authjs\.state=.*authjs\.pkce|authjs\.pkce.*authjs\.state=/);
-  const mark = await trailMark(db);
+  const mark = await trailMark(db); // feature:audit-trail
   const since = Date.now();
   const replay = await fetch(request.url(), {
     method: request.method(),
@@ -318,7 +321,7 @@ test("a replayed callback is refused before any token call, and signs no one in"
   expect(`${location.pathname}${location.search}`).toBe("/auth/error?error=SignInReplayed");
   expect(await tokenCalls(since)).toEqual([]);
   expect((await sessionsOf(db, MIA)).map((session) => session.id)).toEqual(sessions);
-  await expect.poll(() => refusals(db, mark)).toEqual(["SignInReplayed"]);
+  await expect.poll(() => refusals(db, mark)).toEqual(["SignInReplayed"]); // feature:audit-trail
   await page.goto(location.href);
   await expect(page.getByRole("heading", { name: "This sign-in was already used" })).toBeVisible();
 });

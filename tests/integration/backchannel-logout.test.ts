@@ -4,7 +4,7 @@ import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/api/auth/backchannel-logout/route";
 import { recordSignIn } from "@/lib/auth/core/session/sign-in";
 import { db, pool } from "@/lib/db";
-import { trailMark, trailSince } from "../support/audit-trail";
+import { trailMark, trailSince } from "../support/audit-trail"; // feature:audit-trail
 import { testEnv } from "../support/env";
 import { importWithEnv, unreachableDatabaseUrl } from "../support/fresh-import";
 import { BACKCHANNEL_LOGOUT_EVENT, logoutClaims, mintLogoutToken, uniauthKeys } from "../support/logout-token";
@@ -126,12 +126,13 @@ describe("back-channel logout: invalid requests are refused with 400 and touch n
 
   it("has at least 30 invalid cases", () => expect(cases.length).toBeGreaterThanOrEqual(30));
 
-  it.each(cases)("refuses %s: one audit event, no session or token id touched", async (_name, send, description) => {
-    const [sessions, tokenIds, mark] = [await allSessionIds(), await rememberedTokenIds(), await trailMark(pool)];
+  it.each(cases)("refuses %s: one auth event, no session or token id touched", async (_name, send, description) => {
+    const [sessions, tokenIds] = [await allSessionIds(), await rememberedTokenIds()];
+    const mark = await trailMark(pool); // feature:audit-trail
     await expectRejected(await send(), description);
     expect(await allSessionIds()).toEqual(sessions);
     expect(await rememberedTokenIds()).toBe(tokenIds);
-    expect(await trailSince(pool, mark)).toEqual([{ kind: "logout.backchannel.rejected", userId: null, actorUserId: null, sessionId: null, detail: { reason: expect.stringMatching(/^invalid_request: /) } }]);
+    expect(await trailSince(pool, mark)).toEqual([{ kind: "logout.backchannel.rejected", userId: null, actorUserId: null, sessionId: null, detail: { reason: expect.stringMatching(/^invalid_request: /) } }]); // feature:audit-trail
   });
 
   it("a flood of unknown kids makes the app re-fetch UniAuth's keys at most once", async () => {
@@ -199,9 +200,9 @@ describe("back-channel logout: valid tokens end exactly the matching sessions", 
     expect(newer.user.id).toBe(alice.userId);
   });
 
-  it("logs one line per logout and stores it in the audit trail: the user and how many sessions ended, or why the token was refused, never the token", async () => {
+  it("logs one line per logout (and stores it in the audit trail): the user and how many sessions ended, or why the token was refused, never the token", async () => {
     const log = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-    const mark = await trailMark(pool);
+    const mark = await trailMark(pool); // feature:audit-trail
     try {
       const token = await mintLogoutToken(logoutClaims({ sub: alice.sub }));
       await expectOk(token);
@@ -211,13 +212,15 @@ describe("back-channel logout: valid tokens end exactly the matching sessions", 
         { event: "logout.backchannel", at: expect.any(String), userId: alice.userId, sessionsEnded: 3 },
         { event: "logout.backchannel.rejected", at: expect.any(String), reason: "invalid_request: this logout token (jti) was already used" },
       ]);
+      // feature:audit-trail begin
       expect(await trailSince(pool, mark)).toEqual([
         { kind: "logout.backchannel", userId: alice.userId, actorUserId: null, sessionId: null, detail: { sessionsEnded: 3 } },
         { kind: "logout.backchannel.rejected", userId: null, actorUserId: null, sessionId: null, detail: { reason: "invalid_request: this logout token (jti) was already used" } },
       ]);
+      // feature:audit-trail end
       for (const part of token.split(".").slice(1)) {
         expect(lines.join("\n")).not.toContain(part);
-        expect(JSON.stringify(await trailSince(pool, mark))).not.toContain(part);
+        expect(JSON.stringify(await trailSince(pool, mark))).not.toContain(part); // feature:audit-trail
       }
     } finally {
       log.mockRestore();

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { GET as frontChannelLogout } from "@/app/api/auth/frontchannel-logout/route";
+import { GET as frontChannelLogout } from "@/app/api/auth/frontchannel-logout/route"; // feature:frontchannel-logout
 import { GET as prune } from "@/app/api/cron/prune/route";
 import { recordSignIn } from "@/lib/auth/core/session/sign-in";
 import { db } from "@/lib/db";
@@ -15,6 +15,7 @@ async function sessionWithSid(sid: string) {
 }
 const exists = async (id: string) => (await db.session.count({ where: { id } })) === 1;
 
+// feature:frontchannel-logout begin
 describe("front-channel logout", () => {
   const call = (query: Record<string, string>) =>
     frontChannelLogout(new Request(`http://localhost/api/auth/frontchannel-logout?${new URLSearchParams(query)}`));
@@ -50,6 +51,7 @@ describe("front-channel logout", () => {
     await db.session.delete({ where: { id: session.id } });
   });
 });
+// feature:frontchannel-logout end
 
 describe("the prune route", () => {
   const call = (authorization?: string) =>
@@ -82,6 +84,7 @@ describe("the prune route", () => {
     expect(await db.logoutTokenJti.count({ where: { jti: { in: [`old-${expired.id}`, `new-${expired.id}`] } } })).toBe(1);
   });
 
+  // feature:audit-trail begin
   it("deletes audit events older than AUDIT_RETENTION_DAYS (90 by default), and no newer one", async () => {
     const day = 24 * 60 * 60 * 1000;
     const marker = randomBytes(8).toString("hex");
@@ -93,4 +96,5 @@ describe("the prune route", () => {
     const left = await db.authEvent.findMany({ where: { sessionId: { startsWith: marker } }, select: { sessionId: true } });
     expect(left.map((row) => row.sessionId).sort()).toEqual([`${marker}-0`, `${marker}-89`]);
   });
+  // feature:audit-trail end
 });

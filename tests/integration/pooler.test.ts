@@ -64,12 +64,13 @@ describe("behind PgBouncer in transaction mode, without prepared-statement track
         const found = await app.findActiveSession(session.id);
         expect(found?.user.email).toBe(session.user.email);
       });
+      const work: Promise<unknown>[] = [...checks];
       // recordAuthEvent never throws: a failed insert is reported on console.error and the row is missing.
-      const events = Array.from({ length: rounds }, (_, n) => app.recordAuthEvent({ event: "signout", userId: marker, sessionId: `s${n}` }));
-      const rejected = await failures([...checks, ...events]);
+      work.push(...Array.from({ length: rounds }, (_, n) => app.recordAuthEvent({ event: "signout", userId: marker, sessionId: `s${n}` }))); // feature:audit-trail
+      const rejected = await failures(work);
       const reported = error.mock.calls.map((call) => call.map(String).join(" "));
       expect([...new Set([...rejected, ...reported])]).toEqual([]);
-      expect(await db.authEvent.count({ where: { userId: marker } })).toBe(rounds);
+      expect(await db.authEvent.count({ where: { userId: marker } })).toBe(rounds); // feature:audit-trail
       // Several client connections did take part, so server connections did change hands.
       expect(app.pool.totalCount).toBeGreaterThan(2);
     } finally {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { INSERT_AUTH_EVENT, INSERT_AUTH_EVENT_COLUMNS } from "@/lib/auth/features/audit-trail/trail";
+import { INSERT_AUTH_EVENT, INSERT_AUTH_EVENT_COLUMNS } from "@/lib/auth/features/audit-trail/trail"; // feature:audit-trail
 import { LOGOUT_OUTCOME_COLUMNS, endSessionsForLogout } from "@/lib/auth/core/logout/backchannel";
 import { FIND_ACTIVE_SESSION, FIND_ACTIVE_SESSION_COLUMNS } from "@/lib/auth/core/session/store";
 import { recordSignIn } from "@/lib/auth/core/session/sign-in";
@@ -36,6 +36,7 @@ describe("raw SQL in lib/ and prisma/schema.prisma", () => {
     for (const column of userColumns) expect(row[column], column).toEqual(stored.user[column]);
   });
 
+  // feature:audit-trail begin
   it("INSERT_AUTH_EVENT (lib/auth/features/audit-trail/trail.ts) fills the columns it names, as Prisma reads them", async () => {
     const userId = `raw-sql-${randomBytes(8).toString("hex")}`;
     expect(INSERT_AUTH_EVENT_COLUMNS).toHaveLength(INSERT_AUTH_EVENT.text.match(/now\(\)|\$\d/g)!.length);
@@ -44,6 +45,7 @@ describe("raw SQL in lib/ and prisma/schema.prisma", () => {
     expect(stored).toMatchObject({ kind: "signout", userId, actorUserId: "actor", sessionId: "session", detail: { reason: "test" } });
     expect(Math.abs(stored.at.getTime() - Date.now())).toBeLessThan(60_000);
   });
+  // feature:audit-trail end
 
   it("the back-channel logout statement (lib/auth/core/logout/backchannel.ts) returns LogoutOutcome's columns", async () => {
     const { sid, session } = await signedIn();

@@ -4,8 +4,7 @@ import { describe, expect, it } from "vitest";
 import { importWithEnv } from "../support/fresh-import";
 
 // The core's side of a UniAuth that does not answer: every call gives up after UNIAUTH_TIMEOUT_MS, and the request
-// notes that UniAuth failed (what the uniauth-outage feature, when installed, turns into its page:
-// tests/integration/uniauth-outage.test.ts).
+// notes that UniAuth failed (what the uniauth-outage feature, when installed, turns into its page).
 describe("uniauthFetch (every call the app and Auth.js make to UniAuth)", () => {
   it("gives up on a UniAuth that does not answer within UNIAUTH_TIMEOUT_MS (Auth.js sets no timeout of its own)", async () => {
     const silent = http.createServer(() => undefined).listen(0, "localhost");

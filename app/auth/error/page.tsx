@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { RETRY_AFTER_SECONDS } from "@/lib/errors";
-import { ConfirmItsYouButton } from "@/app/_components/confirm-its-you";
-import { describeStepUpPolicy, formatSeconds } from "@/app/_components/format";
-import { safeCallbackPath } from "@/lib/auth";
-import { stepUpPolicy } from "@/lib/auth/features/step-up";
-import { retryAfterOf, SIGN_IN_REPLAYED, TOO_MANY_ATTEMPTS, UNIAUTH_BUSY, UNIAUTH_UNAVAILABLE } from "@/lib/auth/routes";
+import { ConfirmItsYouButton } from "@/app/_components/confirm-its-you"; // feature:step-up
+import { formatSeconds } from "@/app/_components/format";
+import { describeStepUpPolicy } from "@/app/_components/format"; // feature:step-up
+import { safeCallbackPath } from "@/lib/auth"; // feature:step-up
+import { stepUpPolicy } from "@/lib/auth/features/step-up"; // feature:step-up
+import { retryAfterOf, UNIAUTH_BUSY, UNIAUTH_UNAVAILABLE } from "@/lib/auth/routes";
+import { SIGN_IN_REPLAYED, TOO_MANY_ATTEMPTS } from "@/lib/auth/routes"; // feature:token-budget
 
 export const metadata: Metadata = { title: "Sign-in problem · UniAuth starter" };
 
@@ -41,6 +43,7 @@ const MESSAGES: Record<string, Message> = {
     detail:
       "UniAuth limits how many sign-ins this app can complete in a short time, and that limit is reached. Nothing was changed, and if you are already signed in elsewhere in this app, that keeps working.",
   },
+  // feature:token-budget begin
   [TOO_MANY_ATTEMPTS]: {
     retry: true,
     title: "Too many sign-in attempts",
@@ -51,6 +54,8 @@ const MESSAGES: Record<string, Message> = {
     title: "This sign-in was already used",
     detail: "The link back from UniAuth can be used only once (did the browser go back, or reload it?). Nothing was changed; start a new sign-in.",
   },
+  // feature:token-budget end
+  // feature:step-up begin
   AnotherAccount: {
     stepUp: true,
     title: "That was a different UniAuth account",
@@ -72,6 +77,7 @@ const MESSAGES: Record<string, Message> = {
     title: "That action needs a stronger sign-in",
     detail: `It needs ${describeStepUpPolicy(stepUpPolicy)}, and UniAuth confirmed you another way. Nothing was changed; confirm again and choose that way of signing in.`,
   },
+  // feature:step-up end
   AccessDenied: { title: "Access denied", detail: "You cancelled the sign-in, or you are not allowed to sign in to this app." },
   Configuration: {
     title: "Sign-in is not available right now",
@@ -82,26 +88,34 @@ const MESSAGES: Record<string, Message> = {
 const FALLBACK: Message = { title: "Sign-in failed", detail: "Something went wrong while signing you in. Please try again." };
 
 export default async function AuthErrorPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { error, callbackUrl, retryAfter } = await searchParams;
+  const query = await searchParams;
+  const { error, retryAfter } = query;
   // Own keys only: `__proto__` or `constructor` must not find Object.prototype's.
   const message = (typeof error === "string" && Object.hasOwn(MESSAGES, error) && MESSAGES[error]) || FALLBACK;
+  // feature:step-up begin
   // A failed step-up leaves the user signed in: they go back to the page they left, or confirm again.
-  const returnTo = safeCallbackPath(callbackUrl, "/dashboard");
+  const returnTo = safeCallbackPath(query.callbackUrl, "/dashboard");
+  if (message.stepUp) {
+    return (
+      <section className="card error" role="alert">
+        <h1>{message.title}</h1>
+        <p>{message.detail}</p>
+        <div className="actions">
+          <ConfirmItsYouButton returnTo={returnTo} />
+          <Link href={returnTo}>Back</Link>
+        </div>
+      </section>
+    );
+  }
+  // feature:step-up end
   return (
     <section className="card error" role="alert">
       <h1>{message.title}</h1>
       <p>{message.detail}</p>
       {message.retry && <p>Please try again in {formatSeconds(retryAfterOf(retryAfter) ?? RETRY_AFTER_SECONDS)}.</p>}
-      {message.stepUp ? (
-        <div className="actions">
-          <ConfirmItsYouButton returnTo={returnTo} />
-          <Link href={returnTo}>Back</Link>
-        </div>
-      ) : (
-        <Link className="button" href="/signin">
-          Try again
-        </Link>
-      )}
+      <Link className="button" href="/signin">
+        Try again
+      </Link>
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { describeSignInMethod, describeStepUpPolicy, formatSeconds } from "@/app/_components/format";
+import { describeSignInMethod, formatSeconds } from "@/app/_components/format";
+import { describeStepUpPolicy } from "@/app/_components/format"; // feature:step-up
 
 describe("describeSignInMethod", () => {
   it("names UniAuth's own acr values in words", () => {
@@ -22,11 +23,13 @@ describe("describeSignInMethod", () => {
     expect(describeSignInMethod("")).toBe("not stated by UniAuth");
   });
 
+  // feature:step-up begin
   it("reads in the step-up policy text, for known and unknown values alike", () => {
     expect(describeStepUpPolicy({ maxAgeSeconds: 600, acr: ["urn:uniauth:acr:mfa", "urn:example:acr:gold"] })).toBe(
       "a UniAuth sign-in in the last 10 minutes, with password and MFA or a sign-in method UniAuth calls “urn:example:acr:gold”",
     );
   });
+  // feature:step-up end
 });
 
 describe("formatSeconds", () => {
