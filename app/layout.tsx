@@ -23,7 +23,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           {user ? (
             <>
               <Link href="/dashboard">Dashboard</Link>
+              {/* feature:notes begin */}
               <Link href="/notes">Notes</Link>
+              {/* feature:notes end */}
               {user.isStaff && <Link href="/admin">Admin</Link>}
               <span>{user.name ?? user.email}</span>
               <form action={signOutEverywhere}>

@@ -91,10 +91,12 @@ test("database unreachable: pages and routes answer 503 with Retry-After, action
       const health = await page.request.get(`${app.origin}/api/health`);
       expect(health.status()).toBe(503);
       expect(await health.json()).toMatchObject({ status: "unavailable", database: "unreachable" });
+      // feature:notes begin
       const notes = await page.request.get(`${app.origin}/api/notes`);
       expect(notes.status()).toBe(503);
       expect(notes.headers()["retry-after"]).toBe("60");
       expect(await notes.json()).toMatchObject({ error: "service_unavailable" });
+      // feature:notes end
       const ended = await page.request.get(`${app.origin}/api/auth/session-ended`, { maxRedirects: 0 });
       expect(ended.status()).toBe(503);
       expect(ended.headers()["set-cookie"]).toBeUndefined();

@@ -196,7 +196,7 @@ test("the server refuses too: a cookie the edge accepts, for a session that does
     });
   }
   // Control: the member's real cookie opens the signed-in pages, so the refusals above were about the forged ones.
-  expect((await page.request.get("/notes")).status()).toBe(200);
+  expect((await page.request.get("/dashboard")).status()).toBe(200);
   await request.dispose();
 });
 
