@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { testEnv } from "../support/env";
+import { testEnv } from "../support/env"; // feature:token-budget
 import { type SeededUser, attemptSignIn, expect, signInOverHttp, test } from "./fixtures";
 
 // Each row: who is in the browser; each step: one cell of the matrix (/, /dashboard, /admin).

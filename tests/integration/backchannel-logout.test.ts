@@ -3,7 +3,8 @@ import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair } from "jose";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/api/auth/backchannel-logout/route";
 import { recordSignIn } from "@/lib/auth/core/session/sign-in";
-import { db, pool } from "@/lib/db";
+import { db } from "@/lib/db";
+import { pool } from "@/lib/db"; // feature:audit-trail
 import { trailMark, trailSince } from "../support/audit-trail"; // feature:audit-trail
 import { testEnv } from "../support/env";
 import { importWithEnv, unreachableDatabaseUrl } from "../support/fresh-import";

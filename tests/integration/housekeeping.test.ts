@@ -5,7 +5,7 @@ import { GET as prune } from "@/app/api/cron/prune/route";
 import { recordSignIn } from "@/lib/auth/core/session/sign-in";
 import { db } from "@/lib/db";
 import { testEnv } from "../support/env";
-import { importWithEnv } from "../support/fresh-import";
+import { importWithEnv } from "../support/fresh-import"; // feature:frontchannel-logout
 
 afterAll(() => db.$disconnect());
 

@@ -55,7 +55,7 @@ describe("behind PgBouncer in transaction mode, without prepared-statement track
       }),
       { DATABASE_URL: bouncer.url },
     );
-    const marker = `pooler-${randomBytes(8).toString("hex")}`;
+    const marker = `pooler-${randomBytes(8).toString("hex")}`; // feature:audit-trail
     const log = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
     try {

@@ -11,11 +11,14 @@ import { SIGN_IN_REPLAYED, TOO_MANY_ATTEMPTS } from "@/lib/auth/routes"; // feat
 
 export const metadata: Metadata = { title: "Sign-in problem · UniAuth starter" };
 
-/**
- * `stepUp`: a refused "Confirm it's you" (lib/auth/features/step-up/step-up.ts), which never signs in the account it came back
- * with. `retry`: the page says when to try again (the `retryAfter` the middleware also sends as Retry-After).
- */
-type Message = { title: string; detail: string; stepUp?: true; retry?: true };
+/** `retry`: the page says when to try again (the `retryAfter` the middleware also sends as Retry-After). */
+type Message = {
+  title: string;
+  detail: string;
+  retry?: true;
+  /** A refused "Confirm it's you" (lib/auth/features/step-up/step-up.ts), which never signs in the account it came back with. */
+  stepUp?: true; // feature:step-up
+};
 
 const MESSAGES: Record<string, Message> = {
   EmailUnverified: {

@@ -17,7 +17,7 @@ export const uniauthClaimsSchema = z.object({
   sid: z.string().min(1).optional(),
   groups: groupsSchema,
   // How and when the user proved who they are. A malformed value is dropped rather than refusing the sign-in;
-  // a step-up, which needs them, then fails its own checks (lib/auth/features/step-up/step-up.ts).
+  // a step-up (the step-up feature), which needs them, then fails its own checks.
   auth_time: z.number().int().positive().optional().catch(undefined),
   acr: z.string().max(200).optional().catch(undefined),
   amr: z.array(z.string().max(50)).max(10).optional().catch(undefined),
