@@ -16,7 +16,7 @@ type Message = {
   title: string;
   detail: string;
   retry?: true;
-  /** A refused "Confirm it's you" (lib/auth/features/step-up/step-up.ts), which never signs in the account it came back with. */  // feature:step-up
+  /** A refused "Confirm it's you" (lib/auth/features/step-up/step-up.ts), which never signs in the account it came back with. */ // feature:step-up
   stepUp?: true; // feature:step-up
 };
 
