@@ -61,7 +61,7 @@ test("every auth event the journeys caused is one JSON line, with its user and s
 const ONLY_UNDER_FLOOD = new Set(["audit.dropped"]);
 /** Kinds only an optional feature causes, and those of them whose feature is installed (docs/features.md). */
 const FEATURE_KINDS = new Set(["stepup.required", "stepup.accepted", "stepup.refused", "logout.frontchannel"]);
-const INSTALLED_FEATURE_KINDS = new Set([
+const INSTALLED_FEATURE_KINDS = new Set<string>([
   ...["stepup.required", "stepup.accepted", "stepup.refused"], // feature:step-up
   "logout.frontchannel", // feature:frontchannel-logout
 ]);
