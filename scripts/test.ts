@@ -2,19 +2,23 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
+import { runRemovalLane } from "./features/removal-lane";
 import { startLocalServices } from "./local/services";
 
 // `npm test` runs everything; `npm test -- unit` or `npm test -- e2e` runs one part, and any further
 // arguments go to its runner (e.g. `npm test -- e2e sign-in.spec.ts`). `npm test -- fast` is the fast lane: every
 // unit and integration test, then only the browser journeys tagged @smoke (sign in, a role refresh, back-channel
-// logout, sign out), for the Node lines CI does not run the whole suite on (docs/testing.md).
-const LANES = ["unit", "e2e", "fast"] as const;
+// logout, sign out), for the Node lines CI does not run the whole suite on (docs/testing.md). `npm test -- removal`
+// removes every optional feature from a temporary copy and runs typecheck, lint and the fast lane there
+// (scripts/features/removal-lane.ts, docs/features.md).
+const LANES = ["unit", "e2e", "fast", "removal"] as const;
 const only = process.argv[2] as (typeof LANES)[number] | undefined;
 const runnerArgs = process.argv.slice(3);
 if (only !== undefined && !(LANES as readonly string[]).includes(only)) {
-  console.error(`Unknown test part "${only}": use \`npm test\`, \`npm test -- unit [args]\`, \`npm test -- e2e [args]\` or \`npm test -- fast\`.`);
+  console.error(`Unknown test part "${only}": use \`npm test\`, \`npm test -- unit [args]\`, \`npm test -- e2e [args]\`, \`npm test -- fast\` or \`npm test -- removal\`.`);
   process.exit(2);
 }
+if (only === "removal") process.exit(await runRemovalLane(process.cwd()));
 const runsVitest = only !== "e2e";
 const runsPlaywright = only !== "unit";
 const playwrightArgs = only === "fast" ? ["--grep", "@smoke", "--project", "journeys", ...runnerArgs] : runnerArgs;

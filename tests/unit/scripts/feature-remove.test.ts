@@ -1,0 +1,200 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { copyProject } from "../../../scripts/features/copy";
+import { type Feature, readManifest } from "../../../scripts/features/manifest";
+import { findMarkers } from "../../../scripts/features/markers";
+import { Tree } from "../../../scripts/features/tree";
+
+// `npm run feature:remove` on copies of this project (docs/features.md): each feature removed from its own copy, which
+// must then typecheck, with nothing of the feature left; and the requests it must refuse, changing nothing.
+// (Every feature removed at once, with the core's tests run on what is left: `npm test -- removal`.)
+
+const ROOT = process.cwd();
+const WORK = mkdtempSync(path.join(os.tmpdir(), "feature-remove-test-"));
+const FEATURES = readManifest(ROOT).features;
+afterAll(() => rmSync(WORK, { recursive: true, force: true }));
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function node(cwd: string, script: string, args: string[], env: Record<string, string> = {}): Promise<Ran> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [script, ...args], { cwd, env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const removeIn = (copy: string, ...args: string[]) => node(copy, "node_modules/tsx/dist/cli.mjs", ["scripts/feature-remove.ts", ...args]);
+
+/** At most two type checks at a time: each takes a core for its half minute. */
+let slots = 2;
+const waiting: (() => void)[] = [];
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  if (slots === 0) await new Promise<void>((resolve) => waiting.push(resolve));
+  else slots--;
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else slots++;
+  }
+}
+
+function freshCopy(name: string): string {
+  const copy = path.join(WORK, name);
+  copyProject(ROOT, copy);
+  return copy;
+}
+
+/** A digest of every file the command may touch (and the migrations), to show that a refusal changed nothing. */
+function digest(copy: string): string {
+  const hash = createHash("sha256");
+  const tree = new Tree(copy);
+  for (const file of tree.files()) hash.update(`${file}\0${tree.read(file)}\0`);
+  for (const folder of readdirSync(path.join(copy, "prisma/migrations")).sort()) hash.update(`${folder}\0`);
+  return hash.digest("hex");
+}
+
+/** Removes the feature from its own copy, regenerates the Prisma client when models went, and typechecks the copy. */
+function removedCopy(feature: Feature) {
+  return limited(async () => {
+    const copy = freshCopy(feature.name);
+    const removal = await removeIn(copy, feature.name);
+    const generate = feature.models.length
+      ? await node(copy, "node_modules/prisma/build/index.js", ["generate"], { PRISMA_SCHEMA_ENGINE_BINARY: process.execPath })
+      : { code: 0, stdout: "", stderr: "" };
+    const typecheck = removal.code === 0 && generate.code === 0 ? await node(copy, "node_modules/typescript/bin/tsc", ["--noEmit", "-p", "."]) : null;
+    return { copy, removal, generate, typecheck };
+  });
+}
+
+// Started together, two at a time; each test below waits for its own.
+const removals = new Map(FEATURES.map((feature) => [feature.name, removedCopy(feature)]));
+
+describe.each(FEATURES.map((feature) => [feature.name, feature] as const))("npm run feature:remove -- %s", (name, feature) => {
+  it("removes it, and the copy typechecks without it", async () => {
+    const { copy, removal, generate, typecheck } = await removals.get(name)!;
+    expect(removal.stderr).toBe("");
+    expect(removal.code).toBe(0);
+    expect(removal.stdout).toContain(`Removing ${name}: ${feature.description}`);
+    expect(removal.stdout).toContain("npm run db:migrate");
+    expect(removal.stdout).toContain("npm test");
+    expect(generate.code, generate.stderr).toBe(0);
+    expect(typecheck?.stdout, "tsc --noEmit in the copy").toBe("");
+    expect(typecheck?.code).toBe(0);
+
+    for (const target of feature.paths) expect(existsSync(path.join(copy, target)), target).toBe(false);
+    const tree = new Tree(copy);
+    const markers = tree.files().flatMap((file) => findMarkers(tree.read(file)).filter((marker) => marker.feature === name).map((marker) => `${file}:${marker.line}`));
+    expect(markers, "markers left").toEqual([]);
+    expect(tree.read("lib/auth/installed.ts")).not.toContain(`features/${name}/`);
+
+    // Its settings: read nowhere in the code, documented nowhere for operators (the local UniAuth stand-in, which plays
+    // UniAuth, keeps reading UNIAUTH_RATE_WINDOW_SECONDS as its own window).
+    const code = tree.files().filter((file) => /\.(ts|tsx|mjs|prisma)$/.test(file) || file === ".env.example" || file === "docs/operations.md");
+    for (const setting of feature.settings) {
+      const naming = code.filter((file) => !file.startsWith("scripts/uniauth/") && new RegExp(`\\b${setting}\\b`).test(tree.read(file)));
+      expect(naming, `files naming ${setting}`).toEqual([]);
+    }
+
+    const schema = tree.read("prisma/schema.prisma");
+    const migrations = readdirSync(path.join(copy, "prisma/migrations")).filter((folder) => folder.endsWith(`_remove_${name.replaceAll("-", "_")}`));
+    for (const model of feature.models) {
+      expect(schema).not.toMatch(new RegExp(`^model ${model} \\{`, "m"));
+      expect(schema, `a field of type ${model}`).not.toMatch(new RegExp(`^\\s+\\w+\\s+${model}(\\[\\]|\\?)?(\\s|$)`, "m"));
+    }
+    if (feature.models.length) {
+      expect(migrations).toHaveLength(1);
+      const sql = readFileSync(path.join(copy, "prisma/migrations", migrations[0]!, "migration.sql"), "utf8");
+      for (const model of feature.models) expect(sql).toContain(`DROP TABLE "${model}";`);
+      // A foreign key a dropped table holds goes first.
+      if (sql.includes("DROP CONSTRAINT")) expect(sql.indexOf("DROP CONSTRAINT")).toBeLessThan(sql.indexOf("DROP TABLE"));
+      // After every migration there was.
+      expect(readdirSync(path.join(copy, "prisma/migrations")).filter((folder) => /^\d{14}_/.test(folder)).sort().at(-1)).toBe(migrations[0]);
+    } else {
+      expect(migrations).toEqual([]);
+    }
+
+    const manifest = readManifest(copy);
+    expect(manifest.features.map((other) => other.name)).toEqual(FEATURES.map((other) => other.name).filter((other) => other !== name));
+    expect(manifest.removed).toEqual([name]);
+  }, 600_000);
+
+  it("says so, exit 0, and changes nothing when asked again", async () => {
+    const { copy } = await removals.get(name)!;
+    const before = digest(copy);
+    const again = await removeIn(copy, name);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`${name} is already removed`);
+    expect(digest(copy)).toBe(before);
+  }, 600_000);
+});
+
+describe("npm run feature:remove refuses, and changes nothing", () => {
+  const copy = freshCopy("refusals");
+  const before = digest(copy);
+  const refused = async (args: string[], code: number) => {
+    const ran = await removeIn(copy, ...args);
+    expect(ran.code, ran.stdout + ran.stderr).toBe(code);
+    expect(ran.stderr).toContain("Nothing was changed.");
+    return ran.stderr;
+  };
+
+  it("an unknown name (exit 2), listing the features there are", async () => {
+    const message = await refused(["no-such-feature"], 2);
+    expect(message).toContain('No feature named "no-such-feature"');
+    for (const feature of FEATURES) expect(message).toContain(feature.name);
+    expect(digest(copy)).toBe(before);
+  });
+
+  it("no name (exit 2), with the usage", async () => {
+    expect(await refused([], 2)).toContain("Usage: npm run feature:remove -- <name>");
+    expect(digest(copy)).toBe(before);
+  });
+
+  it("a feature another installed feature requires (exit 2), naming that feature", async () => {
+    const manifestFile = path.join(copy, "features.json");
+    const original = readFileSync(manifestFile, "utf8");
+    const json = JSON.parse(original);
+    const [required, dependent] = [json.features[0], json.features[1]];
+    dependent.requires = [required.name];
+    writeFileSync(manifestFile, JSON.stringify(json, null, 2));
+    const edited = digest(copy);
+    try {
+      const message = await refused([required.name], 2);
+      expect(message).toContain(`${required.name} cannot be removed: ${dependent.name} requires it`);
+      expect(digest(copy)).toBe(edited);
+      // Both at once is fine: nothing would be left requiring it (a dry run, so the copy stays as it is).
+      const both = await removeIn(copy, required.name, dependent.name, "--dry-run");
+      expect(both.code, both.stderr).toBe(0);
+      expect(digest(copy)).toBe(edited);
+    } finally {
+      writeFileSync(manifestFile, original);
+    }
+  });
+
+  it("an unbalanced marker (exit 1), naming its file and line", async () => {
+    const file = path.join(copy, "lib/access.ts");
+    const original = readFileSync(file, "utf8");
+    const name = FEATURES[0]!.name;
+    writeFileSync(file, `${original}// feature:${name} begin\n`);
+    try {
+      const lines = original.split("\n").length;
+      expect(await refused([name], 1)).toContain(`lib/access.ts:${lines}: "feature:${name} begin" is never closed`);
+      writeFileSync(file, original.replace("export const access", `// feature:no-such-feature\nexport const access`));
+      expect(await refused([name], 1)).toContain('names "no-such-feature", which is not an installed feature');
+    } finally {
+      writeFileSync(file, original);
+    }
+    expect(digest(copy)).toBe(before);
+  });
+});
