@@ -1,5 +1,5 @@
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { GET } from "@/app/api/health/route";
+import { GET as health } from "@/app/api/health/route";
 import { db } from "@/lib/db";
 import { testEnv } from "../support/env";
 import { importWithEnv, unreachableDatabaseUrl } from "../support/fresh-import";
@@ -7,6 +7,9 @@ import { localUniAuth } from "../support/uniauth";
 
 afterAll(() => db.$disconnect());
 
+/** The route as Next calls it, with the request (which it reads only for a monitor's bearer token, if at all). */
+type Route = (request: Request) => Promise<Response>;
+const GET = health as Route;
 const request = (authorization?: string) => new Request("http://localhost/api/health", authorization ? { headers: { authorization } } : {});
 
 describe("GET /api/health", () => {
@@ -55,7 +58,7 @@ describe("GET /api/health", () => {
     const { GET: getWithDeadDatabase } = await importWithEnv(() => import("@/app/api/health/route"), {
       DATABASE_URL: unreachableDatabaseUrl(testEnv("DATABASE_URL")),
     });
-    const response = await getWithDeadDatabase(request());
+    const response = await (getWithDeadDatabase as Route)(request());
     expect(response.status).toBe(503);
     expect(response.headers.get("cache-control")).toBe("no-store");
     expect(await response.json()).toMatchObject({ status: "unavailable", database: "unreachable" });
@@ -80,7 +83,7 @@ describe("GET /api/health: whether UniAuth can end sessions by back-channel logo
 
   it("is unknown before discovery, supported when advertised, and says so (once) when a sign-in's ID token had no sid", async () => {
     const { GET: get, discover, noteIdTokenSid } = await fresh();
-    const backchannelLogout = async () => (await (await get(request())).json()).backchannelLogout;
+    const backchannelLogout = async () => (await (await (get as Route)(request())).json()).backchannelLogout;
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     expect(await backchannelLogout()).toBe("unknown");
     await discover();
@@ -101,7 +104,7 @@ describe("GET /api/health: whether UniAuth can end sessions by back-channel logo
     const { GET: get, discover, warnIfBackchannelLogoutUnsupported } = await fresh();
     const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     await discover();
-    const response = await get(request());
+    const response = await (get as Route)(request());
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: "ok", backchannelLogout: "not advertised" });
     warnIfBackchannelLogoutUnsupported();
