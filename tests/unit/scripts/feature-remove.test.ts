@@ -98,12 +98,14 @@ describe.each(FEATURES.map((feature) => [feature.name, feature] as const))("npm 
     expect(markers, "markers left").toEqual([]);
     expect(tree.read("lib/auth/installed.ts")).not.toContain(`features/${name}/`);
 
-    // Its settings: read nowhere in the code, documented nowhere for operators (the local UniAuth stand-in, which plays
-    // UniAuth, keeps reading UNIAUTH_RATE_WINDOW_SECONDS as its own window).
-    const code = tree.files().filter((file) => /\.(ts|tsx|mjs|prisma)$/.test(file) || file === ".env.example" || file === "docs/operations.md");
+    // Its settings: read nowhere in the code, in no row of the settings table (the local UniAuth stand-in, which plays
+    // UniAuth, keeps reading the budget's window setting as its own window).
+    const code = tree.files().filter((file) => /\.(ts|tsx|mjs|prisma)$/.test(file) || file === ".env.example");
+    const settingsTable = tree.read("docs/operations.md").split("\n").filter((line) => line.startsWith("| `"));
     for (const setting of feature.settings) {
-      const naming = code.filter((file) => !file.startsWith("scripts/uniauth/") && new RegExp(`\\b${setting}\\b`).test(tree.read(file)));
-      expect(naming, `files naming ${setting}`).toEqual([]);
+      const naming = new RegExp(`\\b${setting}\\b`);
+      expect(code.filter((file) => !file.startsWith("scripts/uniauth/") && naming.test(tree.read(file))), `files naming ${setting}`).toEqual([]);
+      expect(settingsTable.filter((row) => naming.test(row)), `docs/operations.md rows naming ${setting}`).toEqual([]);
     }
 
     const schema = tree.read("prisma/schema.prisma");
