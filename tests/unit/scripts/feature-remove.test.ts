@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -77,12 +77,14 @@ function removedCopy(feature: Feature) {
   });
 }
 
-// Started together, two at a time; each test below waits for its own.
-const removals = new Map(FEATURES.map((feature) => [feature.name, removedCopy(feature)]));
+// All started by the first test that needs one, two at a time; each test waits for its own.
+let removals: Map<string, ReturnType<typeof removedCopy>> | undefined;
+const removalOf = (name: string) => (removals ??= new Map(FEATURES.map((feature) => [feature.name, removedCopy(feature)]))).get(name)!;
 
-describe.each(FEATURES.map((feature) => [feature.name, feature] as const))("npm run feature:remove -- %s", (name, feature) => {
+for (const feature of FEATURES) describe(`npm run feature:remove -- ${feature.name}`, () => {
+  const { name } = feature;
   it("removes it, and the copy typechecks without it", async () => {
-    const { copy, removal, generate, typecheck } = await removals.get(name)!;
+    const { copy, removal, generate, typecheck } = await removalOf(name);
     expect(removal.stderr).toBe("");
     expect(removal.code).toBe(0);
     expect(removal.stdout).toContain(`Removing ${name}: ${feature.description}`);
@@ -132,7 +134,7 @@ describe.each(FEATURES.map((feature) => [feature.name, feature] as const))("npm 
   }, 600_000);
 
   it("says so, exit 0, and changes nothing when asked again", async () => {
-    const { copy } = await removals.get(name)!;
+    const { copy } = await removalOf(name);
     const before = digest(copy);
     const again = await removeIn(copy, name);
     expect(again.code).toBe(0);
@@ -141,59 +143,58 @@ describe.each(FEATURES.map((feature) => [feature.name, feature] as const))("npm 
   }, 600_000);
 });
 
+// With made-up features of its own in the copy's manifest, so that it holds whatever is installed (every feature
+// removed, in the removal lane's copy): one whose folder exists, and one that requires it.
 describe("npm run feature:remove refuses, and changes nothing", () => {
   const copy = freshCopy("refusals");
+  const manifestFile = path.join(copy, "features.json");
+  const json = JSON.parse(readFileSync(manifestFile, "utf8"));
+  const fixture = { description: "A made-up feature of this test.", models: [], settings: [] };
+  json.features.push(
+    { ...fixture, name: "fixture-required", paths: ["fixture-required"], requires: [] },
+    { ...fixture, name: "fixture-dependent", paths: [], requires: ["fixture-required"] },
+  );
+  writeFileSync(manifestFile, JSON.stringify(json, null, 2));
+  mkdirSync(path.join(copy, "fixture-required"));
+  writeFileSync(path.join(copy, "fixture-required/a.ts"), "export const a = 1;\n");
   const before = digest(copy);
   const refused = async (args: string[], code: number) => {
+    const unchanged = digest(copy);
     const ran = await removeIn(copy, ...args);
     expect(ran.code, ran.stdout + ran.stderr).toBe(code);
     expect(ran.stderr).toContain("Nothing was changed.");
+    expect(digest(copy)).toBe(unchanged);
     return ran.stderr;
   };
 
   it("an unknown name (exit 2), listing the features there are", async () => {
     const message = await refused(["no-such-feature"], 2);
-    expect(message).toContain('No feature named "no-such-feature"');
-    for (const feature of FEATURES) expect(message).toContain(feature.name);
-    expect(digest(copy)).toBe(before);
+    expect(message).toContain('No feature named "no-such-feature". The features installed are:');
+    for (const feature of [...FEATURES, ...json.features]) expect(message).toContain(`  ${feature.name} `);
   });
 
   it("no name (exit 2), with the usage", async () => {
     expect(await refused([], 2)).toContain("Usage: npm run feature:remove -- <name>");
-    expect(digest(copy)).toBe(before);
   });
 
   it("a feature another installed feature requires (exit 2), naming that feature", async () => {
-    const manifestFile = path.join(copy, "features.json");
-    const original = readFileSync(manifestFile, "utf8");
-    const json = JSON.parse(original);
-    const [required, dependent] = [json.features[0], json.features[1]];
-    dependent.requires = [required.name];
-    writeFileSync(manifestFile, JSON.stringify(json, null, 2));
-    const edited = digest(copy);
-    try {
-      const message = await refused([required.name], 2);
-      expect(message).toContain(`${required.name} cannot be removed: ${dependent.name} requires it`);
-      expect(digest(copy)).toBe(edited);
-      // Both at once is fine: nothing would be left requiring it (a dry run, so the copy stays as it is).
-      const both = await removeIn(copy, required.name, dependent.name, "--dry-run");
-      expect(both.code, both.stderr).toBe(0);
-      expect(digest(copy)).toBe(edited);
-    } finally {
-      writeFileSync(manifestFile, original);
-    }
+    expect(await refused(["fixture-required"], 2)).toContain("fixture-required cannot be removed: fixture-dependent requires it");
+    // Both at once is fine: nothing would be left requiring it (a dry run, so the copy stays as it is).
+    const both = await removeIn(copy, "fixture-required", "fixture-dependent", "--dry-run");
+    expect(both.code, both.stderr).toBe(0);
+    expect(both.stdout).toContain("Would remove fixture-required");
+    expect(digest(copy)).toBe(before);
   });
 
-  it("an unbalanced marker (exit 1), naming its file and line", async () => {
+  it("an unbalanced marker, or one naming no installed feature (exit 1), with its file and line", async () => {
     const file = path.join(copy, "lib/access.ts");
     const original = readFileSync(file, "utf8");
-    const name = FEATURES[0]!.name;
-    writeFileSync(file, `${original}// feature:${name} begin\n`);
     try {
-      const lines = original.split("\n").length;
-      expect(await refused([name], 1)).toContain(`lib/access.ts:${lines}: "feature:${name} begin" is never closed`);
-      writeFileSync(file, original.replace("export const access", `// feature:no-such-feature\nexport const access`));
-      expect(await refused([name], 1)).toContain('names "no-such-feature", which is not an installed feature');
+      writeFileSync(file, `${original}// feature:fixture-required begin\n`);
+      const line = original.split("\n").length;
+      expect(await refused(["fixture-dependent"], 1)).toContain(`lib/access.ts:${line}: "feature:fixture-required begin" is never closed`);
+      writeFileSync(file, `${original}// feature:no-such-feature\n`);
+      expect(await refused(["fixture-dependent"], 1)).toContain('names "no-such-feature", which is not an installed feature');
     } finally {
       writeFileSync(file, original);
     }
