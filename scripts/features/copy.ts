@@ -7,7 +7,8 @@ const LEFT_OUT = new Set(["node_modules", ".next", ".local", ".git", "tsconfig.t
 /**
  * Copies the project at `root` to `dest` (which must not exist), as a fresh checkout with its dependencies installed:
  * without node_modules, .next, .local and .git, then node_modules as a symlink to the original's (enough for tsc,
- * ESLint and Vitest), or as hard links (Turbopack refuses a node_modules that links outside the project: `next build`).
+ * ESLint and Vitest), or as a real folder of hard links (for `next build`: Turbopack may refuse a node_modules that
+ * links out of the project).
  */
 export function copyProject(root: string, dest: string, nodeModules: "symlink" | "hardlink" = "symlink"): void {
   cpSync(root, dest, { recursive: true, filter: (source) => path.dirname(source) !== root || !LEFT_OUT.has(path.basename(source)) });
