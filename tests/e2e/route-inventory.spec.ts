@@ -54,7 +54,7 @@ const ACTIONS: Record<string, "signed-in" | "superuser" | "auth-flow"> = {
   "app/admin/actions.ts#endAllSessionsAction": "superuser",
   "lib/auth/actions.ts#signInWithUniAuth": "auth-flow",
   "lib/auth/actions.ts#signOutEverywhere": "auth-flow",
-  "lib/auth/actions.ts#confirmItsYou": "auth-flow", // feature:step-up
+  "lib/auth/features/step-up/actions.ts#confirmItsYou": "auth-flow", // feature:step-up
   "lib/auth/actions.ts#continueWithCurrentRoles": "auth-flow",
 };
 
