@@ -4,7 +4,8 @@ import "@/lib/auth/installed";
 import { randomBytes } from "node:crypto";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { signInStartRefused } from "@/lib/auth/core/auth-route";
+import { signInStartRefusal } from "@/lib/auth/core/auth-route";
+import { refusalPath } from "@/lib/auth/core/base/error-pages";
 import { reissueSessionCookie, signIn, signOut } from "@/lib/auth/core/nextauth";
 import { auth } from "@/lib/auth/core/session/current";
 import { LOGOUT_STATE_COOKIE, POST_LOGOUT_PATH, endSessionUrl, revokeRefreshToken } from "@/lib/auth/core/uniauth/end-session";
@@ -14,8 +15,8 @@ import { sessionTokens } from "@/lib/auth/core/session/store";
 import { appOrigin } from "@/lib/http/origin";
 
 export async function signInWithUniAuth(formData: FormData): Promise<void> {
-  const refused = await signInStartRefused();
-  if (refused) redirect(refused);
+  const refused = await signInStartRefusal();
+  if (refused) redirect(refusalPath(refused));
   await signIn(UNIAUTH_PROVIDER_ID, { redirectTo: safeCallbackPath(formData.get("callbackUrl"), "/dashboard") });
 }
 

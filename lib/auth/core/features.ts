@@ -10,11 +10,17 @@ export type AuthRouteHandler = (request: NextRequest) => Promise<Response>;
 export type TokenCall = { for: "sign-in" } | { for: "refresh"; sessionId: string };
 
 /**
- * Why a token call is not made, and when trying again can help. `page`: the auth error page a sign-in goes to
- * (lib/auth/core/base/error-pages.ts); `queued`: a refresh that others are ahead of.
+ * Why a sign-in cannot go ahead, as the core and the features say it: a sign-in error code (core/base/error-pages.ts),
+ * when trying again can help, and the page to come back to. Only the HTTP edge turns it into a page (`refusalPath`).
  */
-export interface TokenCallRefusal {
-  page: string;
+export interface Refusal {
+  error: string;
+  retryAfterMs?: number;
+  callbackUrl?: string;
+}
+
+/** Why a token call is not made; `queued`: a refresh that other sessions are ahead of. */
+export interface TokenCallRefusal extends Refusal {
   retryAfterMs: number;
   queued?: boolean;
 }
@@ -32,8 +38,8 @@ export interface AuthFeature {
   readonly name: string;
   /** Wraps Auth.js's route handler (the first installed feature's wrapper is the outermost). */
   authRoute?(handler: AuthRouteHandler): AuthRouteHandler;
-  /** A sign-in (or step-up) about to be sent to UniAuth: the path to send it to instead, or null to go ahead. */
-  signInStart?(): Promise<string | null>;
+  /** A sign-in (or step-up) about to be sent to UniAuth: why it must not go, or null to go ahead. */
+  signInStart?(): Promise<Refusal | null>;
   /** A token call about to be made: a refusal, or a ticket to settle once UniAuth has answered. Throwing refuses it. */
   tokenCall?(call: TokenCall): Promise<TokenCallRefusal | TokenCallTicket>;
   /** UniAuth answered a token call with 429: no token call for `pauseMs`. */
@@ -42,8 +48,8 @@ export interface AuthFeature {
   refreshesWait?(): boolean;
   /** A refresh was queued behind others: the id of the session to refresh first instead, if any. */
   firstToRefresh?(): Promise<string | null>;
-  /** UniAuth's answer to a sign-in, before anything is written: an error page to go to instead, or null. */
-  signInRefusal?(claims: UniAuthClaims): Promise<string | null>;
+  /** UniAuth's answer to a sign-in, before anything is written: why it does not count, or null. */
+  signInRefusal?(claims: UniAuthClaims): Promise<Refusal | null>;
   /** A sign-in this feature completes itself (a step-up renews the session the browser holds): its session, or null. */
   completeSignIn?(claims: UniAuthClaims, tokens: GrantTokens): Promise<ActiveSession | null>;
   /** After a sign-in wrote its session (not one a feature completed). */

@@ -50,7 +50,7 @@ export async function uniauthFetch(input: string | URL | Request, init?: Request
   if (response.status === 429 && tokenCall) {
     const pause = retryAfterMs(response.headers.get("retry-after")) ?? RATE_LIMIT_PAUSE_MS;
     await tokenCallsRateLimited(pause);
-    if (calls) calls.refused = { page: UNIAUTH_BUSY, retryAfterMs: pause };
+    if (calls) calls.refused = { error: UNIAUTH_BUSY, retryAfterMs: pause };
   }
   // UniAuth refused the code itself (invalid_grant and the like): that counts against whoever sent it.
   await settle(tickets, response.status >= 400 && response.status < 500 && response.status !== 429);
@@ -75,7 +75,7 @@ async function admitExchange(calls: UniAuthCalls | undefined): Promise<TokenCall
       watch.databaseDown = true;
     } else {
       console.error("The code exchange was not made: a feature could not admit it; the sign-in is told to retry:", describeFailure(error));
-      watch.refused = { page: UNIAUTH_BUSY, retryAfterMs: UNANSWERED_RETRY_MS };
+      watch.refused = { error: UNIAUTH_BUSY, retryAfterMs: UNANSWERED_RETRY_MS };
     }
   }
   return null;

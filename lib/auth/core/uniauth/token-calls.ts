@@ -9,7 +9,7 @@ export async function admitTokenCall(call: TokenCall): Promise<TokenCallRefusal 
   const tickets: TokenCallTicket[] = [];
   for (const tokenCall of hooks("tokenCall")) {
     const answer = await tokenCall(call);
-    if ("page" in answer) {
+    if ("error" in answer) {
       await settleTokenCall(tickets, false);
       return answer;
     }
