@@ -21,7 +21,6 @@ export interface Refusal {
 
 /** Why a token call is not made; `queued`: a refresh that other sessions are ahead of. */
 export interface TokenCallRefusal extends Refusal {
-  retryAfterMs: number;
   queued?: boolean;
 }
 

@@ -54,7 +54,7 @@ export const feature: AuthFeature = {
 /** A code exchange: its callback's `state` must be new, then it takes a call from the browser's share. */
 async function admitExchange(): Promise<TokenCallRefusal | TokenCallTicket> {
   const state = callbackState();
-  if (state && !(await firstUseOfState(state))) return { error: SIGN_IN_REPLAYED, retryAfterMs: 0 };
+  if (state && !(await firstUseOfState(state))) return { error: SIGN_IN_REPLAYED };
   const taken = await takeTokenCall({ for: "sign-in", caller: await signInCaller() });
   if ("why" in taken) return { error: errorOf(taken), retryAfterMs: taken.retryAfterMs };
   return { settle: (codeRefused) => settleExchange(taken, codeRefused) };
