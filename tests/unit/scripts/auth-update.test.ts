@@ -196,6 +196,20 @@ describe("npm run auth:update", () => {
     expect(existsSync(path.join(repo, "prisma/migrations/20261205000000_fix"))).toBe(false);
   }, 60_000);
 
+  it("undoes every change when a write fails halfway", async () => {
+    const up = await upstream();
+    const repo = await project(up);
+    // A file where upstream's new migration folder must go: that write fails, after the others were made.
+    write(repo, { "prisma/migrations/20261205000000_fix": "in the way\n" });
+    await commit(repo, "A file in the way");
+    const { code, output } = await update(repo, "--from", up, "--yes");
+    expect(code).toBe(1);
+    expect(output).toContain("The update failed halfway and was undone");
+    expect(await git(repo, "status", "--porcelain")).toBe("");
+    expect(read(repo, "lib/auth/check.ts")).toBe([...CHECK, ...TAIL].join("\n"));
+    expect(existsSync(path.join(repo, "app/api/auth/new"))).toBe(false);
+  }, 30_000);
+
   it("asks before applying, and without a terminal asks for --yes", async () => {
     const up = await upstream();
     const repo = await project(up);
