@@ -65,7 +65,7 @@ try {
   const conflicts = plan.changes.filter((change) => change.kind === "conflict");
   console.log(`\nThe auth kit is at ${target.version}.`);
   if (conflicts.length) console.log(`Resolve the conflict markers in:\n${conflicts.map((change) => `  ${change.file}`).join("\n")}`);
-  console.log("Then: npx prisma generate, npm run db:migrate (if migrations came), and npm test. Review with git diff; undo with git checkout . && git clean -fd.");
+  console.log("Then: npx prisma generate (npm run dev applies new migrations), and npm test. Review with git diff; undo with git checkout . && git clean -fd.");
 } finally {
   upstream.close();
 }
