@@ -49,6 +49,8 @@ export interface AuthFeature {
   firstToRefresh?(): Promise<string | null>;
   /** UniAuth's answer to a sign-in, before anything is written: why it does not count, or null. */
   signInRefusal?(claims: UniAuthClaims): Promise<Refusal | null>;
+  /** The core refused a sign-in (an unverified email, say): whatever the feature began for it is over. */
+  signInRefused?(): Promise<void>;
   /** A sign-in this feature completes itself (a step-up renews the session the browser holds): its session, or null. */
   completeSignIn?(claims: UniAuthClaims, tokens: GrantTokens): Promise<ActiveSession | null>;
   /** After a sign-in wrote its session (not one a feature completed). */

@@ -29,6 +29,7 @@ const nextAuth = NextAuth(async (request) => ({
       const claims = uniauthClaimsSchema.safeParse(await signInClaims(profile, account));
       const refusal = await signInRefusal(claims.data);
       if (refusal) {
+        for (const signInRefused of hooks("signInRefused")) await signInRefused();
         await recordAuthEvent({ event: "signin.refused", reason: refusal });
         return refusalPath({ error: refusal });
       }

@@ -19,6 +19,7 @@ export const feature: AuthFeature = {
     // Nothing is written: the session the browser holds stays as it is.
     return { error: refused, callbackUrl: stepUp.returnTo };
   },
+  signInRefused: endStepUp,
   async completeSignIn(claims, tokens) {
     const stepUp = await pendingStepUp();
     if (!stepUp) return null;
