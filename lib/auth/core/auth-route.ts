@@ -44,7 +44,8 @@ async function withSignInPages(handler: AuthRouteHandler, request: Parameters<Au
   const location = result.headers.get("location");
   const signIn = request.method === "POST" && request.nextUrl.pathname.endsWith(`/signin/${UNIAUTH_PROVIDER_ID}`);
   const refused = signIn && location && (await isAuthorizationRedirect(location)) ? await signInStartRefusal() : null;
-  // Auth.js's PKCE, state and nonce cookies go with the redirect it made; this one replaces it.
+  // Auth.js's PKCE, state and nonce cookies go with the redirect it made; this answer replaces it.
+  if (refused?.error === DATABASE_UNAVAILABLE) return databaseUnavailable();
   if (refused) return new Response(null, { status: 303, headers: { Location: refusalPath(refused) } });
   if (!location || new URL(location, request.url).pathname !== AUTH_ERROR_PATH) return result;
   if (calls.databaseDown) return databaseUnavailable();
