@@ -166,3 +166,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   throw new Error(`Invalid environment (see .env.example):\n${lines.join("\n")}`);
 }
 
+
+/**
+ * Each variable's own parser (an empty value as unset, its default, its messages), by name, for a tool that checks a
+ * few variables alone: npm run auth:doctor reads a feature's settings only while the feature is installed.
+ */
+export const settingParsers: Readonly<Record<string, z.ZodType>> = schema.in.shape;
