@@ -38,7 +38,7 @@ export async function seedSessions(db: pg.Pool, secret: string, seed: { email: s
   const user = users[0];
   if (!user) throw new Error(`no user ${seed.email} in the database: sign them in first`);
   const { rows: sessions } = await db.query<{ id: string; expiresAt: Date }>(
-    `INSERT INTO "Session" (id, "userId", issuer, "expiresAt", "refreshToken", "tokensRefreshedAt", "lastSeenAt")
+    `INSERT INTO "Session" (id, "userId", issuer, "expiresAt", "refreshToken", "rolesReadAt", "lastSeenAt")
      SELECT gen_random_uuid()::text, $1, $2, (now() AT TIME ZONE 'UTC') + interval '1 day', token,
             (now() AT TIME ZONE 'UTC') - random() * make_interval(secs => $4), now() AT TIME ZONE 'UTC'
      FROM unnest($3::text[]) AS token

@@ -77,7 +77,7 @@ test("a plaintext row from before encryption keeps working, and its next refresh
   await page.goto("/dashboard");
   await expect(page.getByRole("heading", { name: "Welcome, Mia Member" })).toBeVisible();
 
-  await expect.poll(async () => (await sessionsOf(db, EMAIL))[0]!.tokensRefreshedAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
+  await expect.poll(async () => (await sessionsOf(db, EMAIL))[0]!.rolesReadAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
   const [after] = await sessionsOf(db, EMAIL);
   for (const column of COLUMNS) expect(storedTokens.isCurrent(after!.stored[column]!)).toBe(true);
   expect(after!.refreshToken).not.toBe(plaintext.refreshToken);

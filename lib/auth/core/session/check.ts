@@ -53,8 +53,8 @@ export async function checkSession(sessionId: string | undefined): Promise<Sessi
 }
 
 /** The session as the app may trust it: elevated rights only while their last read from UniAuth is recent enough. */
-function withCurrentRights(session: ActiveSession & { tokensRefreshedAt: Date }): ActiveSession {
-  const { tokensRefreshedAt, ...active } = session;
-  if (roleAgeMs({ tokensRefreshedAt }) < env.ELEVATED_ROLES_MAX_AGE_SECONDS * 1000) return active;
+function withCurrentRights(session: ActiveSession & { rolesReadAt: Date }): ActiveSession {
+  const { rolesReadAt, ...active } = session;
+  if (roleAgeMs({ rolesReadAt }) < env.ELEVATED_ROLES_MAX_AGE_SECONDS * 1000) return active;
   return { ...active, user: { ...active.user, isStaff: false, isSuperuser: false } };
 }

@@ -29,7 +29,7 @@ let refreshing: Promise<void> | undefined;
 const refreshedClaimsSchema = z.object({ sub: z.string(), groups: groupsSchema });
 
 /** How old the session's roles are: they were last read from UniAuth at sign-in, step-up or refresh. */
-export const roleAgeMs = (session: Pick<RefreshableSession, "tokensRefreshedAt">, now = Date.now()) => now - session.tokensRefreshedAt.getTime();
+export const roleAgeMs = (session: Pick<RefreshableSession, "rolesReadAt">, now = Date.now()) => now - session.rolesReadAt.getTime();
 
 /** Whether a session's roles are due a re-read, by its kind's role age. */
 export function rolesDue(rolesReadAt: Date, isElevated: boolean, now = Date.now()): boolean {
@@ -43,7 +43,7 @@ export function rolesDue(rolesReadAt: Date, isElevated: boolean, now = Date.now(
 export function needsRefresh(session: RefreshableSession, elevated: boolean, now = Date.now()): boolean {
   if (!session.refreshToken) return false;
   if (session.refreshLeaseUntil && session.refreshLeaseUntil.getTime() > now) return false;
-  return rolesDue(session.tokensRefreshedAt, elevated, now);
+  return rolesDue(session.rolesReadAt, elevated, now);
 }
 
 /**
@@ -169,7 +169,7 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
         accessToken: storedTokens.encrypt(session.id, "accessToken", tokens.access_token),
         accessTokenExpiresAt: new Date(Date.now() + (tokens.expires_in ?? DEFAULT_ACCESS_TOKEN_SECONDS) * 1000),
         ...(await tokensToReencrypt(tx, mine, tokens, refreshToken)),
-        tokensRefreshedAt: new Date(),
+        rolesReadAt: new Date(),
         refreshLeaseUntil: null,
         refreshFailures: 0,
       },

@@ -21,7 +21,7 @@ export interface RefreshableSession {
   /** As stored: encrypted (or plaintext from before encryption); decrypted only to refresh. */
   refreshToken: string | null;
   accessTokenExpiresAt: Date | null;
-  tokensRefreshedAt: Date;
+  rolesReadAt: Date;
   refreshLeaseUntil: Date | null;
   refreshFailures: number;
 }
@@ -54,7 +54,7 @@ const LAST_SEEN_EVERY_MS = 5 * 60_000;
 export const FIND_ACTIVE_SESSION_COLUMNS = {
   session: ["id", "userId", "refreshToken", "refreshFailures"],
   /** Read as epoch milliseconds. */
-  sessionTimes: ["createdAt", "expiresAt", "lastSeenAt", "accessTokenExpiresAt", "tokensRefreshedAt", "refreshLeaseUntil"],
+  sessionTimes: ["createdAt", "expiresAt", "lastSeenAt", "accessTokenExpiresAt", "rolesReadAt", "refreshLeaseUntil"],
   user: ["name", "email", "image", "groups", "isStaff", "isSuperuser"],
 } as const satisfies { session: readonly (keyof Session)[]; sessionTimes: readonly (keyof Session)[]; user: readonly (keyof User)[] };
 
@@ -95,7 +95,7 @@ export async function findActiveSession(id: string) {
     createdAt: time("createdAt")!,
     expiresAt: time("expiresAt")!,
     lastSeenAt: time("lastSeenAt")!,
-    tokensRefreshedAt: time("tokensRefreshedAt")!,
+    rolesReadAt: time("rolesReadAt")!,
     accessTokenExpiresAt: time("accessTokenExpiresAt"),
     refreshLeaseUntil: time("refreshLeaseUntil"),
     user: { id: session.userId, name, email, image, groups, isStaff, isSuperuser },

@@ -29,7 +29,7 @@ export async function recordStepUp({ sessionId, userId, claims, tokens }: { sess
       data: {
         sid: claims.sid ?? null,
         ...tokenColumns(sessionId, tokens, now),
-        tokensRefreshedAt: now,
+        rolesReadAt: now,
         refreshLeaseUntil: null,
         refreshFailures: 0,
         ...authContextOf(claims),

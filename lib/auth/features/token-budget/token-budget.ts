@@ -164,7 +164,7 @@ const sessionsWithRoles = Prisma.sql`"Session" s JOIN "User" u ON u.id = s."user
 const inUse = Prisma.sql`
   s."expiresAt" > (now() AT TIME ZONE 'UTC') AND s."refreshToken" IS NOT NULL
   AND s."lastSeenAt" > (now() AT TIME ZONE 'UTC') - make_interval(secs => ${IN_USE_SECONDS})`;
-const rolesAge = Prisma.sql`extract(epoch FROM (now() AT TIME ZONE 'UTC') - s."tokensRefreshedAt")`;
+const rolesAge = Prisma.sql`extract(epoch FROM (now() AT TIME ZONE 'UTC') - s."rolesReadAt")`;
 const dueAndFree = Prisma.sql`${inUse}
   AND ${rolesAge} >= CASE WHEN ${elevated} THEN ${env.ROLES_MAX_AGE_SECONDS}::int ELSE ${env.MEMBER_ROLES_MAX_AGE_SECONDS}::int END
   AND (s."refreshLeaseUntil" IS NULL OR s."refreshLeaseUntil" < (now() AT TIME ZONE 'UTC'))`;
@@ -172,17 +172,17 @@ const dueAndFree = Prisma.sql`${inUse}
 /** How many sessions due a refresh (and free to take one) come before this one in the queue. */
 async function aheadInQueue(tx: Tx, sessionId: string): Promise<number> {
   const [row] = await tx.$queryRaw<{ count: number }[]>`
-    WITH me AS (SELECT s."tokensRefreshedAt" AS "readAt", ${elevated} AS elevated FROM ${sessionsWithRoles} WHERE s.id = ${sessionId})
+    WITH me AS (SELECT s."rolesReadAt" AS "readAt", ${elevated} AS elevated FROM ${sessionsWithRoles} WHERE s.id = ${sessionId})
     SELECT count(*)::int AS count FROM ${sessionsWithRoles}, me
     WHERE ${dueAndFree} AND s.id <> ${sessionId}
-      AND (${elevated} > me.elevated OR (${elevated} = me.elevated AND s."tokensRefreshedAt" < me."readAt"))`;
+      AND (${elevated} > me.elevated OR (${elevated} = me.elevated AND s."rolesReadAt" < me."readAt"))`;
   return row?.count ?? 0;
 }
 
 /** The id of the session first in the refresh queue, if any. */
 export async function firstInQueue(): Promise<string | null> {
   const [row] = await db.$queryRaw<{ id: string }[]>`
-    SELECT s.id FROM ${sessionsWithRoles} WHERE ${dueAndFree} ORDER BY ${elevated} DESC, s."tokensRefreshedAt" LIMIT 1`;
+    SELECT s.id FROM ${sessionsWithRoles} WHERE ${dueAndFree} ORDER BY ${elevated} DESC, s."rolesReadAt" LIMIT 1`;
   return row?.id ?? null;
 }
 
