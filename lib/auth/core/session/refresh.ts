@@ -10,16 +10,15 @@ import { TokenDecryptionError } from "@/lib/auth/core/session/token-crypto";
 import { uniauthClient } from "@/lib/auth/core/uniauth/client";
 import { describeFailure } from "@/lib/auth/core/uniauth/failure";
 import { RATE_LIMIT_PAUSE_MS, retryAfterMs } from "@/lib/auth/core/uniauth/fetch";
+import { REFRESH_TIMEOUT_MS } from "@/lib/auth/core/uniauth/timeouts";
 import { admitTokenCall, tokenCallsRateLimited } from "@/lib/auth/core/uniauth/token-calls";
 import { hooks } from "@/lib/auth/core/features";
 import { fetchUserinfo, withUserinfoClaims } from "@/lib/auth/core/uniauth/userinfo";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
-/** How long one request may hold the right to refresh a session before another may try. */
+/** How long one request may hold the right to refresh a session before another may try (outlasting REFRESH_TIMEOUT_MS). */
 const LEASE_MS = 30_000;
-/** The token call must finish well inside the lease, or a second request could refresh the same token. */
-const TOKEN_CALL_TIMEOUT_MS = 20_000;
 /** After a failed refresh the session stays, and waits this long (doubling each time, up to an hour). */
 const BACKOFF_MS = 60_000;
 const MAX_BACKOFF_MS = 60 * 60_000;
@@ -136,7 +135,7 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
   let response: Response;
   try {
     uniauth = await uniauthClient();
-    response = await oauth.refreshTokenGrantRequest(uniauth.server, uniauth.client, uniauth.clientAuth, refreshToken, uniauth.options(TOKEN_CALL_TIMEOUT_MS));
+    response = await oauth.refreshTokenGrantRequest(uniauth.server, uniauth.client, uniauth.clientAuth, refreshToken, uniauth.options(REFRESH_TIMEOUT_MS));
   } catch (error) {
     return backOff(describeFailure(error));
   }
