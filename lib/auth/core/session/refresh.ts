@@ -69,105 +69,153 @@ async function refreshDueNow(session: RefreshableSession): Promise<void> {
   }
 }
 
+type Outcome = "refreshed" | "ended" | "skipped" | "deferred" | "queued";
+/** The lease this request holds on a session row: every write after it is fenced by it, `where: lease`. */
+type Lease = { readonly id: string; readonly refreshLeaseUntil: Date };
+type Who = Pick<RefreshableSession, "id" | "userId" | "refreshFailures">;
+
 /**
  * Refreshes a session's tokens at UniAuth and re-syncs the user's groups and roles. UniAuth rotates refresh
  * tokens and revokes the whole family when a used one comes back, so exactly one request, on any instance,
  * may refresh a session: it wins a lease by compare-and-swap on the row (same refresh token, no live lease),
  * and every later write is fenced by that lease. The other requests carry on with the session as it is.
+ * The steps: take the lease, admit the token call, call UniAuth, persist; any of them may end the refresh there.
  *
  * Returns "ended" when the session can no longer be refreshed (its refresh token does not decrypt with any
  * configured secret, UniAuth said `invalid_grant`, or the new tokens could not be read or are for another
  * subject): the session row is deleted.
  *
- * Every write here encrypts under the newest secret, so rows written in plaintext before tokens were encrypted,
- * or under a secret since rotated out of first place, are rewritten at their next refresh (within about an hour
- * of being used). That lazy upgrade needs no migration step holding AUTH_SECRET, and rows never used again
- * expire within 30 days; see docs/how-it-works.md, "Rotating AUTH_SECRET".
+ * Every write here encrypts under the newest secret, so rows written under a secret since rotated out of first
+ * place are rewritten at their next refresh (within about an hour of being used). That lazy upgrade needs no
+ * migration step holding AUTH_SECRET, and rows never used again expire within 30 days; see docs/how-it-works.md,
+ * "Rotating AUTH_SECRET".
  */
-export async function refreshSession(session: RefreshableSession): Promise<"refreshed" | "ended" | "skipped" | "deferred" | "queued"> {
+export async function refreshSession(session: RefreshableSession): Promise<Outcome> {
   const stored = session.refreshToken;
   if (!stored) return "skipped";
-  const who = { userId: session.userId, sessionId: session.id };
-  // Once this request holds the lease, only while it still does: a step-up may have renewed the row meanwhile.
-  const end = async (reason: RefreshEndReason, where: { id: string; refreshLeaseUntil?: Date } = { id: session.id }) => {
-    const { count } = await db.session.deleteMany({ where });
-    if (count === 0) return "skipped" as const;
-    await recordAuthEvent({ event: "refresh.ended", ...who, reason });
-    return "ended" as const;
-  };
-  let refreshToken: string;
-  try {
-    refreshToken = storedTokens.decrypt(session.id, "refreshToken", stored);
-  } catch (error) {
-    if (!(error instanceof TokenDecryptionError)) throw error;
-    return end(`undecryptable_refresh_token: ${error.reason}`);
-  }
-  const now = Date.now();
-  const lease = new Date(now + LEASE_MS);
-  const claimed = await db.session.updateMany({
-    where: { id: session.id, refreshToken: stored, OR: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { lt: new Date(now) } }] },
-    data: { refreshLeaseUntil: lease },
-  });
-  if (claimed.count === 0) return "skipped";
-  // Only while this request holds the lease; a logout that deleted the row meanwhile matches nothing.
-  const mine = { id: session.id, refreshLeaseUntil: lease };
-  const backOff = async (reason: string, delayMs = Math.min(BACKOFF_MS * 2 ** session.refreshFailures, MAX_BACKOFF_MS)) => {
-    await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: new Date(Date.now() + delayMs), refreshFailures: { increment: 1 } } });
-    await recordAuthEvent({ event: "refresh.backed_off", ...who, reason, delayMs });
-    return "skipped" as const;
-  };
+  const refreshToken = openRefreshToken(session.id, stored);
+  if (refreshToken instanceof TokenDecryptionError) return endRefresh(session, `undecryptable_refresh_token: ${refreshToken.reason}`, { id: session.id });
+  const taken = await takeLease(session.id, stored);
+  if (!taken) return "skipped";
+  const lease = await admitRefresh(taken);
+  if (typeof lease === "string") return lease;
+  const tokens = await callUniAuth(session, lease, refreshToken);
+  if (typeof tokens === "string") return tokens;
+  return persist(session, lease, tokens, refreshToken);
+}
 
-  const admitted = await admitTokenCall({ for: "refresh", sessionId: session.id }).catch(async (error: unknown) => {
-    await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: null } });
+function openRefreshToken(sessionId: string, stored: string): string | TokenDecryptionError {
+  try {
+    return storedTokens.decrypt(sessionId, "refreshToken", stored);
+  } catch (error) {
+    if (error instanceof TokenDecryptionError) return error;
+    throw error;
+  }
+}
+
+/** Step 1: the lease, by compare-and-swap (same refresh token, no live lease); null when another request holds it. */
+async function takeLease(id: string, storedRefreshToken: string): Promise<Lease | null> {
+  const now = Date.now();
+  const lease = { id, refreshLeaseUntil: new Date(now + LEASE_MS) };
+  const { count } = await db.session.updateMany({
+    where: { id, refreshToken: storedRefreshToken, OR: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { lt: new Date(now) } }] },
+    data: { refreshLeaseUntil: lease.refreshLeaseUntil },
+  });
+  return count === 1 ? lease : null;
+}
+
+/**
+ * Step 2: the features admit the token call (the token budget may queue or defer it; then the lease is given back).
+ * The budget may have kept this request waiting on its lock: the lease starts again now, so it outlasts the call
+ * (or, if it ran out meanwhile and another request took it, this one stops here: "skipped").
+ */
+async function admitRefresh(lease: Lease): Promise<Lease | "queued" | "deferred" | "skipped"> {
+  const admitted = await admitTokenCall({ for: "refresh", sessionId: lease.id }).catch(async (error: unknown) => {
+    await releaseLease(lease);
     throw error;
   });
   if (!Array.isArray(admitted)) {
-    await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: null } });
+    await releaseLease(lease);
     return admitted.queued ? "queued" : "deferred";
   }
-  // The budget may have kept this request waiting on its lock: the lease starts again now, so it outlasts the call
-  // (or, if it ran out meanwhile and another request took it, this one stops here).
-  const renewed = new Date(Date.now() + LEASE_MS);
-  if ((await db.session.updateMany({ where: mine, data: { refreshLeaseUntil: renewed } })).count === 0) return "skipped";
-  mine.refreshLeaseUntil = renewed;
+  const renewed = { id: lease.id, refreshLeaseUntil: new Date(Date.now() + LEASE_MS) };
+  const { count } = await db.session.updateMany({ where: lease, data: { refreshLeaseUntil: renewed.refreshLeaseUntil } });
+  return count === 1 ? renewed : "skipped";
+}
 
+async function releaseLease(lease: Lease): Promise<void> {
+  await db.session.updateMany({ where: lease, data: { refreshLeaseUntil: null } });
+}
+
+/**
+ * Step 3: the refresh token grant. UniAuth's tokens and issuer; else how the refresh ended: backed off (UniAuth
+ * unreachable, 429, another error), "ended" (`invalid_grant`, an unreadable answer) or "skipped" (the lease was lost).
+ */
+async function callUniAuth(session: Who, lease: Lease, refreshToken: string): Promise<Granted | Outcome> {
   let uniauth: Awaited<ReturnType<typeof uniauthClient>>;
   let response: Response;
   try {
     uniauth = await uniauthClient();
     response = await oauth.refreshTokenGrantRequest(uniauth.server, uniauth.client, uniauth.clientAuth, refreshToken, uniauth.options(REFRESH_TIMEOUT_MS));
   } catch (error) {
-    return backOff(describeFailure(error));
+    return backOff(session, lease, describeFailure(error));
   }
-  if (response.status === 429) {
-    const pause = retryAfterMs(response.headers.get("retry-after")) ?? RATE_LIMIT_PAUSE_MS;
-    await tokenCallsRateLimited(pause);
-    return backOff("429 rate_limited", pause);
-  }
+  if (response.status === 429) return rateLimited(session, lease, response);
   if (response.ok) {
-    // The old refresh token is spent from here on: keep the rotated one before anything else can fail.
-    const body = (await response.clone().json().catch(() => undefined)) as { refresh_token?: unknown } | undefined;
-    if (!body) return end("unreadable_response", mine);
-    if (typeof body.refresh_token === "string" && !(await keepRotatedToken(mine, body.refresh_token))) return "skipped";
+    const kept = await keepRotatedToken(lease, response);
+    if (kept === "unreadable") return endRefresh(session, "unreadable_response", lease);
+    if (kept === "lease lost") return "skipped";
   }
-
-  let tokens: oauth.TokenEndpointResponse;
   try {
-    tokens = await oauth.processRefreshTokenResponse(uniauth.server, uniauth.client, response);
+    return { tokens: await oauth.processRefreshTokenResponse(uniauth.server, uniauth.client, response), issuer: uniauth.server.issuer };
   } catch (error) {
-    if (error instanceof oauth.ResponseBodyError && error.error === "invalid_grant") return end("invalid_grant", mine);
-    return backOff(describeFailure(error));
+    if (error instanceof oauth.ResponseBodyError && error.error === "invalid_grant") return endRefresh(session, "invalid_grant", lease);
+    return backOff(session, lease, describeFailure(error));
   }
+}
 
-  const claims = await freshClaims(tokens, session.userId, uniauth.server.issuer);
-  if (claims === "another subject") return end("another_subject", mine);
+type Granted = { tokens: oauth.TokenEndpointResponse; issuer: string };
+
+/** UniAuth answered 429: every instance's token calls pause until its Retry-After, and the session backs off as long. */
+async function rateLimited(session: Who, lease: Lease, response: Response): Promise<"skipped"> {
+  const pause = retryAfterMs(response.headers.get("retry-after")) ?? RATE_LIMIT_PAUSE_MS;
+  await tokenCallsRateLimited(pause);
+  return backOff(session, lease, "429 rate_limited", pause);
+}
+
+/**
+ * UniAuth answered 200, so the old refresh token is spent from here on: the rotated one is stored before anything
+ * else can fail, retrying a failed write (losing it would log the user out later).
+ */
+async function keepRotatedToken(lease: Lease, response: Response): Promise<"kept" | "unreadable" | "lease lost"> {
+  const body = (await response.clone().json().catch(() => undefined)) as { refresh_token?: unknown } | undefined;
+  if (!body) return "unreadable";
+  if (typeof body.refresh_token !== "string") return "kept";
+  const encrypted = storedTokens.encrypt(lease.id, "refreshToken", body.refresh_token);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await db.session.updateMany({ where: lease, data: { refreshToken: encrypted } })).count === 1 ? "kept" : "lease lost";
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
+/**
+ * Step 4: the new tokens, the roles read now and no lease, in one transaction; the user's groups and roles as UniAuth
+ * says them now (kept when it says none). Tokens for another subject end the session instead.
+ */
+async function persist(session: Who, lease: Lease, { tokens, issuer }: Granted, usedRefreshToken: string): Promise<"refreshed" | "ended" | "skipped"> {
+  const claims = await freshClaims(tokens, session.userId, issuer);
+  if (claims === "another subject") return endRefresh(session, "another_subject", lease);
   await db.$transaction(async (tx) => {
     const written = await tx.session.updateMany({
-      where: mine,
+      where: lease,
       data: {
         accessToken: storedTokens.encrypt(session.id, "accessToken", tokens.access_token),
         accessTokenExpiresAt: new Date(Date.now() + (tokens.expires_in ?? DEFAULT_ACCESS_TOKEN_SECONDS) * 1000),
-        ...(await tokensToReencrypt(tx, mine, tokens, refreshToken)),
+        ...(await tokensToReencrypt(tx, lease, tokens, usedRefreshToken)),
         rolesReadAt: new Date(),
         refreshLeaseUntil: null,
         refreshFailures: 0,
@@ -180,19 +228,19 @@ export async function refreshSession(session: RefreshableSession): Promise<"refr
   return "refreshed";
 }
 
-type Lease = { id: string; refreshLeaseUntil: Date };
+/** The session stays, and no refresh is tried for a while: `delayMs`, by default a minute doubling with each failure in a row, up to an hour. */
+async function backOff(session: Who, lease: Lease, reason: string, delayMs = Math.min(BACKOFF_MS * 2 ** session.refreshFailures, MAX_BACKOFF_MS)): Promise<"skipped"> {
+  await db.session.updateMany({ where: lease, data: { refreshLeaseUntil: new Date(Date.now() + delayMs), refreshFailures: { increment: 1 } } });
+  await recordAuthEvent({ event: "refresh.backed_off", userId: session.userId, sessionId: session.id, reason, delayMs });
+  return "skipped";
+}
 
-/** Stores the rotated refresh token, retrying a failed write: losing it would log the user out later. */
-async function keepRotatedToken(mine: Lease, refreshToken: string): Promise<boolean> {
-  const encrypted = storedTokens.encrypt(mine.id, "refreshToken", refreshToken);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return (await db.session.updateMany({ where: mine, data: { refreshToken: encrypted } })).count === 1;
-    } catch (error) {
-      if (attempt === 3) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-    }
-  }
+/** Deletes the session row (once this request holds the lease, only while it does: a step-up may have renewed it). */
+async function endRefresh(session: Who, reason: RefreshEndReason, where: Lease | { id: string }): Promise<"ended" | "skipped"> {
+  const { count } = await db.session.deleteMany({ where });
+  if (count === 0) return "skipped";
+  await recordAuthEvent({ event: "refresh.ended", userId: session.userId, sessionId: session.id, reason });
+  return "ended";
 }
 
 /**
