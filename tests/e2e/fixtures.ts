@@ -213,6 +213,8 @@ export interface SessionRow {
   stored: { idToken: string | null; accessToken: string | null; refreshToken: string | null };
   accessTokenExpiresAt: Date | null;
   refreshLeaseUntil: Date | null;
+  /** After a failed refresh: none is tried before this. */
+  refreshRetryAt: Date | null;
   /** When the roles were last read from UniAuth (sign-in, step-up, refresh). */
   rolesReadAt: Date;
 }
@@ -225,7 +227,7 @@ export async function makeRolesDue(db: pg.Pool, sessionId: string): Promise<void
 /** The Session rows of a seeded user, straight from the database (the refresh token decrypted; all three seen). */
 export async function sessionsOf(db: pg.Pool, email: string): Promise<SessionRow[]> {
   const { rows } = await db.query<Omit<SessionRow, "stored" | "refreshToken"> & SessionRow["stored"]>(
-    `select s.id, s.sid, s."idToken", s."accessToken", s."refreshToken", s."accessTokenExpiresAt", s."refreshLeaseUntil", s."rolesReadAt"
+    `select s.id, s.sid, s."idToken", s."accessToken", s."refreshToken", s."accessTokenExpiresAt", s."refreshLeaseUntil", s."refreshRetryAt", s."rolesReadAt"
      from "Session" s join "User" u on u.id = s."userId" where u.email = $1 order by s."createdAt"`,
     [email],
   );

@@ -78,8 +78,9 @@ test("UniAuth answering 503 keeps the session, and backs off instead of retrying
   const since = Date.now();
   try {
     await page.goto("/dashboard");
-    // The refresh after that response failed and took a back-off lease: the next page views leave UniAuth alone.
-    await expect.poll(async () => (await sessionsOf(db, EMAIL))[0]!.refreshLeaseUntil?.getTime() ?? 0).toBeGreaterThan(Date.now() + 30_000);
+    // The refresh after that response failed and backs off: the next page views leave UniAuth alone.
+    await expect.poll(async () => (await sessionsOf(db, EMAIL))[0]!.refreshRetryAt?.getTime() ?? 0).toBeGreaterThan(Date.now() + 30_000);
+    expect((await sessionsOf(db, EMAIL))[0]!.refreshLeaseUntil).toBeNull();
     for (let i = 0; i < 2; i++) {
       await page.goto("/dashboard");
       await expect(page.getByRole("heading", { name: "Welcome, Mia Member" })).toBeVisible();

@@ -10,7 +10,7 @@ import { importWithEnv, unreachableDatabaseUrl } from "../support/fresh-import";
 afterAll(() => db.$disconnect());
 
 const minute = 60_000;
-const base = { id: "s", userId: "u", refreshToken: "r", accessTokenExpiresAt: null, refreshLeaseUntil: null, refreshFailures: 0 };
+const base = { id: "s", userId: "u", refreshToken: "r", accessTokenExpiresAt: null, refreshLeaseUntil: null, refreshRetryAt: null, refreshFailures: 0 };
 
 describe("needsRefresh", () => {
   const now = Date.now();
@@ -32,6 +32,8 @@ describe("needsRefresh", () => {
     const due = rolesRead(90);
     expect(needsRefresh({ ...due, refreshLeaseUntil: new Date(now + 10_000) }, true, now)).toBe(false);
     expect(needsRefresh({ ...due, refreshLeaseUntil: new Date(now - 10_000) }, true, now)).toBe(true);
+    expect(needsRefresh({ ...due, refreshRetryAt: new Date(now + 10_000) }, true, now)).toBe(false);
+    expect(needsRefresh({ ...due, refreshRetryAt: new Date(now - 10_000), refreshFailures: 3 }, true, now)).toBe(true);
     expect(needsRefresh({ ...due, refreshToken: null }, true, now)).toBe(false);
   });
 });

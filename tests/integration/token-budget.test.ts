@@ -225,6 +225,20 @@ describe("the refresh queue", { timeout: 30_000 }, () => {
     }
   });
 
+  it("leaves out a session another request is refreshing (its lease) and one backing off after a failure", async () => {
+    const { budget } = await instance();
+    const [leased, backingOff, free] = [await sessionInUse(hoursAgo(5), []), await sessionInUse(hoursAgo(4), []), await sessionInUse(hoursAgo(3), [])];
+    await db.session.update({ where: { id: leased.id }, data: { refreshLeaseUntil: new Date(Date.now() + 20_000) } });
+    await db.session.update({ where: { id: backingOff.id }, data: { refreshRetryAt: new Date(Date.now() + 60_000), refreshFailures: 1 } });
+    try {
+      expect(await budget.firstInQueue()).toBe(free.id);
+      await db.session.update({ where: { id: backingOff.id }, data: { refreshRetryAt: new Date(Date.now() - 1000) } });
+      expect(await budget.firstInQueue()).toBe(backingOff.id);
+    } finally {
+      await db.session.deleteMany({ where: { id: { in: [leased.id, backingOff.id, free.id] } } });
+    }
+  });
+
   it("says how many sessions of each kind the refresh share keeps within their role age", async () => {
     await clearBudget();
     // 2 calls per 600 s: 12 staff sessions an hour; members get what staff leave, over their 2 hours.

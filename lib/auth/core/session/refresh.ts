@@ -37,11 +37,10 @@ export function rolesDue(rolesReadAt: Date, isElevated: boolean, now = Date.now(
 
 /**
  * True when the session's roles are older than its kind's role age (ROLES_MAX_AGE_SECONDS for staff and superusers,
- * MEMBER_ROLES_MAX_AGE_SECONDS for members) and nobody is refreshing it.
+ * MEMBER_ROLES_MAX_AGE_SECONDS for members), nobody is refreshing it and it is not backing off. The row alone decides.
  */
 export function needsRefresh(session: RefreshableSession, elevated: boolean, now = Date.now()): boolean {
-  if (!session.refreshToken) return false;
-  if (session.refreshLeaseUntil && session.refreshLeaseUntil.getTime() > now) return false;
+  if (!session.refreshToken || [session.refreshLeaseUntil, session.refreshRetryAt].some((until) => until && until.getTime() > now)) return false;
   return rolesDue(session.rolesReadAt, elevated, now);
 }
 
@@ -113,12 +112,19 @@ function openRefreshToken(sessionId: string, stored: string): string | TokenDecr
   }
 }
 
-/** Step 1: the lease, by compare-and-swap (same refresh token, no live lease); null when another request holds it. */
+/**
+ * Step 1: the lease, by compare-and-swap (same refresh token, no live lease, not backing off); null when another
+ * request holds it or the session backs off.
+ */
 async function takeLease(id: string, storedRefreshToken: string): Promise<Lease | null> {
-  const now = Date.now();
-  const lease = { id, refreshLeaseUntil: new Date(now + LEASE_MS) };
+  const now = new Date();
+  const lease = { id, refreshLeaseUntil: new Date(now.getTime() + LEASE_MS) };
   const { count } = await db.session.updateMany({
-    where: { id, refreshToken: storedRefreshToken, OR: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { lt: new Date(now) } }] },
+    where: {
+      id,
+      refreshToken: storedRefreshToken,
+      AND: [{ OR: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { lt: now } }] }, { OR: [{ refreshRetryAt: null }, { refreshRetryAt: { lt: now } }] }],
+    },
     data: { refreshLeaseUntil: lease.refreshLeaseUntil },
   });
   return count === 1 ? lease : null;
@@ -218,6 +224,7 @@ async function persist(session: Who, lease: Lease, { tokens, issuer }: Granted, 
         ...(await tokensToReencrypt(tx, lease, tokens, usedRefreshToken)),
         rolesReadAt: new Date(),
         refreshLeaseUntil: null,
+        refreshRetryAt: null,
         refreshFailures: 0,
       },
     });
@@ -228,9 +235,13 @@ async function persist(session: Who, lease: Lease, { tokens, issuer }: Granted, 
   return "refreshed";
 }
 
-/** The session stays, and no refresh is tried for a while: `delayMs`, by default a minute doubling with each failure in a row, up to an hour. */
+/**
+ * The session stays, the lease is given back, and no refresh is tried before `refreshRetryAt`: `delayMs` from now, by
+ * default a minute doubling with each failure in a row, up to an hour.
+ */
 async function backOff(session: Who, lease: Lease, reason: string, delayMs = Math.min(BACKOFF_MS * 2 ** session.refreshFailures, MAX_BACKOFF_MS)): Promise<"skipped"> {
-  await db.session.updateMany({ where: lease, data: { refreshLeaseUntil: new Date(Date.now() + delayMs), refreshFailures: { increment: 1 } } });
+  const data = { refreshLeaseUntil: null, refreshRetryAt: new Date(Date.now() + delayMs), refreshFailures: { increment: 1 } };
+  await db.session.updateMany({ where: lease, data });
   await recordAuthEvent({ event: "refresh.backed_off", userId: session.userId, sessionId: session.id, reason, delayMs });
   return "skipped";
 }

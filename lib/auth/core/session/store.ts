@@ -23,6 +23,7 @@ export interface RefreshableSession {
   accessTokenExpiresAt: Date | null;
   rolesReadAt: Date;
   refreshLeaseUntil: Date | null;
+  refreshRetryAt: Date | null;
   refreshFailures: number;
 }
 
@@ -54,7 +55,7 @@ const LAST_SEEN_EVERY_MS = 5 * 60_000;
 export const FIND_ACTIVE_SESSION_COLUMNS = {
   session: ["id", "userId", "refreshToken", "refreshFailures"],
   /** Read as epoch milliseconds. */
-  sessionTimes: ["createdAt", "expiresAt", "lastSeenAt", "accessTokenExpiresAt", "rolesReadAt", "refreshLeaseUntil"],
+  sessionTimes: ["createdAt", "expiresAt", "lastSeenAt", "accessTokenExpiresAt", "rolesReadAt", "refreshLeaseUntil", "refreshRetryAt"],
   user: ["name", "email", "image", "groups", "isStaff", "isSuperuser"],
 } as const satisfies { session: readonly (keyof Session)[]; sessionTimes: readonly (keyof Session)[]; user: readonly (keyof User)[] };
 
@@ -98,6 +99,7 @@ export async function findActiveSession(id: string) {
     rolesReadAt: time("rolesReadAt")!,
     accessTokenExpiresAt: time("accessTokenExpiresAt"),
     refreshLeaseUntil: time("refreshLeaseUntil"),
+    refreshRetryAt: time("refreshRetryAt"),
     user: { id: session.userId, name, email, image, groups, isStaff, isSuperuser },
   };
 }

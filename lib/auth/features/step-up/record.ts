@@ -31,6 +31,7 @@ export async function recordStepUp({ sessionId, userId, claims, tokens }: { sess
         ...tokenColumns(sessionId, tokens, now),
         rolesReadAt: now,
         refreshLeaseUntil: null,
+        refreshRetryAt: null,
         refreshFailures: 0,
         ...authContextOf(claims),
         user: { update: profileOf(claims, now) },

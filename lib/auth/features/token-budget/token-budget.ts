@@ -158,7 +158,8 @@ async function pausedForMs(tx: Tx): Promise<number> {
 }
 
 // The refresh queue. Staff and superuser sessions go first (a demotion must not wait), then members; oldest roles
-// first within each. A session is due once its roles are older than its kind's role age.
+// first within each. A session is due once its roles are older than its kind's role age, and free to refresh when
+// no request holds its lease and it is not backing off after a failure.
 const elevated = Prisma.sql`(u."isStaff" OR u."isSuperuser")`;
 const sessionsWithRoles = Prisma.sql`"Session" s JOIN "User" u ON u.id = s."userId"`;
 const inUse = Prisma.sql`
@@ -167,7 +168,8 @@ const inUse = Prisma.sql`
 const rolesAge = Prisma.sql`extract(epoch FROM (now() AT TIME ZONE 'UTC') - s."rolesReadAt")`;
 const dueAndFree = Prisma.sql`${inUse}
   AND ${rolesAge} >= CASE WHEN ${elevated} THEN ${env.ROLES_MAX_AGE_SECONDS}::int ELSE ${env.MEMBER_ROLES_MAX_AGE_SECONDS}::int END
-  AND (s."refreshLeaseUntil" IS NULL OR s."refreshLeaseUntil" < (now() AT TIME ZONE 'UTC'))`;
+  AND (s."refreshLeaseUntil" IS NULL OR s."refreshLeaseUntil" < (now() AT TIME ZONE 'UTC'))
+  AND (s."refreshRetryAt" IS NULL OR s."refreshRetryAt" < (now() AT TIME ZONE 'UTC'))`;
 
 /** How many sessions due a refresh (and free to take one) come before this one in the queue. */
 async function aheadInQueue(tx: Tx, sessionId: string): Promise<number> {
