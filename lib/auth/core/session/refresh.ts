@@ -255,8 +255,8 @@ async function endRefresh(session: Who, reason: RefreshEndReason, where: Lease |
 }
 
 /**
- * The new ID token, encrypted; and any stored token UniAuth did not replace that is still plaintext or under an
- * older secret, encrypted again under the newest (the lazy upgrade). The lease makes this request the only writer.
+ * The new ID token, encrypted; and any stored token UniAuth did not replace that is under an older secret, encrypted
+ * again under the newest (the lazy upgrade). The lease makes this request the only writer.
  */
 async function tokensToReencrypt(tx: Pick<typeof db, "session">, mine: Lease, tokens: oauth.TokenEndpointResponse, usedRefreshToken: string) {
   const update: { idToken?: string | null; refreshToken?: string } = {};

@@ -18,7 +18,7 @@ export const DEFAULT_ACCESS_TOKEN_SECONDS = 3600;
 export interface RefreshableSession {
   id: string;
   userId: string;
-  /** As stored: encrypted (or plaintext from before encryption); decrypted only to refresh. */
+  /** As stored, encrypted; decrypted only to refresh. */
   refreshToken: string | null;
   accessTokenExpiresAt: Date | null;
   rolesReadAt: Date;
