@@ -9,7 +9,6 @@ import { DEFAULT_ACCESS_TOKEN_SECONDS, type RefreshableSession, storedTokens } f
 import { TokenDecryptionError } from "@/lib/auth/core/session/token-crypto";
 import { uniauthClient } from "@/lib/auth/core/uniauth/client";
 import { describeFailure } from "@/lib/auth/core/uniauth/failure";
-import { RATE_LIMIT_PAUSE_MS, retryAfterMs } from "@/lib/auth/core/uniauth/fetch";
 import { REFRESH_TIMEOUT_MS } from "@/lib/auth/core/uniauth/timeouts";
 import { admitTokenCall, tokenCallsRateLimited } from "@/lib/auth/core/uniauth/token-calls";
 import { hooks } from "@/lib/auth/core/features";
@@ -184,9 +183,7 @@ type Granted = { tokens: oauth.TokenEndpointResponse; issuer: string };
 
 /** UniAuth answered 429: every instance's token calls pause until its Retry-After, and the session backs off as long. */
 async function rateLimited(session: Who, lease: Lease, response: Response): Promise<"skipped"> {
-  const pause = retryAfterMs(response.headers.get("retry-after")) ?? RATE_LIMIT_PAUSE_MS;
-  await tokenCallsRateLimited(pause);
-  return backOff(session, lease, "429 rate_limited", pause);
+  return backOff(session, lease, "429 rate_limited", await tokenCallsRateLimited(response));
 }
 
 /**
