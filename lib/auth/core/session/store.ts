@@ -14,18 +14,8 @@ export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 /** UniAuth's access tokens live an hour; assume that when a token response omits `expires_in`. */
 export const DEFAULT_ACCESS_TOKEN_SECONDS = 3600;
 
-/** What a refresh needs of a Session row. */
-export interface RefreshableSession {
-  id: string;
-  userId: string;
-  /** As stored, encrypted; decrypted only to refresh. */
-  refreshToken: string | null;
-  accessTokenExpiresAt: Date | null;
-  rolesReadAt: Date;
-  refreshLeaseUntil: Date | null;
-  refreshRetryAt: Date | null;
-  refreshFailures: number;
-}
+/** What a refresh needs of a Session row; the refresh token as stored (encrypted), decrypted only to refresh. */
+export type RefreshableSession = Pick<Session, "id" | "userId" | "refreshToken" | "accessTokenExpiresAt" | "rolesReadAt" | "refreshLeaseUntil" | "refreshRetryAt" | "refreshFailures">;
 
 export const sessionUserSelect = {
   id: true,
@@ -90,18 +80,8 @@ export async function findActiveSession(id: string) {
   const row = rows[0];
   if (!row) return null;
   const { name, email, image, groups, isStaff, isSuperuser, ...session } = row;
-  const time = (column: Timestamp) => (session[column] === null ? null : new Date(session[column]));
-  return {
-    ...session,
-    createdAt: time("createdAt")!,
-    expiresAt: time("expiresAt")!,
-    lastSeenAt: time("lastSeenAt")!,
-    rolesReadAt: time("rolesReadAt")!,
-    accessTokenExpiresAt: time("accessTokenExpiresAt"),
-    refreshLeaseUntil: time("refreshLeaseUntil"),
-    refreshRetryAt: time("refreshRetryAt"),
-    user: { id: session.userId, name, email, image, groups, isStaff, isSuperuser },
-  };
+  const times = Object.fromEntries(TIMESTAMPS.map((column) => [column, session[column] === null ? null : new Date(session[column])]));
+  return { ...session, ...(times as Pick<Session, Timestamp>), user: { id: session.userId, name, email, image, groups, isStaff, isSuperuser } };
 }
 
 /** Records that the session was used, at most every few minutes. */
