@@ -26,9 +26,6 @@ let refreshing: Promise<void> | undefined;
 // At a refresh only the subject and groups matter; a refreshed ID token may carry no profile claims.
 const refreshedClaimsSchema = z.object({ sub: z.string(), groups: groupsSchema });
 
-/** How old the session's roles are: they were last read from UniAuth at sign-in, step-up or refresh. */
-export const roleAgeMs = (session: Pick<RefreshableSession, "rolesReadAt">, now = Date.now()) => now - session.rolesReadAt.getTime();
-
 /** Whether a session's roles are due a re-read, by its kind's role age. */
 export function rolesDue(rolesReadAt: Date, isElevated: boolean, now = Date.now()): boolean {
   return now - rolesReadAt.getTime() >= (isElevated ? env.ROLES_MAX_AGE_SECONDS : env.MEMBER_ROLES_MAX_AGE_SECONDS) * 1000;
@@ -68,16 +65,16 @@ async function refreshDueNow(session: RefreshableSession): Promise<void> {
 }
 
 type Outcome = "refreshed" | "ended" | "skipped" | "deferred" | "queued";
-/** The lease this request holds on a session row: every write after it is fenced by it, `where: lease`. */
+/** The lease this request holds on a session row: every write after it is fenced by it (`where: lease`). */
 type Lease = { readonly id: string; readonly refreshLeaseUntil: Date };
-type Who = Pick<RefreshableSession, "id" | "userId" | "refreshFailures">;
+type Granted = { tokens: oauth.TokenEndpointResponse; issuer: string };
 
 /**
  * Refreshes a session's tokens at UniAuth and re-syncs the user's groups and roles. UniAuth rotates refresh
  * tokens and revokes the whole family when a used one comes back, so exactly one request, on any instance,
  * may refresh a session: it wins a lease by compare-and-swap on the row (same refresh token, no live lease),
  * and every later write is fenced by that lease. The other requests carry on with the session as it is.
- * The steps: take the lease, admit the token call, call UniAuth, persist; any of them may end the refresh there.
+ * The steps: take the lease, admit the token call, call UniAuth, persist; each may end the refresh there.
  *
  * Returns "ended" when the session can no longer be refreshed (its refresh token does not decrypt with any
  * configured secret, UniAuth said `invalid_grant`, or the new tokens could not be read or are for another
@@ -91,72 +88,56 @@ type Who = Pick<RefreshableSession, "id" | "userId" | "refreshFailures">;
 export async function refreshSession(session: RefreshableSession): Promise<Outcome> {
   const stored = session.refreshToken;
   if (!stored) return "skipped";
-  const refreshToken = openRefreshToken(session.id, stored);
-  if (refreshToken instanceof TokenDecryptionError) return endRefresh(session, `undecryptable_refresh_token: ${refreshToken.reason}`, { id: session.id });
+  let refreshToken: string;
+  try {
+    refreshToken = storedTokens.decrypt(session.id, "refreshToken", stored);
+  } catch (error) {
+    if (!(error instanceof TokenDecryptionError)) throw error;
+    return endRefresh(session, `undecryptable_refresh_token: ${error.reason}`, { id: session.id });
+  }
   const taken = await takeLease(session.id, stored);
   if (!taken) return "skipped";
   const lease = await admitRefresh(taken);
   if (typeof lease === "string") return lease;
-  const tokens = await callUniAuth(session, lease, refreshToken);
-  if (typeof tokens === "string") return tokens;
-  return persist(session, lease, tokens, refreshToken);
+  const granted = await callUniAuth(session, lease, refreshToken);
+  if (typeof granted === "string") return granted;
+  return persist(session, lease, granted, refreshToken);
 }
 
-function openRefreshToken(sessionId: string, stored: string): string | TokenDecryptionError {
-  try {
-    return storedTokens.decrypt(sessionId, "refreshToken", stored);
-  } catch (error) {
-    if (error instanceof TokenDecryptionError) return error;
-    throw error;
-  }
-}
-
-/**
- * Step 1: the lease, by compare-and-swap (same refresh token, no live lease, not backing off); null when another
- * request holds it or the session backs off.
- */
-async function takeLease(id: string, storedRefreshToken: string): Promise<Lease | null> {
+/** Step 1: the lease, by compare-and-swap (same refresh token, no live lease, not backing off), or null. */
+async function takeLease(id: string, stored: string): Promise<Lease | null> {
   const now = new Date();
   const lease = { id, refreshLeaseUntil: new Date(now.getTime() + LEASE_MS) };
   const { count } = await db.session.updateMany({
-    where: {
-      id,
-      refreshToken: storedRefreshToken,
-      AND: [{ OR: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { lt: now } }] }, { OR: [{ refreshRetryAt: null }, { refreshRetryAt: { lt: now } }] }],
-    },
+    where: { id, refreshToken: stored, AND: [{ OR: [{ refreshLeaseUntil: null }, { refreshLeaseUntil: { lt: now } }] }, { OR: [{ refreshRetryAt: null }, { refreshRetryAt: { lt: now } }] }] },
     data: { refreshLeaseUntil: lease.refreshLeaseUntil },
   });
   return count === 1 ? lease : null;
 }
 
 /**
- * Step 2: the features admit the token call (the token budget may queue or defer it; then the lease is given back).
- * The budget may have kept this request waiting on its lock: the lease starts again now, so it outlasts the call
- * (or, if it ran out meanwhile and another request took it, this one stops here: "skipped").
+ * Step 2: the features admit the token call (the token budget may queue or defer it). The budget may have kept this
+ * request waiting on its lock, so the lease starts again now and outlasts the call; "skipped" if it ran out meanwhile.
  */
 async function admitRefresh(lease: Lease): Promise<Lease | "queued" | "deferred" | "skipped"> {
-  const admitted = await admitTokenCall({ for: "refresh", sessionId: lease.id }).catch(async (error: unknown) => {
-    await releaseLease(lease);
-    throw error;
-  });
-  if (!Array.isArray(admitted)) {
-    await releaseLease(lease);
-    return admitted.queued ? "queued" : "deferred";
+  let admitted: Awaited<ReturnType<typeof admitTokenCall>> | undefined;
+  try {
+    admitted = await admitTokenCall({ for: "refresh", sessionId: lease.id });
+  } finally {
+    // Not admitted (refused, or a feature threw): the lease is given back.
+    if (!Array.isArray(admitted)) await db.session.updateMany({ where: lease, data: { refreshLeaseUntil: null } });
   }
+  if (!Array.isArray(admitted)) return admitted.queued ? "queued" : "deferred";
   const renewed = { id: lease.id, refreshLeaseUntil: new Date(Date.now() + LEASE_MS) };
   const { count } = await db.session.updateMany({ where: lease, data: { refreshLeaseUntil: renewed.refreshLeaseUntil } });
   return count === 1 ? renewed : "skipped";
 }
 
-async function releaseLease(lease: Lease): Promise<void> {
-  await db.session.updateMany({ where: lease, data: { refreshLeaseUntil: null } });
-}
-
 /**
- * Step 3: the refresh token grant. UniAuth's tokens and issuer; else how the refresh ended: backed off (UniAuth
- * unreachable, 429, another error), "ended" (`invalid_grant`, an unreadable answer) or "skipped" (the lease was lost).
+ * Step 3: the refresh token grant: UniAuth's tokens, or how the refresh ended: backing off (UniAuth unreachable, 429,
+ * another error), "ended" (`invalid_grant`, an unreadable answer) or "skipped" (the lease was lost).
  */
-async function callUniAuth(session: Who, lease: Lease, refreshToken: string): Promise<Granted | Outcome> {
+async function callUniAuth(session: RefreshableSession, lease: Lease, refreshToken: string): Promise<Granted | Outcome> {
   let uniauth: Awaited<ReturnType<typeof uniauthClient>>;
   let response: Response;
   try {
@@ -165,12 +146,10 @@ async function callUniAuth(session: Who, lease: Lease, refreshToken: string): Pr
   } catch (error) {
     return backOff(session, lease, describeFailure(error));
   }
-  if (response.status === 429) return rateLimited(session, lease, response);
-  if (response.ok) {
-    const kept = await keepRotatedToken(lease, response);
-    if (kept === "unreadable") return endRefresh(session, "unreadable_response", lease);
-    if (kept === "lease lost") return "skipped";
-  }
+  if (response.status === 429) return backOff(session, lease, "429 rate_limited", await tokenCallsRateLimited(response));
+  const rotation = response.ok ? await keepRotatedToken(lease, response) : "not rotated";
+  if (rotation === "unreadable") return endRefresh(session, "unreadable_response", lease);
+  if (rotation === "lease lost") return "skipped";
   try {
     return { tokens: await oauth.processRefreshTokenResponse(uniauth.server, uniauth.client, response), issuer: uniauth.server.issuer };
   } catch (error) {
@@ -179,21 +158,11 @@ async function callUniAuth(session: Who, lease: Lease, refreshToken: string): Pr
   }
 }
 
-type Granted = { tokens: oauth.TokenEndpointResponse; issuer: string };
-
-/** UniAuth answered 429: every instance's token calls pause until its Retry-After, and the session backs off as long. */
-async function rateLimited(session: Who, lease: Lease, response: Response): Promise<"skipped"> {
-  return backOff(session, lease, "429 rate_limited", await tokenCallsRateLimited(response));
-}
-
-/**
- * UniAuth answered 200, so the old refresh token is spent from here on: the rotated one is stored before anything
- * else can fail, retrying a failed write (losing it would log the user out later).
- */
-async function keepRotatedToken(lease: Lease, response: Response): Promise<"kept" | "unreadable" | "lease lost"> {
+/** UniAuth answered 200, so the old refresh token is spent: the rotated one is stored first, retrying a failed write. */
+async function keepRotatedToken(lease: Lease, response: Response): Promise<"kept" | "not rotated" | "unreadable" | "lease lost"> {
   const body = (await response.clone().json().catch(() => undefined)) as { refresh_token?: unknown } | undefined;
   if (!body) return "unreadable";
-  if (typeof body.refresh_token !== "string") return "kept";
+  if (typeof body.refresh_token !== "string") return "not rotated";
   const encrypted = storedTokens.encrypt(lease.id, "refreshToken", body.refresh_token);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -205,11 +174,8 @@ async function keepRotatedToken(lease: Lease, response: Response): Promise<"kept
   }
 }
 
-/**
- * Step 4: the new tokens, the roles read now and no lease, in one transaction; the user's groups and roles as UniAuth
- * says them now (kept when it says none). Tokens for another subject end the session instead.
- */
-async function persist(session: Who, lease: Lease, { tokens, issuer }: Granted, usedRefreshToken: string): Promise<"refreshed" | "ended" | "skipped"> {
+/** Step 4: in one transaction, the new tokens, the roles read now (the user's, unless UniAuth says none), no lease. */
+async function persist(session: RefreshableSession, lease: Lease, { tokens, issuer }: Granted, usedRefreshToken: string): Promise<"refreshed" | "ended" | "skipped"> {
   const claims = await freshClaims(tokens, session.userId, issuer);
   if (claims === "another subject") return endRefresh(session, "another_subject", lease);
   await db.$transaction(async (tx) => {
@@ -219,10 +185,7 @@ async function persist(session: Who, lease: Lease, { tokens, issuer }: Granted, 
         accessToken: storedTokens.encrypt(session.id, "accessToken", tokens.access_token),
         accessTokenExpiresAt: new Date(Date.now() + (tokens.expires_in ?? DEFAULT_ACCESS_TOKEN_SECONDS) * 1000),
         ...(await tokensToReencrypt(tx, lease, tokens, usedRefreshToken)),
-        rolesReadAt: new Date(),
-        refreshLeaseUntil: null,
-        refreshRetryAt: null,
-        refreshFailures: 0,
+        rolesReadAt: new Date(), refreshLeaseUntil: null, refreshRetryAt: null, refreshFailures: 0,
       },
     });
     if (written.count === 1 && claims) {
@@ -232,19 +195,15 @@ async function persist(session: Who, lease: Lease, { tokens, issuer }: Granted, 
   return "refreshed";
 }
 
-/**
- * The session stays, the lease is given back, and no refresh is tried before `refreshRetryAt`: `delayMs` from now, by
- * default a minute doubling with each failure in a row, up to an hour.
- */
-async function backOff(session: Who, lease: Lease, reason: string, delayMs = Math.min(BACKOFF_MS * 2 ** session.refreshFailures, MAX_BACKOFF_MS)): Promise<"skipped"> {
-  const data = { refreshLeaseUntil: null, refreshRetryAt: new Date(Date.now() + delayMs), refreshFailures: { increment: 1 } };
-  await db.session.updateMany({ where: lease, data });
+/** The lease given back, no refresh before `refreshRetryAt`: by default a minute, doubling per failure in a row, up to an hour. */
+async function backOff(session: RefreshableSession, lease: Lease, reason: string, delayMs = Math.min(BACKOFF_MS * 2 ** session.refreshFailures, MAX_BACKOFF_MS)) {
+  await db.session.updateMany({ where: lease, data: { refreshLeaseUntil: null, refreshRetryAt: new Date(Date.now() + delayMs), refreshFailures: { increment: 1 } } });
   await recordAuthEvent({ event: "refresh.backed_off", userId: session.userId, sessionId: session.id, reason, delayMs });
-  return "skipped";
+  return "skipped" as const;
 }
 
 /** Deletes the session row (once this request holds the lease, only while it does: a step-up may have renewed it). */
-async function endRefresh(session: Who, reason: RefreshEndReason, where: Lease | { id: string }): Promise<"ended" | "skipped"> {
+async function endRefresh(session: RefreshableSession, reason: RefreshEndReason, where: Lease | { id: string }): Promise<"ended" | "skipped"> {
   const { count } = await db.session.deleteMany({ where });
   if (count === 0) return "skipped";
   await recordAuthEvent({ event: "refresh.ended", userId: session.userId, sessionId: session.id, reason });
@@ -255,22 +214,22 @@ async function endRefresh(session: Who, reason: RefreshEndReason, where: Lease |
  * The new ID token, encrypted; and any stored token UniAuth did not replace that is under an older secret, encrypted
  * again under the newest (the lazy upgrade). The lease makes this request the only writer.
  */
-async function tokensToReencrypt(tx: Pick<typeof db, "session">, mine: Lease, tokens: oauth.TokenEndpointResponse, usedRefreshToken: string) {
+async function tokensToReencrypt(tx: Pick<typeof db, "session">, lease: Lease, tokens: oauth.TokenEndpointResponse, usedRefreshToken: string) {
   const update: { idToken?: string | null; refreshToken?: string } = {};
-  if (tokens.id_token) update.idToken = storedTokens.encrypt(mine.id, "idToken", tokens.id_token);
+  if (tokens.id_token) update.idToken = storedTokens.encrypt(lease.id, "idToken", tokens.id_token);
   // The usual case at UniAuth: both replaced (the rotated refresh token is stored already), nothing to read.
   if (tokens.id_token && typeof tokens.refresh_token === "string") return update;
-  const row = await tx.session.findFirst({ where: mine, select: { idToken: true, refreshToken: true } });
+  const row = await tx.session.findFirst({ where: lease, select: { idToken: true, refreshToken: true } });
   if (!tokens.id_token && row?.idToken && !storedTokens.isCurrent(row.idToken)) {
     try {
-      update.idToken = storedTokens.encrypt(mine.id, "idToken", storedTokens.decrypt(mine.id, "idToken", row.idToken));
+      update.idToken = storedTokens.encrypt(lease.id, "idToken", storedTokens.decrypt(lease.id, "idToken", row.idToken));
     } catch {
       // Unreadable, so useless as an id_token_hint: sign-out will go without one.
       update.idToken = null;
     }
   }
   if (typeof tokens.refresh_token !== "string" && row?.refreshToken && !storedTokens.isCurrent(row.refreshToken)) {
-    update.refreshToken = storedTokens.encrypt(mine.id, "refreshToken", usedRefreshToken);
+    update.refreshToken = storedTokens.encrypt(lease.id, "refreshToken", usedRefreshToken);
   }
   return update;
 }

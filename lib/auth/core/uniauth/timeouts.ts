@@ -1,7 +1,5 @@
 import { env } from "@/lib/env";
 
-// How long the core waits on each call to UniAuth. A feature's own timing (the outage page's SLOW_MS) stays in it.
-
 /**
  * Before a sign-in (the check at the click, discovery), UniAuth counts as down only when silent this long: a provider
  * under load may take several seconds and still sign the user in, and slow is not down (UNIAUTH_DOWN_AFTER_MS).
