@@ -97,8 +97,6 @@ describe("parseEnv", () => {
     expect(message).toContain("TRUSTED_PROXY_HOPS must be at least 0");
     expect(message).toContain("SIGNINS_PER_DEVICE must be at most SIGNINS_PER_USER");
     expect(parseEnv({ ...valid, UNIAUTH_TOKEN_LIMIT: "10", UNIAUTH_REFRESH_SHARE: "6", UNIAUTH_KNOWN_DEVICE_SHARE: "3" })).toMatchObject({ UNIAUTH_TOKEN_LIMIT: 10 });
-    // A setting this version no longer reads is named, not silently ignored.
-    expect(errorOf({ ...valid, SESSION_REVALIDATE_SECONDS: "900" })).toContain("SESSION_REVALIDATE_SECONDS was replaced by ROLES_MAX_AGE_SECONDS");
   });
 
   it("reads the step-up and audit settings, with their defaults", () => {

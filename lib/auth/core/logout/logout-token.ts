@@ -4,6 +4,7 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from "jos
 import { z } from "zod";
 import { discover } from "@/lib/auth/core/uniauth/discovery";
 import { ID_TOKEN_ALGORITHM } from "@/lib/auth/core/uniauth/provider";
+import { JWKS_TIMEOUT_MS } from "@/lib/auth/core/uniauth/timeouts";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
@@ -56,7 +57,7 @@ let jwks: { uri: string; getKey: JWTVerifyGetKey } | undefined;
 // flood of tokens with made-up `kid`s cannot make the app hammer UniAuth.
 function keySet(uri: string): JWTVerifyGetKey {
   if (jwks?.uri !== uri) {
-    jwks = { uri, getKey: createRemoteJWKSet(new URL(uri), { cooldownDuration: 60_000, cacheMaxAge: 24 * 3600_000, timeoutDuration: 5000 }) };
+    jwks = { uri, getKey: createRemoteJWKSet(new URL(uri), { cooldownDuration: 60_000, cacheMaxAge: 24 * 3600_000, timeoutDuration: JWKS_TIMEOUT_MS }) };
   }
   return jwks.getKey;
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import type { JWT } from "next-auth/jwt";
 import { after } from "next/server";
-import { needsRefresh, refreshDue, roleAgeMs } from "@/lib/auth/core/session/refresh";
+import { needsRefresh, refreshDue } from "@/lib/auth/core/session/refresh";
 import { type ActiveSession, findActiveSession, touchSession } from "@/lib/auth/core/session/store";
 import { describeFailure } from "@/lib/auth/core/uniauth/failure";
 import { isConnectionFailure } from "@/lib/database-errors";
@@ -53,8 +53,8 @@ export async function checkSession(sessionId: string | undefined): Promise<Sessi
 }
 
 /** The session as the app may trust it: elevated rights only while their last read from UniAuth is recent enough. */
-function withCurrentRights(session: ActiveSession & { tokensRefreshedAt: Date }): ActiveSession {
-  const { tokensRefreshedAt, ...active } = session;
-  if (roleAgeMs({ tokensRefreshedAt }) < env.ELEVATED_ROLES_MAX_AGE_SECONDS * 1000) return active;
+function withCurrentRights(session: ActiveSession & { rolesReadAt: Date }): ActiveSession {
+  const { rolesReadAt, ...active } = session;
+  if (Date.now() - rolesReadAt.getTime() < env.ELEVATED_ROLES_MAX_AGE_SECONDS * 1000) return active;
   return { ...active, user: { ...active.user, isStaff: false, isSuperuser: false } };
 }

@@ -3,8 +3,7 @@ import { decode } from "next-auth/jwt";
 import type { NextResponse } from "next/server";
 
 // Auth.js's session cookie, split into `.0`, `.1`… when large: `__Host-` on https (see sessionCookie below).
-// `__Secure-` was its name before, and is still recognised so that an old cookie can be cleared.
-const SESSION_COOKIE = /^(__Host-|__Secure-)?authjs\.session-token(\.(\d+))?$/;
+const SESSION_COOKIE = /^(__Host-)?authjs\.session-token(\.(\d+))?$/;
 
 interface Cookies {
   getAll(): { name: string; value: string }[];
@@ -22,7 +21,7 @@ export function sessionCookie(secure: boolean) {
   } as const;
 }
 
-/** The names of the session cookie (and its chunks) the browser sent, either prefix. */
+/** The names of the session cookie (and its chunks) the browser sent, with or without `__Host-`. */
 export function sessionCookieNames(cookies: Cookies): string[] {
   return cookies
     .getAll()

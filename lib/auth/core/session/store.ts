@@ -14,17 +14,8 @@ export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 /** UniAuth's access tokens live an hour; assume that when a token response omits `expires_in`. */
 export const DEFAULT_ACCESS_TOKEN_SECONDS = 3600;
 
-/** What a refresh needs of a Session row. */
-export interface RefreshableSession {
-  id: string;
-  userId: string;
-  /** As stored: encrypted (or plaintext from before encryption); decrypted only to refresh. */
-  refreshToken: string | null;
-  accessTokenExpiresAt: Date | null;
-  tokensRefreshedAt: Date;
-  refreshLeaseUntil: Date | null;
-  refreshFailures: number;
-}
+/** What a refresh needs of a Session row; the refresh token as stored (encrypted), decrypted only to refresh. */
+export type RefreshableSession = Pick<Session, "id" | "userId" | "refreshToken" | "accessTokenExpiresAt" | "rolesReadAt" | "refreshLeaseUntil" | "refreshRetryAt" | "refreshFailures">;
 
 export const sessionUserSelect = {
   id: true,
@@ -54,7 +45,7 @@ const LAST_SEEN_EVERY_MS = 5 * 60_000;
 export const FIND_ACTIVE_SESSION_COLUMNS = {
   session: ["id", "userId", "refreshToken", "refreshFailures"],
   /** Read as epoch milliseconds. */
-  sessionTimes: ["createdAt", "expiresAt", "lastSeenAt", "accessTokenExpiresAt", "tokensRefreshedAt", "refreshLeaseUntil"],
+  sessionTimes: ["createdAt", "expiresAt", "lastSeenAt", "accessTokenExpiresAt", "rolesReadAt", "refreshLeaseUntil", "refreshRetryAt"],
   user: ["name", "email", "image", "groups", "isStaff", "isSuperuser"],
 } as const satisfies { session: readonly (keyof Session)[]; sessionTimes: readonly (keyof Session)[]; user: readonly (keyof User)[] };
 
@@ -89,17 +80,8 @@ export async function findActiveSession(id: string) {
   const row = rows[0];
   if (!row) return null;
   const { name, email, image, groups, isStaff, isSuperuser, ...session } = row;
-  const time = (column: Timestamp) => (session[column] === null ? null : new Date(session[column]));
-  return {
-    ...session,
-    createdAt: time("createdAt")!,
-    expiresAt: time("expiresAt")!,
-    lastSeenAt: time("lastSeenAt")!,
-    tokensRefreshedAt: time("tokensRefreshedAt")!,
-    accessTokenExpiresAt: time("accessTokenExpiresAt"),
-    refreshLeaseUntil: time("refreshLeaseUntil"),
-    user: { id: session.userId, name, email, image, groups, isStaff, isSuperuser },
-  };
+  const times = Object.fromEntries(TIMESTAMPS.map((column) => [column, session[column] === null ? null : new Date(session[column])]));
+  return { ...session, ...(times as Pick<Session, Timestamp>), user: { id: session.userId, name, email, image, groups, isStaff, isSuperuser } };
 }
 
 /** Records that the session was used, at most every few minutes. */

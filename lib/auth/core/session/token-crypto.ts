@@ -4,7 +4,7 @@ import type { TokenDecryptionReason } from "@/lib/auth/core/base/types";
 /** The Session columns that hold UniAuth's tokens. Each is part of its ciphertext's additional data. */
 export type TokenColumn = "idToken" | "accessToken" | "refreshToken";
 
-/** Why a stored token could not be read: no configured secret has its key id, or it fails authentication. */
+/** Why a stored token could not be read: not this app's format, no configured secret has its key id, or not authentic. */
 export class TokenDecryptionError extends Error {
   constructor(readonly reason: TokenDecryptionReason) {
     super(`Stored token does not decrypt (${reason})`);
@@ -17,8 +17,7 @@ export class TokenDecryptionError extends Error {
 const SALT = "uniauth-starter session tokens v1";
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-/** `v1.<key id>.<iv>.<ciphertext and tag>`, base64url. Tokens are printable ASCII and could contain dots, so a
- * legacy plaintext token counts as sealed only if it matches all of this, which no JWT or opaque token does. */
+/** `v1.<key id>.<iv>.<ciphertext and tag>`, base64url: anything else is no value this app wrote. */
 const SEALED = /^v1\.([\w-]{8})\.([\w-]{16})\.([\w-]{22,})$/;
 
 interface Key {
@@ -37,12 +36,9 @@ const additionalData = (keyId: string, sessionId: string, column: TokenColumn) =
 export interface TokenCrypto {
   /** Encrypts a token for one Session row's column, under the newest secret. */
   encrypt(sessionId: string, column: TokenColumn, token: string): string;
-  /**
-   * The token stored in that row's column. A value without the `v1.` format is a plaintext token written before
-   * tokens were encrypted and comes back as it is. Throws TokenDecryptionError when it cannot be read.
-   */
+  /** The token stored in that row's column. Throws TokenDecryptionError when it cannot be read. */
   decrypt(sessionId: string, column: TokenColumn, stored: string): string;
-  /** False for plaintext and for values under an older secret: they are rewritten at the next write. */
+  /** False for a value under an older secret: a refresh rewrites it under the newest. */
   isCurrent(stored: string): boolean;
 }
 
@@ -66,7 +62,7 @@ export function createTokenCrypto(secrets: readonly string[]): TokenCrypto {
     },
     decrypt(sessionId, column, stored) {
       const parts = SEALED.exec(stored);
-      if (!parts) return stored;
+      if (!parts) throw new TokenDecryptionError("malformed");
       const [, keyId, iv, sealed] = parts as unknown as [string, string, string, string];
       const candidates = keys.filter((key) => key.id === keyId);
       if (!candidates.length) throw new TokenDecryptionError("unknown key");

@@ -1,6 +1,6 @@
 import "server-only";
 import * as oauth from "oauth4webapi";
-import { UNIAUTH_DOWN_AFTER_MS, UNIAUTH_TIMEOUT_MS } from "@/lib/auth/core/uniauth/timeouts";
+import { DISCOVERY_TIMEOUT_MS, UNIAUTH_TIMEOUT_MS } from "@/lib/auth/core/uniauth/timeouts";
 import { env } from "@/lib/env";
 
 /** UniAuth asks clients to cache discovery for about a day. */
@@ -11,8 +11,6 @@ const CACHE_MS = 24 * 60 * 60 * 1000;
  * minute per instance while down.
  */
 const RETRY_MS = env.UNIAUTH_DISCOVERY_RETRY_MS;
-/** Without this document there is no sign-in: a slow UniAuth gets as long as the check at the click gives it. */
-const TIMEOUT_MS = UNIAUTH_DOWN_AFTER_MS;
 
 let lastGood: { metadata: oauth.AuthorizationServer; at: number } | undefined;
 let lastFailure: { error: unknown; at: number } | undefined;
@@ -75,6 +73,6 @@ export function requestOptions(issuer: string, timeoutMs = UNIAUTH_TIMEOUT_MS) {
 
 async function fetchMetadata(): Promise<oauth.AuthorizationServer> {
   const issuer = new URL(env.UNIAUTH_ISSUER);
-  const response = await oauth.discoveryRequest(issuer, requestOptions(env.UNIAUTH_ISSUER, TIMEOUT_MS));
+  const response = await oauth.discoveryRequest(issuer, requestOptions(env.UNIAUTH_ISSUER, DISCOVERY_TIMEOUT_MS));
   return oauth.processDiscoveryResponse(issuer, response);
 }

@@ -8,9 +8,6 @@ import { UNIAUTH_TIMEOUT_MS } from "@/lib/auth/core/uniauth/timeouts";
 import { admitTokenCall, settleTokenCall, tokenCallsRateLimited } from "@/lib/auth/core/uniauth/token-calls";
 import { isConnectionFailure } from "@/lib/database-errors";
 
-/** When UniAuth says 429 without a Retry-After, every instance leaves its token endpoint alone this long. */
-export const RATE_LIMIT_PAUSE_MS = 5 * 60_000;
-const MAX_PAUSE_MS = 60 * 60_000;
 /** A feature that could not answer (not the database being down): the sign-in is told to retry this much later. */
 const UNANSWERED_RETRY_MS = 60_000;
 
@@ -48,8 +45,7 @@ export async function uniauthFetch(input: string | URL | Request, init?: Request
   }
   if (response.status >= 500 && calls) calls.failed = true;
   if (response.status === 429 && tokenCall) {
-    const pause = retryAfterMs(response.headers.get("retry-after")) ?? RATE_LIMIT_PAUSE_MS;
-    await tokenCallsRateLimited(pause);
+    const pause = await tokenCallsRateLimited(response);
     if (calls) calls.refused = { error: UNIAUTH_BUSY, retryAfterMs: pause };
   }
   // UniAuth refused the code itself (invalid_grant and the like): that counts against whoever sent it.
@@ -94,13 +90,6 @@ export async function watchUniAuth<T>(work: () => Promise<T>): Promise<{ result:
 
 /** What happened so far to this request's calls to UniAuth, when it is being watched (inside `watchUniAuth`). */
 export const uniauthCallsSoFar = (): Readonly<UniAuthCalls> | undefined => watched.getStore();
-
-/** Retry-After as seconds or an HTTP date, in milliseconds from now (at most an hour). */
-export function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const ms = /^\d+$/.test(header) ? Number(header) * 1000 : Date.parse(header) - Date.now();
-  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_PAUSE_MS) : undefined;
-}
 
 /** A call to UniAuth's token endpoint: ours, or one Auth.js discovered for itself (ours failed), by its grant. */
 function isTokenCall(input: string | URL | Request, init: RequestInit | undefined): boolean {
