@@ -9,10 +9,7 @@ import { isConnectionFailure } from "@/lib/database-errors";
 import { databaseUnavailable } from "@/lib/http/database-unavailable";
 import { noStore } from "@/lib/http/no-store";
 
-/**
- * Why a sign-in (or step-up) about to be sent to UniAuth must not go, or null to go ahead: each installed feature
- * may say (the token budget, UniAuth's outage check). With the database unreachable, no sign-in could be written.
- */
+/** Why a sign-in (or step-up) must not go to UniAuth (a feature's refusal, an unreachable database), or null. */
 export async function signInStartRefusal(): Promise<Refusal | null> {
   try {
     for (const signInStart of hooks("signInStart")) {
@@ -27,12 +24,9 @@ export async function signInStartRefusal(): Promise<Refusal | null> {
 }
 
 /**
- * Auth.js's route handler as the app serves it: never cached (its pages and JSON are per-user or per-request), wrapped
- * by the installed features, and with the sign-in's outcome turned into the app's pages:
- * - a sign-in started at Auth.js's own route is checked as the sign-in action is (`signInStartRefusal`), once Auth.js
- *   has accepted it (its CSRF check passed and it sends the browser to UniAuth): an anonymous POST costs nothing;
- * - a code exchange that was never made goes to the outage page (the database is down) or to the error page a
- *   feature named (the budget's busy page, say), instead of Auth.js's generic one. No row was written.
+ * Auth.js's handler, never cached (per-user answers), wrapped by the features. A sign-in POSTed to Auth.js's own route
+ * is checked as the sign-in action is, but only once Auth.js accepted it (CSRF passed), so an anonymous POST costs
+ * nothing; a code exchange never made goes to the outage page or the page a feature named, not Auth.js's generic error.
  */
 export function authRoute(handler: AuthRouteHandler): AuthRouteHandler {
   const wrapped = hooks("authRoute").reduceRight((inner, wrap) => wrap(inner), handler);

@@ -9,10 +9,7 @@ export type AuthRouteHandler = (request: NextRequest) => Promise<Response>;
 /** A token call UniAuth rate-limits: a sign-in's code exchange, or a session's refresh. */
 export type TokenCall = { for: "sign-in" } | { for: "refresh"; sessionId: string };
 
-/**
- * Why a sign-in cannot go ahead, as the core and the features say it: a sign-in error code (core/base/error-pages.ts),
- * when trying again can help, and the page to come back to. Only the HTTP edge turns it into a page (`refusalPath`).
- */
+/** Why a sign-in cannot go ahead (a base/error-pages.ts code); only the HTTP edge makes it a page (`refusalPath`). */
 export interface Refusal {
   error: string;
   retryAfterMs?: number;
@@ -29,10 +26,7 @@ export interface TokenCallTicket {
   settle(codeRefused: boolean): Promise<void>;
 }
 
-/**
- * An optional feature (lib/auth/features/*), as the core sees it: the hooks it plugs in. Every hook is optional;
- * the core calls each installed feature's, in the order of lib/auth/installed.ts. The core never imports a feature.
- */
+/** An optional feature's hooks, called in the order of lib/auth/installed.ts: the core never imports a feature. */
 export interface AuthFeature {
   readonly name: string;
   /** Wraps Auth.js's route handler (the first installed feature's wrapper is the outermost). */
@@ -68,16 +62,12 @@ export function installFeatures(features: readonly AuthFeature[]): void {
   installed = features;
 }
 
-/**
- * The installed features. Every entry point (lib/auth/index.ts and its siblings) imports lib/auth/installed.ts
- * first; reaching the core another way is a bug that would quietly skip, say, the token budget, so it throws.
- */
+/** Entry points import lib/auth/installed.ts first: reaching the core otherwise would quietly skip, say, the budget. */
 export function features(): readonly AuthFeature[] {
   if (!installed) throw new Error("The auth features are not installed: import @/lib/auth (or another entry point), not a module under lib/auth/core.");
   return installed;
 }
 
-/** Each installed feature's `hook`, bound, in order. */
 export function hooks<K extends keyof AuthFeature>(hook: K): NonNullable<AuthFeature[K]>[] {
   return features().flatMap((feature) => (feature[hook] ? [(feature[hook] as (...args: never[]) => unknown).bind(feature) as NonNullable<AuthFeature[K]>] : []));
 }

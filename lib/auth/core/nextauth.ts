@@ -91,9 +91,8 @@ async function discoveredForSignIn() {
 const completedClaims = new WeakMap<Profile, ReturnType<typeof withUserinfoClaims<Profile>>>();
 
 /**
- * A sign-in's claims: the ID token's (Auth.js's `profile` for an oidc provider; it never calls userinfo itself),
- * completed from userinfo when the ID token lacks some (lib/auth/core/uniauth/userinfo.ts). Auth.js hands the signIn and
- * jwt callbacks the same profile object, so the one userinfo call, if any, serves both.
+ * The ID token's claims (for an oidc provider Auth.js never calls userinfo itself), completed from userinfo when some
+ * are missing. Auth.js hands signIn and jwt the same profile object, so one userinfo call serves both.
  */
 function signInClaims(profile: Profile | undefined, account: Account | null | undefined) {
   if (!profile || !account) return Promise.resolve(profile ?? {});
@@ -109,7 +108,6 @@ async function signInRefusal(claims: UniAuthClaims | undefined): Promise<SignInR
   return null;
 }
 
-/** A sign-in an installed feature completes itself (step-up renews the session the browser holds), if one does. */
 async function completedByFeature(claims: UniAuthClaims, tokens: GrantTokens): Promise<ActiveSession | null> {
   for (const completeSignIn of hooks("completeSignIn")) {
     const session = await completeSignIn(claims, tokens);

@@ -24,7 +24,6 @@ const STATUS: Record<string, number> = { [UNIAUTH_UNAVAILABLE]: 503, [UNIAUTH_BU
 /** What a Retry-After may say, in seconds: an hour at most, whatever the query string asks. */
 const MAX_RETRY_AFTER_SECONDS = 3600;
 
-/** The page a refused sign-in goes to: the error page for its code, saying when to retry and where to come back to. */
 export function refusalPath({ error, retryAfterMs, callbackUrl }: { error: string; retryAfterMs?: number; callbackUrl?: string }): string {
   if (error === DATABASE_UNAVAILABLE) return DATABASE_UNAVAILABLE_PATH;
   const query = new URLSearchParams({ error });
@@ -33,17 +32,14 @@ export function refusalPath({ error, retryAfterMs, callbackUrl }: { error: strin
   return `${AUTH_ERROR_PATH}?${query}`;
 }
 
-/**
- * The status and Retry-After (seconds) of an error page's request, or null for an ordinary 200 page. A page cannot
- * set its own status: the middleware does, so browsers and monitors alike see an outage, a busy UniAuth or a limit.
- */
+/** Set by the middleware, as a page cannot set its own status: browsers and monitors alike see the outage or limit. */
 export function authErrorStatus(searchParams: URLSearchParams, defaultRetryAfterSeconds: number): { status: number; retryAfterSeconds: number } | null {
   const error = searchParams.get("error") ?? "";
   if (!Object.hasOwn(STATUS, error)) return null;
   return { status: STATUS[error]!, retryAfterSeconds: retryAfterOf(searchParams.get("retryAfter")) ?? defaultRetryAfterSeconds };
 }
 
-/** A `retryAfter` query value as whole seconds (clamped), for the status and the page's words; null when absent or malformed. */
+/** A `retryAfter` query value as whole seconds (clamped): both the status and the page's words use it. */
 export function retryAfterOf(value: unknown): number | null {
   return typeof value === "string" && /^[1-9]\d{0,8}$/.test(value) ? clampRetryAfter(Number(value)) : null;
 }
