@@ -4,10 +4,7 @@ import type { SessionState } from "@/lib/auth/core/session/current";
 import { isConnectionFailure } from "@/lib/database-errors";
 import { AppError } from "@/lib/errors";
 
-/**
- * Who may call a server action or route handler: any signed-in user (the default), staff, or superusers; and any
- * further `check`, which throws the AppError to answer with (step-up's `recentAuth`, for sensitive actions).
- */
+/** Any signed-in user by default; `check` throws the AppError to answer with (step-up's `recentAuth`). */
 export interface AccessRule {
   role?: "staff" | "superuser";
   check?: (session: Session) => Promise<void>;
