@@ -12,10 +12,8 @@ const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-lo
 /** How old a logout token may be, by its `iat`, whatever its `exp` says. */
 const LOGOUT_TOKEN_MAX_AGE_SECONDS = 300;
 /**
- * The `typ` headers a logout token may carry (compared case-insensitively), besides none: the spec's explicit type,
- * in short and media-type form, and the generic JWT that many providers stamp on every token they sign (explicit
- * typing is a SHOULD). Any other explicit type (at+jwt, id_token+jwt, …) is another kind of token and refused; the
- * `events` claim and the absent `nonce` keep ID tokens out in any case (Back-Channel Logout 1.0 §2.4).
+ * `typ`s accepted besides none (case-insensitively): the spec's, short or as a media type, and the JWT many providers
+ * put on every token (typing is a SHOULD); `events` and no `nonce` keep ID tokens out (Back-Channel Logout 1.0 §2.4).
  */
 const ACCEPTED_TYPES = new Set(["logout+jwt", "application/logout+jwt", "jwt"]);
 /** How far UniAuth's clock may be from ours. */
@@ -63,9 +61,8 @@ function keySet(uri: string): JWTVerifyGetKey {
 }
 
 /**
- * Verifies a back-channel logout token (OpenID Connect Back-Channel Logout 1.0 §2.4, §2.6) against
- * UniAuth's discovered issuer and keys. Throws AppError "invalid_request" for any invalid token and
- * "service_unavailable" when UniAuth's keys cannot be fetched.
+ * Verifies a logout token (OpenID Connect Back-Channel Logout 1.0 §2.4, §2.6) against UniAuth's discovered issuer and
+ * keys: AppError "invalid_request" for a bad token, "service_unavailable" when the keys cannot be had.
  */
 export async function verifyLogoutToken(token: string): Promise<LogoutClaims> {
   const server = await discover().catch(() => {
@@ -83,7 +80,8 @@ export async function verifyLogoutToken(token: string): Promise<LogoutClaims> {
     clockTolerance: CLOCK_SKEW_SECONDS,
     requiredClaims: ["iat", "exp", "jti"].filter((claim) => claim !== optional),
   }).catch((error: unknown) => {
-    throw toAppError(error);
+    if (error instanceof errors.JOSEError && TOKEN_ERRORS.has(error.code)) invalid(error.message);
+    throw new AppError("service_unavailable", "UniAuth's signing keys could not be fetched");
   });
 
   const typ = protectedHeader.typ;
@@ -112,18 +110,7 @@ function invalid(description: string): never {
 
 // Everything wrong with the token itself is the sender's error (400); failing to get the keys is ours (503).
 const TOKEN_ERRORS = new Set([
-  errors.JWSInvalid.code,
-  errors.JWTInvalid.code,
-  errors.JWTClaimValidationFailed.code,
-  errors.JWTExpired.code,
-  errors.JOSEAlgNotAllowed.code,
-  errors.JOSENotSupported.code,
-  errors.JWSSignatureVerificationFailed.code,
-  errors.JWKSNoMatchingKey.code,
-  errors.JWKSMultipleMatchingKeys.code,
+  errors.JWSInvalid.code, errors.JWTInvalid.code, errors.JWTClaimValidationFailed.code, errors.JWTExpired.code,
+  errors.JOSEAlgNotAllowed.code, errors.JOSENotSupported.code, errors.JWSSignatureVerificationFailed.code,
+  errors.JWKSNoMatchingKey.code, errors.JWKSMultipleMatchingKeys.code,
 ]);
-
-function toAppError(error: unknown): AppError {
-  if (error instanceof errors.JOSEError && TOKEN_ERRORS.has(error.code)) return new AppError("invalid_request", error.message);
-  return new AppError("service_unavailable", "UniAuth's signing keys could not be fetched");
-}
