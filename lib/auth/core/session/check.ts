@@ -7,31 +7,21 @@ import { describeFailure } from "@/lib/auth/core/uniauth/failure";
 import { isConnectionFailure } from "@/lib/database-errors";
 import { env } from "@/lib/env";
 
-/**
- * What the server knows of a browser's session: its row was checked and is live, there is none (no cookie, or its
- * row was deleted or has expired), or the database could not be asked ("can't tell": not the same as signed out).
- */
+/** "unavailable": the database could not be asked, which is not the same as signed out. */
 export type SessionCheck = { status: "signed-in"; session: ActiveSession } | { status: "signed-out" } | { status: "unavailable" };
 
 /** What the cookie carries: the Session row id and display fields, never a token. */
 export function toToken(session: ActiveSession): JWT {
   return {
-    sub: session.user.id,
-    sessionId: session.id,
-    sessionStartedAt: session.createdAt.toISOString(),
-    sessionExpiresAt: session.expiresAt.toISOString(),
-    user: session.user,
+    sub: session.user.id, sessionId: session.id, sessionStartedAt: session.createdAt.toISOString(),
+    sessionExpiresAt: session.expiresAt.toISOString(), user: session.user,
   };
 }
 
 /**
- * Every server-side read of the session checks its row: no row (or an expired one), no session. The user's roles are
- * the database's; when they are older than their role age (ROLES_MAX_AGE_SECONDS for staff and superusers,
- * MEMBER_ROLES_MAX_AGE_SECONDS for members) a refresh re-reads them from UniAuth after the
- * response (Next's `after`), so no page waits on UniAuth, and one that ended the grant ends the session for the next
- * request. Staff and superuser rights older than ELEVATED_ROLES_MAX_AGE_SECONDS are not honoured (the user stays a
- * member) until a refresh succeeds: a spent budget or an outage cannot keep a revoked admin in. Only a failure to
- * reach the database is "unavailable"; any other error is thrown.
+ * Every server-side read of the session checks its row. Roles past their role age are re-read by a refresh after the
+ * response (`after`), so no page waits on UniAuth. Elevated rights older than ELEVATED_ROLES_MAX_AGE_SECONDS are not
+ * honoured until a refresh succeeds: a spent budget or an outage cannot keep a revoked admin in.
  */
 export async function checkSession(sessionId: string | undefined): Promise<SessionCheck> {
   if (!sessionId) return { status: "signed-out" };

@@ -31,25 +31,19 @@ export function rolesDue(rolesReadAt: Date, isElevated: boolean, now = Date.now(
   return now - rolesReadAt.getTime() >= (isElevated ? env.ROLES_MAX_AGE_SECONDS : env.MEMBER_ROLES_MAX_AGE_SECONDS) * 1000;
 }
 
-/**
- * True when the session's roles are older than its kind's role age (ROLES_MAX_AGE_SECONDS for staff and superusers,
- * MEMBER_ROLES_MAX_AGE_SECONDS for members), nobody is refreshing it and it is not backing off. The row alone decides.
- */
+/** Roles due, nobody refreshing and not backing off: the row alone decides. */
 export function needsRefresh(session: RefreshableSession, elevated: boolean, now = Date.now()): boolean {
   if (!session.refreshToken || [session.refreshLeaseUntil, session.refreshRetryAt].some((until) => until && until.getTime() > now)) return false;
   return rolesDue(session.rolesReadAt, elevated, now);
 }
 
 /**
- * The refresh a page view found due, run after its response. When sessions ahead of it in the queue (staff first,
- * then oldest roles) are waiting for the few calls left in the refresh share, it refreshes the first of them instead:
- * the calls go to the sessions that matter most, in order, whoever happens to be browsing (a refresh needs only the
- * row, not its user).
+ * Run after a page view's response. When sessions ahead in the queue (staff first, then oldest roles) wait for the
+ * refresh share's last calls, it refreshes the first of them instead: a refresh needs only the row, not its user.
  */
 export function refreshDue(session: RefreshableSession): Promise<void> {
-  // One at a time on an instance: views of many due sessions would otherwise all queue on the budget's lock, holding
-  // database connections while they wait. A view while one runs starts none; a later view tries again. None while
-  // a feature says this instance should wait (the token budget's refresh share is spent).
+  // One at a time per instance: views of many due sessions would otherwise all queue on the budget's lock, holding
+  // database connections. None while a feature says this instance should wait (the refresh share is spent).
   if (hooks("refreshesWait").some((wait) => wait())) return Promise.resolve();
   refreshing ??= refreshDueNow(session).finally(() => (refreshing = undefined));
   return refreshing;
@@ -70,20 +64,13 @@ type Lease = { readonly id: string; readonly refreshLeaseUntil: Date };
 type Granted = { tokens: oauth.TokenEndpointResponse; issuer: string };
 
 /**
- * Refreshes a session's tokens at UniAuth and re-syncs the user's groups and roles. UniAuth rotates refresh
- * tokens and revokes the whole family when a used one comes back, so exactly one request, on any instance,
- * may refresh a session: it wins a lease by compare-and-swap on the row (same refresh token, no live lease),
- * and every later write is fenced by that lease. The other requests carry on with the session as it is.
- * The steps: take the lease, admit the token call, call UniAuth, persist; each may end the refresh there.
- *
- * Returns "ended" when the session can no longer be refreshed (its refresh token does not decrypt with any
- * configured secret, UniAuth said `invalid_grant`, or the new tokens could not be read or are for another
- * subject): the session row is deleted.
- *
- * Every write here encrypts under the newest secret, so rows written under a secret since rotated out of first
- * place are rewritten at their next refresh (within about an hour of being used). That lazy upgrade needs no
- * migration step holding AUTH_SECRET, and rows never used again expire within 30 days; see docs/how-it-works.md,
- * "Rotating AUTH_SECRET".
+ * Refreshes a session's tokens and re-syncs the user's groups and roles. UniAuth rotates refresh tokens and revokes the
+ * whole family when a used one comes back, so exactly one request, on any instance, may refresh a session: it wins a
+ * lease by compare-and-swap on the row (same refresh token, no live lease), and every later write is fenced by that
+ * lease. "ended" (the row deleted): the refresh token does not decrypt with any configured secret, UniAuth said
+ * `invalid_grant`, or the new tokens are unreadable or another subject's. Every write encrypts under the newest secret,
+ * so rows under a rotated-out secret are rewritten at their next refresh (within about an hour of use): no migration
+ * step holding AUTH_SECRET, and unused rows expire within 30 days (docs/how-it-works.md, "Rotating AUTH_SECRET").
  */
 export async function refreshSession(session: RefreshableSession): Promise<Outcome> {
   const stored = session.refreshToken;
@@ -115,10 +102,7 @@ async function takeLease(id: string, stored: string): Promise<Lease | null> {
   return count === 1 ? lease : null;
 }
 
-/**
- * Step 2: the features admit the token call (the token budget may queue or defer it). The budget may have kept this
- * request waiting on its lock, so the lease starts again now and outlasts the call; "skipped" if it ran out meanwhile.
- */
+/** Step 2: the features admit the call. The budget's lock may have kept us waiting, so the lease starts again now. */
 async function admitRefresh(lease: Lease): Promise<Lease | "queued" | "deferred" | "skipped"> {
   let admitted: Awaited<ReturnType<typeof admitTokenCall>> | undefined;
   try {
@@ -133,10 +117,7 @@ async function admitRefresh(lease: Lease): Promise<Lease | "queued" | "deferred"
   return count === 1 ? renewed : "skipped";
 }
 
-/**
- * Step 3: the refresh token grant: UniAuth's tokens, or how the refresh ended: backing off (UniAuth unreachable, 429,
- * another error), "ended" (`invalid_grant`, an unreadable answer) or "skipped" (the lease was lost).
- */
+/** Step 3: the refresh token grant: UniAuth's tokens, or how the refresh ended. */
 async function callUniAuth(session: RefreshableSession, lease: Lease, refreshToken: string): Promise<Granted | Outcome> {
   let uniauth: Awaited<ReturnType<typeof uniauthClient>>;
   let response: Response;
@@ -210,10 +191,7 @@ async function endRefresh(session: RefreshableSession, reason: RefreshEndReason,
   return "ended";
 }
 
-/**
- * The new ID token, encrypted; and any stored token UniAuth did not replace that is under an older secret, encrypted
- * again under the newest (the lazy upgrade). The lease makes this request the only writer.
- */
+/** The new ID token, and unreplaced tokens under an older secret re-encrypted; the lease makes us the only writer. */
 async function tokensToReencrypt(tx: Pick<typeof db, "session">, lease: Lease, tokens: oauth.TokenEndpointResponse, usedRefreshToken: string) {
   const update: { idToken?: string | null; refreshToken?: string } = {};
   if (tokens.id_token) update.idToken = storedTokens.encrypt(lease.id, "idToken", tokens.id_token);
@@ -235,9 +213,8 @@ async function tokensToReencrypt(tx: Pick<typeof db, "session">, lease: Lease, t
 }
 
 /**
- * The user's subject and groups as of this refresh: from the new ID token, completed from userinfo when it lacks
- * groups (or from userinfo alone when there is no ID token).
- * Null when UniAuth says neither (the roles stay); "another subject" when the tokens are not this user's.
+ * From the new ID token, completed from userinfo when it lacks groups (userinfo alone without one). Null when UniAuth
+ * says neither (the roles stay); "another subject" when the tokens are not this user's.
  */
 async function freshClaims(tokens: oauth.TokenEndpointResponse, userId: string, issuer: string) {
   const account = await db.account.findFirst({

@@ -18,13 +18,7 @@ export const DEFAULT_ACCESS_TOKEN_SECONDS = 3600;
 export type RefreshableSession = Pick<Session, "id" | "userId" | "refreshToken" | "accessTokenExpiresAt" | "rolesReadAt" | "refreshLeaseUntil" | "refreshRetryAt" | "refreshFailures">;
 
 export const sessionUserSelect = {
-  id: true,
-  name: true,
-  email: true,
-  image: true,
-  groups: true,
-  isStaff: true,
-  isSuperuser: true,
+  id: true, name: true, email: true, image: true, groups: true, isStaff: true, isSuperuser: true,
 } as const;
 
 export interface ActiveSession {
@@ -38,9 +32,8 @@ export interface ActiveSession {
 const LAST_SEEN_EVERY_MS = 5 * 60_000;
 
 /**
- * What FIND_ACTIVE_SESSION returns, by table. Its SQL is written from these lists and its row type derived from
- * Prisma's models, so a column renamed in prisma/schema.prisma fails the type check (and
- * tests/integration/raw-sql.test.ts, which runs the statement against the migrated database).
+ * FIND_ACTIVE_SESSION's SQL is written from these lists and its row type derived from Prisma's models, so a renamed
+ * column fails the type check (and tests/integration/raw-sql.test.ts, which runs the statement).
  */
 export const FIND_ACTIVE_SESSION_COLUMNS = {
   session: ["id", "userId", "refreshToken", "refreshFailures"],
@@ -70,10 +63,8 @@ export type CheckedSessionRow = Pick<Session, (typeof SESSION_COLUMNS)[number]> 
   Pick<User, (typeof USER_COLUMNS)[number]>;
 
 /**
- * The session registry's answer to "is this browser still signed in?", with the user's current roles. It runs on
- * every signed-in request, so it is one statement (session and user joined) sent straight to the pool:
- * Prisma's query building costs as much again as the round trip here. The refresh token comes back still
- * encrypted: only a refresh decrypts it, and the stored value doubles as the refresh lease's compare-and-swap key.
+ * One statement straight to the pool, as it runs on every signed-in request: Prisma's query building costs as much
+ * again as the round trip. The refresh token stays encrypted: it doubles as the refresh lease's compare-and-swap key.
  */
 export async function findActiveSession(id: string) {
   const { rows } = await pool.query<CheckedSessionRow>({ ...FIND_ACTIVE_SESSION, values: [id] });

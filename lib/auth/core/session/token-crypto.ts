@@ -4,7 +4,6 @@ import type { TokenDecryptionReason } from "@/lib/auth/core/base/types";
 /** The Session columns that hold UniAuth's tokens. Each is part of its ciphertext's additional data. */
 export type TokenColumn = "idToken" | "accessToken" | "refreshToken";
 
-/** Why a stored token could not be read: not this app's format, no configured secret has its key id, or not authentic. */
 export class TokenDecryptionError extends Error {
   constructor(readonly reason: TokenDecryptionReason) {
     super(`Stored token does not decrypt (${reason})`);
@@ -20,12 +19,7 @@ const TAG_BYTES = 16;
 /** `v1.<key id>.<iv>.<ciphertext and tag>`, base64url: anything else is no value this app wrote. */
 const SEALED = /^v1\.([\w-]{8})\.([\w-]{16})\.([\w-]{22,})$/;
 
-interface Key {
-  id: string;
-  key: Buffer;
-}
-
-function deriveKey(secret: string): Key {
+function deriveKey(secret: string) {
   const derive = (info: string, length: number) => Buffer.from(hkdfSync("sha256", secret, SALT, info, length));
   return { id: derive("key id", 6).toString("base64url"), key: derive("AES-256-GCM key", 32) };
 }
@@ -43,10 +37,9 @@ export interface TokenCrypto {
 }
 
 /**
- * AES-256-GCM for the tokens kept in Session rows, with keys derived by HKDF-SHA256 from the Auth.js secrets
- * (newest first, as in lib/auth-secrets.ts): the newest encrypts, every one decrypts. Each ciphertext is bound to
- * its row id and column, so one copied to another row or column does not decrypt. No `server-only` here: tests
- * read stored tokens with it; node:crypto keeps it out of any browser bundle anyway.
+ * AES-256-GCM, keys by HKDF-SHA256 from the Auth.js secrets (newest first, as in lib/auth-secrets.ts): the newest
+ * encrypts, every one decrypts. Each ciphertext is bound to its row id and column, so one copied elsewhere does not
+ * decrypt. No `server-only`: tests read stored tokens with it; node:crypto keeps it out of browser bundles.
  */
 export function createTokenCrypto(secrets: readonly string[]): TokenCrypto {
   if (!secrets.length) throw new Error("Token encryption needs at least one secret.");
