@@ -32,8 +32,5 @@ export interface Roles {
 
 /** Roles follow UniAuth's groups: `admin` is staff and superuser, `staff` is staff. Names match exactly. */
 export function rolesFromGroups(groups: readonly string[]): Roles {
-  return {
-    isStaff: groups.includes("admin") || groups.includes("staff"),
-    isSuperuser: groups.includes("admin"),
-  };
+  return { isStaff: groups.includes("admin") || groups.includes("staff"), isSuperuser: groups.includes("admin") };
 }

@@ -9,10 +9,7 @@ import { env } from "@/lib/env";
 export { POST_LOGOUT_PATH };
 export const LOGOUT_STATE_COOKIE = "uniauth-logout-state";
 
-/**
- * Where to send the browser to end the UniAuth session too (RP-initiated logout), or null when UniAuth's
- * discovery lists no end-session endpoint (then only the app's session ends).
- */
+/** RP-initiated logout; null when discovery lists no end-session endpoint (then only the app's session ends). */
 export async function endSessionUrl({ idToken, origin, state }: { idToken?: string | null; origin: string; state: string }): Promise<URL | null> {
   const { server } = await uniauthClient();
   if (!server.end_session_endpoint) return null;

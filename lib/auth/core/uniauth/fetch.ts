@@ -24,10 +24,8 @@ export interface UniAuthCalls {
 const watched = new AsyncLocalStorage<UniAuthCalls>();
 
 /**
- * The fetch Auth.js uses for its own calls to UniAuth (the code exchange, userinfo, discovery when ours failed):
- * with the timeout Auth.js does not set, and noting for `watchUniAuth` when UniAuth did not answer or failed. The
- * code exchange is a token call: the installed features admit it first (the token budget), and a 429 pauses them.
- * When one says no, no call is made and Auth.js gets UniAuth's own answer to one call too many: 429.
+ * For Auth.js's own calls to UniAuth: the timeout Auth.js does not set, and notes for `watchUniAuth`. A code exchange
+ * the features refuse is not made: Auth.js gets UniAuth's own answer to one call too many, 429.
  */
 export async function uniauthFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
   const calls = watched.getStore();
@@ -54,10 +52,8 @@ export async function uniauthFetch(input: string | URL | Request, init?: Request
 }
 
 /**
- * Lets a code exchange go ahead: the features' tickets, or null when it must not (noted for `watchUniAuth`). That
- * fails closed: a feature that cannot answer because the database is down (no sign-in could be written anyway) sends
- * the sign-in to the outage page, any other failure to the busy page: an uncounted call could bring UniAuth's 429,
- * which stops every instance's token calls.
+ * Fails closed: an unreachable database sends the sign-in to the outage page (it could not be written anyway), any
+ * other failure to the busy page: an uncounted call could bring UniAuth's 429, stopping every instance's token calls.
  */
 async function admitExchange(calls: UniAuthCalls | undefined): Promise<TokenCallTicket[] | null> {
   const watch = calls ?? { failed: false };

@@ -1,10 +1,7 @@
 import "server-only";
 import { type TokenCall, type TokenCallRefusal, type TokenCallTicket, hooks } from "@/lib/auth/core/features";
 
-/**
- * Asks each installed feature whether a token call may be made (the token budget decides; without it, every call
- * may): the tickets to settle once UniAuth has answered, or the first refusal. Throws what a feature threw.
- */
+/** Without the token budget every call may go: the tickets to settle once UniAuth answered, or the first refusal. */
 export async function admitTokenCall(call: TokenCall): Promise<TokenCallRefusal | TokenCallTicket[]> {
   const tickets: TokenCallTicket[] = [];
   for (const tokenCall of hooks("tokenCall")) {
@@ -27,10 +24,7 @@ export async function settleTokenCall(tickets: readonly TokenCallTicket[], codeR
 const RATE_LIMIT_PAUSE_MS = 5 * 60_000;
 const MAX_PAUSE_MS = 60 * 60_000;
 
-/**
- * UniAuth answered a token call with 429: the features that pace token calls pause them for its Retry-After (seconds
- * or an HTTP date; at most an hour), or RATE_LIMIT_PAUSE_MS without one. The pause, in milliseconds.
- */
+/** Pauses token calls for the Retry-After (seconds or an HTTP date, at most an hour); returns the pause in ms. */
 export async function tokenCallsRateLimited(response: Response): Promise<number> {
   const header = response.headers.get("retry-after") ?? "";
   const ms = /^\d+$/.test(header) ? Number(header) * 1000 : Date.parse(header) - Date.now();
