@@ -24,9 +24,8 @@ export async function signInStartRefusal(): Promise<Refusal | null> {
 }
 
 /**
- * Auth.js's handler, never cached (per-user answers), wrapped by the features. A sign-in POSTed to Auth.js's own route
- * is checked as the sign-in action is, but only once Auth.js accepted it (CSRF passed), so an anonymous POST costs
- * nothing; a code exchange never made goes to the outage page or the page a feature named, not Auth.js's generic error.
+ * Never cached (per-user answers). A sign-in POSTed here is checked like the sign-in action once Auth.js accepted it
+ * (CSRF passed: an anonymous POST costs nothing); an exchange never made goes to the outage page or a feature's page.
  */
 export function authRoute(handler: AuthRouteHandler): AuthRouteHandler {
   const wrapped = hooks("authRoute").reduceRight((inner, wrap) => wrap(inner), handler);

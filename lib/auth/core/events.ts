@@ -2,10 +2,7 @@ import type { SignInRefusal, StepUpRefusal } from "@/lib/auth/core/base/error-pa
 import type { TokenDecryptionReason } from "@/lib/auth/core/base/types";
 import { hooks } from "@/lib/auth/core/features";
 
-/**
- * Fields are ids, counts and short reasons only, so a token, code, secret, cookie or email (personal data) has no field
- * to land in; nor UniAuth's `sid`, which is enough to end a session while front-channel logout is on.
- */
+/** Ids, counts, short reasons: never a token, code, secret, cookie, email, or `sid` (a front-channel logout key). */
 export type AuthEvent =
   | { event: "signin.accepted"; userId: string; sessionId: string; acr?: string; amr?: readonly string[] }
   | { event: "signin.refused"; reason: SignInRefusal }
@@ -64,7 +61,7 @@ export function logAuthEvent(event: AuthEvent): void {
   }
 }
 
-/** Logs, then hands the event to the features that keep events. One call site per event, where it has happened. */
+/** Logs, then hands it to the features that keep events; never throws. One call site per event, once it happened. */
 export async function recordAuthEvent(event: AuthEvent): Promise<void> {
   logAuthEvent(event);
   for (const recordEvent of hooks("recordEvent")) await recordEvent(event);

@@ -10,21 +10,13 @@ export type AuthRouteHandler = (request: NextRequest) => Promise<Response>;
 export type TokenCall = { for: "sign-in" } | { for: "refresh"; sessionId: string };
 
 /** Why a sign-in cannot go ahead (a base/error-pages.ts code); only the HTTP edge makes it a page (`refusalPath`). */
-export interface Refusal {
-  error: string;
-  retryAfterMs?: number;
-  callbackUrl?: string;
-}
+export interface Refusal { error: string; retryAfterMs?: number; callbackUrl?: string }
 
 /** Why a token call is not made; `queued`: a refresh that other sessions are ahead of. */
-export interface TokenCallRefusal extends Refusal {
-  queued?: boolean;
-}
+export interface TokenCallRefusal extends Refusal { queued?: boolean }
 
 /** A token call a feature let through: told how it went once UniAuth answered (`codeRefused`: `invalid_grant` and the like). */
-export interface TokenCallTicket {
-  settle(codeRefused: boolean): Promise<void>;
-}
+export interface TokenCallTicket { settle(codeRefused: boolean): Promise<void> }
 
 /** An optional feature's hooks, called in the order of lib/auth/installed.ts: the core never imports a feature. */
 export interface AuthFeature {
@@ -62,7 +54,7 @@ export function installFeatures(features: readonly AuthFeature[]): void {
   installed = features;
 }
 
-/** Entry points import lib/auth/installed.ts first: reaching the core otherwise would quietly skip, say, the budget. */
+/** Entry points import lib/auth/installed.ts first; reaching the core another way would skip, say, the token budget. */
 export function features(): readonly AuthFeature[] {
   if (!installed) throw new Error("The auth features are not installed: import @/lib/auth (or another entry point), not a module under lib/auth/core.");
   return installed;

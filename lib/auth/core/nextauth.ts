@@ -90,10 +90,7 @@ async function discoveredForSignIn() {
 
 const completedClaims = new WeakMap<Profile, ReturnType<typeof withUserinfoClaims<Profile>>>();
 
-/**
- * The ID token's claims (for an oidc provider Auth.js never calls userinfo itself), completed from userinfo when some
- * are missing. Auth.js hands signIn and jwt the same profile object, so one userinfo call serves both.
- */
+/** Auth.js never calls userinfo for an oidc provider, and hands signIn and jwt one profile: one call serves both. */
 function signInClaims(profile: Profile | undefined, account: Account | null | undefined) {
   if (!profile || !account) return Promise.resolve(profile ?? {});
   let claims = completedClaims.get(profile);

@@ -32,7 +32,7 @@ export function refusalPath({ error, retryAfterMs, callbackUrl }: { error: strin
   return `${AUTH_ERROR_PATH}?${query}`;
 }
 
-/** Set by the middleware, as a page cannot set its own status: browsers and monitors alike see the outage or limit. */
+/** The middleware sets it, as a page cannot set its own status: browsers and monitors alike see the outage or limit. */
 export function authErrorStatus(searchParams: URLSearchParams, defaultRetryAfterSeconds: number): { status: number; retryAfterSeconds: number } | null {
   const error = searchParams.get("error") ?? "";
   if (!Object.hasOwn(STATUS, error)) return null;

@@ -25,12 +25,10 @@ export interface AuthAction<T> {
 }
 
 /**
- * Checks who calls it before anything else, then parses its input. Answers a typed `ActionResult` instead of throwing
- * ("unauthenticated", "forbidden", "service_unavailable", "invalid_request" with the field errors, or the action's
- * AppError); only an AppError with a `location` redirects: a missing recent sign-in goes to "Confirm it's you", which
- * comes back to the form's page. A repeated field arrives as an array (parse it with a preprocess, or
- * `z.union([z.string(), z.array(z.string())])`). ESLint makes every server action in app/ use this; data functions
- * still check on their own.
+ * Checks who calls it first, then parses its input; answers a typed `ActionResult` rather than throwing. Only an
+ * AppError with a `location` redirects: a missing recent sign-in goes to "Confirm it's you", then back to the form.
+ * A repeated field arrives as an array (parse it with a preprocess, or `z.union([z.string(), z.array(z.string())])`).
+ * ESLint makes every server action in app/ use this; data functions still check on their own.
  */
 export function authAction<Input extends z.ZodType, T>(options: ActionOptions<Input>, action: (input: z.output<Input>, session: Session) => Promise<T>): AuthAction<T> {
   const run = (...args: [FormInput] | [ActionResult<T> | null, FormInput]): Promise<ActionResult<T>> =>

@@ -9,7 +9,6 @@ import { noStore } from "@/lib/http/no-store";
 import { appOrigin } from "@/lib/http/origin";
 import { mediaType, readBody } from "@/lib/http/read-body";
 
-/** A JSON body larger than this is refused (413) before it is parsed. */
 const MAX_JSON_BYTES = 64 * 1024;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -21,16 +20,11 @@ interface RouteOptions<Input extends z.ZodType> extends AccessRule {
 /** A dynamic route's segments (`[id]` → `params.id`), unchecked: parse them like any input. */
 type Params = Record<string, string | string[] | undefined>;
 
-interface RouteContext<Input> {
-  session: Session;
-  input: Input;
-  params: Params;
-}
+interface RouteContext<Input> { session: Session; input: Input; params: Params }
 
 /**
- * Answers in JSON, never a redirect: 401 signed out; 403 without the role, on a failed `check` or for a cross-site
- * state-changing request (CSRF); 503 with Retry-After without the database; 400/413/415 for bad input; else the
- * handler's AppError, Response or data (as JSON). Always no-store.
+ * JSON, never a redirect: 401 signed out; 403 without the role, on a failed `check` or for a cross-site write (CSRF);
+ * 503 with Retry-After without the database; 400/413/415 for bad input; else the handler's answer. Always no-store.
  */
 export function authRoute<Input extends z.ZodType = z.ZodUndefined>(
   options: RouteOptions<Input>,
@@ -52,10 +46,8 @@ export function authRoute<Input extends z.ZodType = z.ZodUndefined>(
     });
 }
 
-/**
- * Browsers say where a request comes from (`Sec-Fetch-Site`, else `Origin`); one that says neither is no browser's, and
- * carries no cookie on its own. SameSite=Lax alone would let a sibling subdomain post with the user's cookie.
- */
+// Browsers say where a request comes from (`Sec-Fetch-Site`, else `Origin`); one that says neither is no browser's, and
+// carries no cookie on its own. SameSite=Lax alone would let a sibling subdomain post with the user's cookie.
 async function sameOrigin(request: NextRequest): Promise<boolean> {
   const site = request.headers.get("sec-fetch-site");
   if (site) return site === "same-origin" || site === "none";

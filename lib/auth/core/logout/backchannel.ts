@@ -7,17 +7,10 @@ import { AppError } from "@/lib/errors";
 import type { Session } from "@/lib/generated/prisma/client";
 
 /** The one row the logout statement returns: its last SELECT names these columns (tests/integration/raw-sql.test.ts). */
-export interface LogoutOutcome {
-  recorded: number;
-  ended: number;
-  userId: Session["userId"] | null;
-}
+export interface LogoutOutcome { recorded: number; ended: number; userId: Session["userId"] | null }
 export const LOGOUT_OUTCOME_COLUMNS = Object.keys({ recorded: true, ended: true, userId: true } satisfies Record<keyof LogoutOutcome, true>);
 
-/**
- * Records the token's `jti` and deletes the matching sessions atomically, so a replay (on any instance) touches
- * nothing. Only sessions created at or before the token's `iat` go: a late token cannot end a newer sign-in.
- */
+/** Atomic: a replayed `jti` (on any instance) touches nothing; only sessions before `iat` go, never a later sign-in. */
 export async function endSessionsForLogout(claims: LogoutClaims): Promise<number> {
   // `iat` has one-second precision: a session created in that second predates the token. A `sid` names one UniAuth
   // session, so UniAuth's clock may run behind; a `sub`-only token gets no slack, or it could end a later sign-in.

@@ -11,12 +11,9 @@ import { AppError } from "@/lib/errors";
 const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 /** How old a logout token may be, by its `iat`, whatever its `exp` says. */
 const LOGOUT_TOKEN_MAX_AGE_SECONDS = 300;
-/**
- * `typ`s accepted besides none (case-insensitively): the spec's, short or as a media type, and the JWT many providers
- * put on every token (typing is a SHOULD); `events` and no `nonce` keep ID tokens out (Back-Channel Logout 1.0 §2.4).
- */
+// `typ`s accepted besides none (case-insensitively): the spec's, short or as a media type, and the JWT many providers
+// put on every token (typing is a SHOULD); `events` and no `nonce` keep ID tokens out (Back-Channel Logout 1.0 §2.4).
 const ACCEPTED_TYPES = new Set(["logout+jwt", "application/logout+jwt", "jwt"]);
-/** How far UniAuth's clock may be from ours. */
 export const CLOCK_SKEW_SECONDS = 30;
 
 const claimsSchema = z
@@ -41,7 +38,6 @@ export interface LogoutClaims {
   issuedAt: Date;
   /** The token's `jti`, or (only when UNIAUTH_LOGOUT_TOKEN_OPTIONAL=jti) a digest of the token itself. */
   replayKey: string;
-  /** Until when the replay key must be remembered. */
   rememberUntil: Date;
 }
 
@@ -60,10 +56,7 @@ function keySet(uri: string): JWTVerifyGetKey {
   return jwks.getKey;
 }
 
-/**
- * Verifies a logout token (OpenID Connect Back-Channel Logout 1.0 §2.4, §2.6) against UniAuth's discovered issuer and
- * keys: AppError "invalid_request" for a bad token, "service_unavailable" when the keys cannot be had.
- */
+/** OIDC Back-Channel Logout 1.0 §2.4, §2.6, against the discovered issuer and keys (503 if the keys can't be had). */
 export async function verifyLogoutToken(token: string): Promise<LogoutClaims> {
   const server = await discover().catch(() => {
     throw new AppError("service_unavailable", "UniAuth's discovery document could not be fetched");

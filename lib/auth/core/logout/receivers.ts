@@ -7,10 +7,7 @@ import { readForm } from "@/lib/http/read-form";
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
-/**
- * OpenID Connect Back-Channel Logout receiver. 503 rather than the spec's 400 when UniAuth's keys or the database are
- * unreachable: the logout did not happen, and a 5xx tells UniAuth to retry it.
- */
+/** 503, not the spec's 400, when UniAuth's keys or the database are unreachable: a 5xx tells UniAuth to retry. */
 export async function backchannelLogout(request: Request): Promise<Response> {
   try {
     const form = await readForm(request);

@@ -18,7 +18,6 @@ export async function getAccessToken(): Promise<string | null> {
   return state.status === "signed-in" ? accessTokenOf(state.session.sessionId) : null;
 }
 
-/** getAccessToken for a session by its id. */
 export async function accessTokenOf(sessionId: string): Promise<string | null> {
   const fresh = await storedAccessToken(sessionId);
   if (fresh !== "expired") return fresh;

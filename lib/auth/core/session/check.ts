@@ -19,9 +19,8 @@ export function toToken(session: ActiveSession): JWT {
 }
 
 /**
- * Every server-side read of the session checks its row. Roles past their role age are re-read by a refresh after the
- * response (`after`), so no page waits on UniAuth. Elevated rights older than ELEVATED_ROLES_MAX_AGE_SECONDS are not
- * honoured until a refresh succeeds: a spent budget or an outage cannot keep a revoked admin in.
+ * Stale roles are re-read by a refresh after the response (`after`): no page waits on UniAuth. Elevated rights past
+ * ELEVATED_ROLES_MAX_AGE_SECONDS lapse until a refresh succeeds: an outage cannot keep a revoked admin in.
  */
 export async function checkSession(sessionId: string | undefined): Promise<SessionCheck> {
   if (!sessionId) return { status: "signed-out" };

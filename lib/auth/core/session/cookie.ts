@@ -5,14 +5,9 @@ import type { NextResponse } from "next/server";
 // Auth.js's session cookie, split into `.0`, `.1`… when large: `__Host-` on https (see sessionCookie below).
 const SESSION_COOKIE = /^(__Host-)?authjs\.session-token(\.(\d+))?$/;
 
-interface Cookies {
-  getAll(): { name: string; value: string }[];
-}
+interface Cookies { getAll(): { name: string; value: string }[] }
 
-/**
- * `__Host-` on https (Secure, Path=/, no Domain), not Auth.js's `__Secure-`: a sibling subdomain could otherwise toss a
- * `Domain` cookie of the same name, and with a repeated name the browser sends both and the last wins.
- */
+/** `__Host-`, not `__Secure-`: else a sibling subdomain could add a same-named `Domain` cookie, and the last wins. */
 export function sessionCookie(secure: boolean) {
   return {
     name: `${secure ? "__Host-" : ""}authjs.session-token`,
@@ -20,15 +15,12 @@ export function sessionCookie(secure: boolean) {
   } as const;
 }
 
-/** The names of the session cookie (and its chunks) the browser sent, with or without `__Host-`. */
 export function sessionCookieNames(cookies: Cookies): string[] {
   return cookies.getAll().map(({ name }) => name).filter((name) => SESSION_COOKIE.test(name));
 }
 
-/**
- * Decrypting (key derivation and AES, via WebCrypto) costs more than the database check after it, and a browser sends
- * the same cookie for 30 days. Only cookies that decrypted are kept, so each key holds an authenticated ciphertext.
- */
+// Decrypting (key derivation and AES, via WebCrypto) costs more than the database check after it, and a browser sends
+// the same cookie for 30 days. Only cookies that decrypted are kept, so each key holds an authenticated ciphertext.
 const decrypted = new Map<string, Readonly<JWT>>();
 const MAX_DECRYPTED = 1000;
 

@@ -16,13 +16,9 @@ export function toSession({ user, id, createdAt, expiresAt }: ActiveSession): Se
   return { user, sessionId: id, sessionStartedAt: createdAt.toISOString(), expires: expiresAt.toISOString() };
 }
 
-/** The state a route handler or server action checked on entry (see withSessionState). */
 const checkedOnEntry = new AsyncLocalStorage<SessionState>();
 
-/**
- * The cookie decrypted and its row checked (one query, with current roles), once per render (React's `cache`) or per
- * route handler or server action (withSessionState). Never re-issues the cookie: a Server Component could not set it.
- */
+/** Once per render (React's `cache`) or per handler or action (withSessionState); never re-issues the cookie. */
 export async function getSessionState(): Promise<SessionState> {
   return checkedOnEntry.getStore() ?? checkedThisRender();
 }

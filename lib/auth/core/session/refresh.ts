@@ -26,7 +26,6 @@ let refreshing: Promise<void> | undefined;
 // At a refresh only the subject and groups matter; a refreshed ID token may carry no profile claims.
 const refreshedClaimsSchema = z.object({ sub: z.string(), groups: groupsSchema });
 
-/** Whether a session's roles are due a re-read, by its kind's role age. */
 export function rolesDue(rolesReadAt: Date, isElevated: boolean, now = Date.now()): boolean {
   return now - rolesReadAt.getTime() >= (isElevated ? env.ROLES_MAX_AGE_SECONDS : env.MEMBER_ROLES_MAX_AGE_SECONDS) * 1000;
 }
@@ -37,10 +36,7 @@ export function needsRefresh(session: RefreshableSession, elevated: boolean, now
   return rolesDue(session.rolesReadAt, elevated, now);
 }
 
-/**
- * Run after a page view's response. When sessions ahead in the queue (staff first, then oldest roles) wait for the
- * refresh share's last calls, it refreshes the first of them instead: a refresh needs only the row, not its user.
- */
+/** After a page view's response; a refresh needs only the row, so it may refresh one ahead in the queue instead. */
 export function refreshDue(session: RefreshableSession): Promise<void> {
   // One at a time per instance: views of many due sessions would otherwise all queue on the budget's lock, holding
   // database connections. None while a feature says this instance should wait (the refresh share is spent).
@@ -212,10 +208,7 @@ async function tokensToReencrypt(tx: Pick<typeof db, "session">, lease: Lease, t
   return update;
 }
 
-/**
- * From the new ID token, completed from userinfo when it lacks groups (userinfo alone without one). Null when UniAuth
- * says neither (the roles stay); "another subject" when the tokens are not this user's.
- */
+/** Null when UniAuth says neither (the roles stay); "another subject" when the tokens are not this user's. */
 async function freshClaims(tokens: oauth.TokenEndpointResponse, userId: string, issuer: string) {
   const account = await db.account.findFirst({
     where: { userId, provider: UNIAUTH_PROVIDER_ID, issuer, clientId: env.UNIAUTH_CLIENT_ID },

@@ -11,14 +11,9 @@ import { isUniqueViolation } from "@/lib/database-errors";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
-/** The tokens a grant brought, as Auth.js hands them over. */
 export type GrantTokens = Pick<Account, "access_token" | "refresh_token" | "id_token" | "expires_at">;
 
-interface SignIn {
-  claims: UniAuthClaims;
-  tokens: GrantTokens;
-  userAgent: string | null;
-}
+interface SignIn { claims: UniAuthClaims; tokens: GrantTokens; userAgent: string | null }
 
 /** Pairwise subs are stable per client: another `sub` with this email is another person (a recycled address, say). */
 export async function emailBelongsToAnotherSubject(claims: Pick<UniAuthClaims, "email" | "sub">): Promise<boolean> {
@@ -42,7 +37,6 @@ export const authContextOf = (claims: UniAuthClaims) => ({
   amr: claims.amr ? [...claims.amr] : [],
 });
 
-/** A grant's tokens as a Session row keeps them: encrypted, bound to the row's id and column. */
 export function tokenColumns(id: string, tokens: GrantTokens, now: Date) {
   const encrypt = (column: TokenColumn, token: string | undefined) => (token ? storedTokens.encrypt(id, column, token) : null);
   return {
@@ -55,10 +49,7 @@ export function tokenColumns(id: string, tokens: GrantTokens, now: Date) {
 
 export const activeSessionSelect = { id: true, createdAt: true, expiresAt: true, user: { select: sessionUserSelect } } as const;
 
-/**
- * One transaction: the user (roles re-derived from `groups` every time, which Auth.js does not do), the link to the
- * (issuer, client, pairwise sub) account, and a new Session row holding this grant's tokens, encrypted.
- */
+/** Roles are re-derived from `groups` at every sign-in, which Auth.js does not do; tokens are stored encrypted. */
 export async function recordSignIn({ claims, tokens, userAgent }: SignIn): Promise<ActiveSession> {
   const now = new Date();
   const issuer = await discoveredIssuer();

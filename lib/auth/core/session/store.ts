@@ -21,20 +21,12 @@ export const sessionUserSelect = {
   id: true, name: true, email: true, image: true, groups: true, isStaff: true, isSuperuser: true,
 } as const;
 
-export interface ActiveSession {
-  id: string;
-  createdAt: Date;
-  expiresAt: Date;
-  user: SessionUser;
-}
+export interface ActiveSession { id: string; createdAt: Date; expiresAt: Date; user: SessionUser }
 
 /** How often `lastSeenAt` is written: a page view is not worth a write. */
 const LAST_SEEN_EVERY_MS = 5 * 60_000;
 
-/**
- * FIND_ACTIVE_SESSION's SQL is written from these lists and its row type derived from Prisma's models, so a renamed
- * column fails the type check (and tests/integration/raw-sql.test.ts, which runs the statement).
- */
+/** The SQL and row type come from these lists: a renamed column fails the type check (and raw-sql.test.ts). */
 export const FIND_ACTIVE_SESSION_COLUMNS = {
   session: ["id", "userId", "refreshToken", "refreshFailures"],
   /** Read as epoch milliseconds. */
@@ -57,7 +49,6 @@ export const FIND_ACTIVE_SESSION = {
     WHERE s.id = $1 AND s."expiresAt" > (now() AT TIME ZONE 'UTC')`,
 };
 
-/** A Session row joined with its user's fields, its times in epoch milliseconds. */
 export type CheckedSessionRow = Pick<Session, (typeof SESSION_COLUMNS)[number]> &
   { [column in Timestamp]: null extends Session[column] ? number | null : number } &
   Pick<User, (typeof USER_COLUMNS)[number]>;
@@ -75,7 +66,6 @@ export async function findActiveSession(id: string) {
   return { ...session, ...(times as Pick<Session, Timestamp>), user: { id: session.userId, name, email, image, groups, isStaff, isSuperuser } };
 }
 
-/** Records that the session was used, at most every few minutes. */
 export async function touchSession(session: { id: string; lastSeenAt: Date }): Promise<void> {
   const now = Date.now();
   if (now - session.lastSeenAt.getTime() < LAST_SEEN_EVERY_MS) return;
@@ -99,7 +89,6 @@ export async function sessionTokens(id: string): Promise<{ idToken: string | nul
   return { idToken: openStoredToken(id, "idToken", row.idToken), refreshToken: openStoredToken(id, "refreshToken", row.refreshToken) };
 }
 
-/** Ends one session. Deleting a row that is already gone is not an error. */
 export async function endSession(id: string): Promise<void> {
   await db.session.deleteMany({ where: { id } });
 }

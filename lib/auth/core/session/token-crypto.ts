@@ -28,18 +28,16 @@ function deriveKey(secret: string) {
 const additionalData = (keyId: string, sessionId: string, column: TokenColumn) => Buffer.from(JSON.stringify(["v1", keyId, sessionId, column]));
 
 export interface TokenCrypto {
-  /** Encrypts a token for one Session row's column, under the newest secret. */
   encrypt(sessionId: string, column: TokenColumn, token: string): string;
-  /** The token stored in that row's column. Throws TokenDecryptionError when it cannot be read. */
+  /** Throws TokenDecryptionError when the stored value cannot be read. */
   decrypt(sessionId: string, column: TokenColumn, stored: string): string;
   /** False for a value under an older secret: a refresh rewrites it under the newest. */
   isCurrent(stored: string): boolean;
 }
 
 /**
- * AES-256-GCM, keys by HKDF-SHA256 from the Auth.js secrets (newest first, as in lib/auth-secrets.ts): the newest
- * encrypts, every one decrypts. Each ciphertext is bound to its row id and column, so one copied elsewhere does not
- * decrypt. No `server-only`: tests read stored tokens with it; node:crypto keeps it out of browser bundles.
+ * HKDF-SHA256 keys from the Auth.js secrets (newest first): the newest encrypts, all decrypt. Each ciphertext is bound
+ * to its row id and column. No `server-only`: tests read tokens with it; node:crypto keeps it from browsers.
  */
 export function createTokenCrypto(secrets: readonly string[]): TokenCrypto {
   if (!secrets.length) throw new Error("Token encryption needs at least one secret.");

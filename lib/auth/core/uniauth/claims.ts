@@ -25,10 +25,7 @@ export const uniauthClaimsSchema = z.object({
 
 export type UniAuthClaims = z.infer<typeof uniauthClaimsSchema>;
 
-export interface Roles {
-  isStaff: boolean;
-  isSuperuser: boolean;
-}
+export interface Roles { isStaff: boolean; isSuperuser: boolean }
 
 /** Roles follow UniAuth's groups: `admin` is staff and superuser, `staff` is staff. Names match exactly. */
 export function rolesFromGroups(groups: readonly string[]): Roles {

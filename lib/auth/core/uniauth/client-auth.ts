@@ -2,10 +2,7 @@ import * as oauth from "oauth4webapi";
 
 export type ClientAuthMethod = "client_secret_post" | "client_secret_basic";
 
-/**
- * The one method for Auth.js's code exchange and the app's own refresh and revocation: `client_secret_post` unless
- * discovery lists `client_secret_basic` and not post (UniAuth documents post, and every example of its uses it).
- */
+/** One method for Auth.js's exchange and ours: post (UniAuth documents it) unless discovery lists basic, not post. */
 export function clientAuthMethod(server: Pick<oauth.AuthorizationServer, "token_endpoint_auth_methods_supported"> | null): ClientAuthMethod {
   const listed = server?.token_endpoint_auth_methods_supported;
   if (!listed?.length || listed.includes("client_secret_post")) return "client_secret_post";
@@ -21,7 +18,6 @@ export function basicAuthorization(clientId: string, clientSecret: string): stri
   return `Basic ${btoa(`${encode(clientId)}:${encode(clientSecret)}`)}`;
 }
 
-/** The client authentication for the app's own oauth4webapi calls, by the method `clientAuthMethod` chose. */
 export function clientAuthentication(method: ClientAuthMethod, clientId: string, clientSecret: string): oauth.ClientAuth {
   if (method === "client_secret_post") return oauth.ClientSecretPost(clientSecret);
   return (_server, _client, _body, headers) => headers.set("authorization", basicAuthorization(clientId, clientSecret));

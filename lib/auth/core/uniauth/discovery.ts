@@ -36,7 +36,6 @@ export function discover(): Promise<oauth.AuthorizationServer> {
   return inFlight;
 }
 
-/** The discovery document if it is already at hand, without waiting on UniAuth. */
 export function discoveredAlready(): oauth.AuthorizationServer | null {
   return lastGood?.metadata ?? null;
 }

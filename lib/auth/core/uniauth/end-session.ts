@@ -33,7 +33,6 @@ export async function revokeRefreshToken(refreshToken: string): Promise<void> {
   }
 }
 
-/** Whether the browser came back from UniAuth's end-session endpoint with the `state` this app sent it with. */
 export async function uniauthSignOutConfirmed(state: unknown): Promise<boolean> {
   const expected = (await cookies()).get(LOGOUT_STATE_COOKIE)?.value;
   return typeof state === "string" && expected !== undefined && state === expected;

@@ -11,7 +11,6 @@ import { isConnectionFailure } from "@/lib/database-errors";
 /** A feature that could not answer (not the database being down): the sign-in is told to retry this much later. */
 const UNANSWERED_RETRY_MS = 60_000;
 
-/** What happened to the calls to UniAuth in one request (see `watchUniAuth`). */
 export interface UniAuthCalls {
   /** UniAuth did not answer (refused, timed out) or answered with a 5xx. */
   failed: boolean;
@@ -51,10 +50,8 @@ export async function uniauthFetch(input: string | URL | Request, init?: Request
   return response;
 }
 
-/**
- * Fails closed: an unreachable database sends the sign-in to the outage page (it could not be written anyway), any
- * other failure to the busy page: an uncounted call could bring UniAuth's 429, stopping every instance's token calls.
- */
+// Fails closed: an unreachable database sends the sign-in to the outage page (it could not be written anyway), any
+// other failure to the busy page: an uncounted call could bring UniAuth's 429, stopping every instance's token calls.
 async function admitExchange(calls: UniAuthCalls | undefined): Promise<TokenCallTicket[] | null> {
   const watch = calls ?? { failed: false };
   try {
@@ -77,14 +74,12 @@ async function settle(tickets: readonly TokenCallTicket[], codeRefused: boolean)
   await settleTokenCall(tickets, codeRefused).catch((error: unknown) => console.error("A code exchange could not be settled:", describeFailure(error)));
 }
 
-/** Runs `work` and tells what happened to the `uniauthFetch` calls within it: unreachable, failing, refused. */
 export async function watchUniAuth<T>(work: () => Promise<T>): Promise<{ result: T; calls: Readonly<UniAuthCalls> }> {
   const calls: UniAuthCalls = { failed: false };
   const result = await watched.run(calls, work);
   return { result, calls };
 }
 
-/** What happened so far to this request's calls to UniAuth, when it is being watched (inside `watchUniAuth`). */
 export const uniauthCallsSoFar = (): Readonly<UniAuthCalls> | undefined => watched.getStore();
 
 /** A call to UniAuth's token endpoint: ours, or one Auth.js discovered for itself (ours failed), by its grant. */

@@ -9,10 +9,7 @@ export const ID_TOKEN_ALGORITHM = "RS256";
 
 const SCOPE = "openid profile email groups";
 
-/**
- * Given our cached discovery copy, Auth.js uses its endpoints instead of fetching discovery at every sign-in (UniAuth
- * asks clients to cache it); without one, Auth.js tries discovery itself.
- */
+/** Given our cached discovery, Auth.js skips its own (UniAuth asks clients to cache it); without one, it discovers. */
 export function uniauthProvider(server: AuthorizationServer | null): OIDCConfig<Record<string, unknown>> {
   return {
     id: UNIAUTH_PROVIDER_ID,

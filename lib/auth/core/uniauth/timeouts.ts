@@ -1,6 +1,6 @@
 import { env } from "@/lib/env";
 
-/** Slow is not down: before a sign-in, UniAuth counts as down only after this long a silence. */
+/** Slow is not down: before a sign-in, UniAuth is down only after this long a silence (under load it takes seconds). */
 export const UNIAUTH_DOWN_AFTER_MS = env.UNIAUTH_DOWN_AFTER_MS;
 /** Any call to UniAuth: a sign-in that waits longer is told UniAuth is unavailable. */
 export const UNIAUTH_TIMEOUT_MS = env.UNIAUTH_TIMEOUT_MS;

@@ -15,7 +15,6 @@ export async function admitTokenCall(call: TokenCall): Promise<TokenCallRefusal 
   return tickets;
 }
 
-/** Tells the features that admitted a call how it went (`codeRefused`: UniAuth refused the code itself). */
 export async function settleTokenCall(tickets: readonly TokenCallTicket[], codeRefused: boolean): Promise<void> {
   for (const ticket of tickets) await ticket.settle(codeRefused);
 }

@@ -3,7 +3,6 @@ import * as oauth from "oauth4webapi";
 import { uniauthClient } from "@/lib/auth/core/uniauth/client";
 import { describeFailure } from "@/lib/auth/core/uniauth/failure";
 
-/** UniAuth's userinfo for this access token, checked to belong to `sub` (when given). */
 export async function fetchUserinfo(accessToken: string, sub: string | typeof oauth.skipSubjectCheck): Promise<oauth.UserInfoResponse> {
   const { server, client, options } = await uniauthClient();
   const response = await oauth.userInfoRequest(server, client, accessToken, options());
