@@ -21,9 +21,8 @@ export async function signInWithUniAuth(formData: FormData): Promise<void> {
 }
 
 /**
- * Signs out of the app and of UniAuth: deletes this session's row and cookie, revokes its refresh token,
- * then sends the browser to UniAuth's end-session endpoint, which comes back to /signed-out with `state`.
- * (A server action: Next.js checks the Origin header, so another site cannot trigger it.)
+ * Deletes the session's row and cookie, revokes its refresh token, then goes to UniAuth's end-session endpoint (back to
+ * /signed-out with `state`). A server action: Next.js checks Origin, so no other site can trigger it.
  */
 export async function signOutEverywhere(): Promise<void> {
   const session = await auth();
@@ -36,11 +35,7 @@ export async function signOutEverywhere(): Promise<void> {
   const target = await endSessionUrl({ idToken: tokens?.idToken, origin, state }).catch(() => null);
   if (!target) redirect(`${POST_LOGOUT_PATH}?uniauth=unavailable`);
   (await cookies()).set(LOGOUT_STATE_COOKIE, state, {
-    httpOnly: true,
-    sameSite: "lax",
-    secure: origin.startsWith("https:"),
-    path: POST_LOGOUT_PATH,
-    maxAge: 600,
+    httpOnly: true, sameSite: "lax", secure: origin.startsWith("https:"), path: POST_LOGOUT_PATH, maxAge: 600,
   });
   redirect(target.href);
 }
