@@ -54,8 +54,6 @@ const schema = z
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     /** Set to 1 by Vercel on its builds and functions: its headers (x-real-ip) can be trusted. */
     VERCEL: text.transform((value) => value === "1"),
-    /** Replaced by ROLES_MAX_AGE_SECONDS: refused with that name rather than ignored. */
-    SESSION_REVALIDATE_SECONDS: text,
     AUTH_SECRET: secret,
     AUTH_SECRET_1: secret,
     AUTH_SECRET_2: secret,
@@ -102,9 +100,6 @@ const schema = z
   .superRefine(
     (env, ctx) => {
       if (!AUTH_SECRET_KEYS.some((key) => env[key])) ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is missing" });
-      if (env.SESSION_REVALIDATE_SECONDS !== undefined) {
-        ctx.addIssue({ code: "custom", path: ["SESSION_REVALIDATE_SECONDS"], message: "was replaced by ROLES_MAX_AGE_SECONDS (how old roles may become before a refresh)" });
-      }
       if (env.ELEVATED_ROLES_MAX_AGE_SECONDS < env.ROLES_MAX_AGE_SECONDS) {
         ctx.addIssue({ code: "custom", path: ["ELEVATED_ROLES_MAX_AGE_SECONDS"], message: "must be at least ROLES_MAX_AGE_SECONDS" });
       }
@@ -138,7 +133,7 @@ const schema = z
     // Check the credential shapes even when other keys are bad, so one run reports everything.
     { when: () => true },
   )
-  .transform(({ AUTH_SECRET, AUTH_SECRET_1, AUTH_SECRET_2, AUTH_SECRET_3, SESSION_REVALIDATE_SECONDS: _, ...env }) => ({
+  .transform(({ AUTH_SECRET, AUTH_SECRET_1, AUTH_SECRET_2, AUTH_SECRET_3, ...env }) => ({
     ...env,
     /** Newest first, as Auth.js orders them: the first encrypts, all decrypt (the cookie and stored tokens). */
     AUTH_SECRETS: authSecrets({ AUTH_SECRET, AUTH_SECRET_1, AUTH_SECRET_2, AUTH_SECRET_3 }),
@@ -170,3 +165,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   throw new Error(`Invalid environment (see .env.example):\n${lines.join("\n")}`);
 }
 
+
+/**
+ * Each variable's own parser (an empty value as unset, its default, its messages), by name, for a tool that checks a
+ * few variables alone: npm run auth:doctor reads a feature's settings only while the feature is installed.
+ */
+export const settingParsers: Readonly<Record<string, z.ZodType>> = schema.in.shape;

@@ -149,7 +149,7 @@ async function overdueStaff(stage: BudgetStage): Promise<string> {
             count(*) FILTER (WHERE s."refreshFailures" > 0)::int AS failed
      FROM "Session" s JOIN "User" u ON u.id = s."userId"
      WHERE (u."isStaff" OR u."isSuperuser") AND s."lastSeenAt" > (now() AT TIME ZONE 'UTC') - interval '10 minutes'
-       AND s."tokensRefreshedAt" < (now() AT TIME ZONE 'UTC') - make_interval(secs => $1)`,
+       AND s."rolesReadAt" < (now() AT TIME ZONE 'UTC') - make_interval(secs => $1)`,
     [ROLE_AGE.staff + COUNTED_WINDOW_SECONDS],
   );
   const { overdue = 0, leased = 0, failed = 0 } = rows[0] ?? {};

@@ -4,7 +4,8 @@ import "@/lib/auth/installed";
 import { randomBytes } from "node:crypto";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { signInStartRefused } from "@/lib/auth/core/auth-route";
+import { signInStartRefusal } from "@/lib/auth/core/auth-route";
+import { refusalPath } from "@/lib/auth/core/base/error-pages";
 import { reissueSessionCookie, signIn, signOut } from "@/lib/auth/core/nextauth";
 import { auth } from "@/lib/auth/core/session/current";
 import { LOGOUT_STATE_COOKIE, POST_LOGOUT_PATH, endSessionUrl, revokeRefreshToken } from "@/lib/auth/core/uniauth/end-session";
@@ -14,15 +15,14 @@ import { sessionTokens } from "@/lib/auth/core/session/store";
 import { appOrigin } from "@/lib/http/origin";
 
 export async function signInWithUniAuth(formData: FormData): Promise<void> {
-  const refused = await signInStartRefused();
-  if (refused) redirect(refused);
+  const refused = await signInStartRefusal();
+  if (refused) redirect(refusalPath(refused));
   await signIn(UNIAUTH_PROVIDER_ID, { redirectTo: safeCallbackPath(formData.get("callbackUrl"), "/dashboard") });
 }
 
 /**
- * Signs out of the app and of UniAuth: deletes this session's row and cookie, revokes its refresh token,
- * then sends the browser to UniAuth's end-session endpoint, which comes back to /signed-out with `state`.
- * (A server action: Next.js checks the Origin header, so another site cannot trigger it.)
+ * Deletes the session's row and cookie, revokes its refresh token, then goes to UniAuth's end-session endpoint (back to
+ * /signed-out with `state`). A server action: Next.js checks Origin, so no other site can trigger it.
  */
 export async function signOutEverywhere(): Promise<void> {
   const session = await auth();
@@ -35,11 +35,7 @@ export async function signOutEverywhere(): Promise<void> {
   const target = await endSessionUrl({ idToken: tokens?.idToken, origin, state }).catch(() => null);
   if (!target) redirect(`${POST_LOGOUT_PATH}?uniauth=unavailable`);
   (await cookies()).set(LOGOUT_STATE_COOKIE, state, {
-    httpOnly: true,
-    sameSite: "lax",
-    secure: origin.startsWith("https:"),
-    path: POST_LOGOUT_PATH,
-    maxAge: 600,
+    httpOnly: true, sameSite: "lax", secure: origin.startsWith("https:"), path: POST_LOGOUT_PATH, maxAge: 600,
   });
   redirect(target.href);
 }

@@ -6,8 +6,7 @@ import { readSessionCookie } from "@/lib/auth/core/session/cookie";
 import { edgeEnv } from "@/lib/edge-env";
 
 /**
- * The edge entry of `@/lib/auth`: what middleware.ts may use. It reads only the session cookie (no database, no
- * re-issued cookie), so it is a first gate; the guards in `@/lib/auth` are the authority.
+ * For middleware.ts: the session cookie only (no database), a first gate; the guards in `@/lib/auth` are the authority.
  */
 
 export { AUTH_ERROR_PATH } from "@/lib/auth/core/base/paths";
@@ -19,9 +18,8 @@ const secureCookie = secureSessionCookie({ authUrl: edgeEnv.AUTH_URL, production
 const RSC_FORMS = /(?:\/index)?(?:\.prefetch)?(?:\.rsc|\.segments\/.*)$/;
 
 /**
- * The page or route a path names, for matching against the access policy: percent-decoded as Next.js's router
- * decodes it (`/%61dmin` is `/admin`), without its RSC forms or a trailing slash. Null when it does not decode, or
- * decodes to dot segments.
+ * The page a path names, for the access policy: decoded as Next.js's router does (`/%61dmin` is `/admin`), less its RSC
+ * forms and a trailing slash; null when it does not decode, or decodes to dot segments.
  */
 export function normalizePath(pathname: string): string | null {
   let decoded: string;
@@ -45,10 +43,7 @@ export function roleFor(pathname: string, policy: AccessPolicy): "staff" | "supe
   return Object.entries(policy.roles).find(([area]) => path === area || path.startsWith(`${area}/`))?.[1];
 }
 
-/**
- * Whether the access policy lists the path as public: exactly, under a `/*` entry, or as a file at the top level
- * (where public/ files are served) with a listed extension. Never anything in a role area.
- */
+/** Listed exactly, under a `/*` entry, or a top-level file (public/) with a listed extension; never in a role area. */
 export function isPublic(pathname: string, policy: AccessPolicy): boolean {
   const path = normalizePath(pathname);
   if (path === null || roleFor(pathname, policy)) return false;
@@ -57,9 +52,8 @@ export function isPublic(pathname: string, policy: AccessPolicy): boolean {
 }
 
 /**
- * Deny by default: a request for anything the policy does not list as public needs a session cookie that
- * decrypts (else a page goes to sign-in and a route handler gets 401 JSON), and a role area needs that role in
- * it (else 403 JSON, or the 403 page for a page). `next` forwards the request with the headers given.
+ * Deny by default: anything not public needs a session cookie that decrypts (else sign-in, or 401 JSON for a route),
+ * and a role area that role (else the 403 page, or 403 JSON).
  */
 export async function gate(request: NextRequest, policy: AccessPolicy, forward: { headers: Headers }): Promise<NextResponse> {
   const { pathname, origin } = request.nextUrl;

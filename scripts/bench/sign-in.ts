@@ -1,6 +1,6 @@
 import { cookieFetch } from "../local/cookie-fetch";
 
-/** Auth.js's session cookie on http (no __Secure- prefix). */
+/** Auth.js's session cookie on http (no __Host- prefix). */
 export const SESSION_COOKIE = "authjs.session-token";
 
 /**

@@ -145,7 +145,7 @@ const ROUTES = {
   registration: "/api/oauth/register",
 } as const;
 
-/** Starts an OpenID provider that behaves like UniAuth (see shared/uniauth.md) on localhost. */
+/** Starts an OpenID provider that behaves like UniAuth on localhost. */
 export async function startLocalUniAuth({ port, appUrl, otherAppUrls = [], stateDir, rateLimits: rateLimitsOn }: Options): Promise<LocalUniAuth> {
   if (process.env.NODE_ENV === "production") {
     throw new Error("The local UniAuth stand-in is for development and tests; it refuses to run with NODE_ENV=production.");

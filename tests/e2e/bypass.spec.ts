@@ -1,7 +1,7 @@
 import type { APIRequestContext } from "@playwright/test";
 import { endAllSessionsActionField, expect, signInOverHttp, test } from "./fixtures";
 
-// Request forms that skipped or confused middleware in real Next.js advisories (see PITFALLS.md).
+// Request forms that skipped or confused middleware in real Next.js advisories.
 const HEADER_SETS: Record<string, Record<string, string>> = {
   plain: {},
   "x-middleware-subrequest middleware": { "x-middleware-subrequest": "middleware" },

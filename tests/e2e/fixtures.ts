@@ -213,19 +213,21 @@ export interface SessionRow {
   stored: { idToken: string | null; accessToken: string | null; refreshToken: string | null };
   accessTokenExpiresAt: Date | null;
   refreshLeaseUntil: Date | null;
+  /** After a failed refresh: none is tried before this. */
+  refreshRetryAt: Date | null;
   /** When the roles were last read from UniAuth (sign-in, step-up, refresh). */
-  tokensRefreshedAt: Date;
+  rolesReadAt: Date;
 }
 
 /** Makes a session's roles older than ROLES_MAX_AGE_SECONDS (an hour): its next page view refreshes it, after the response. */
 export async function makeRolesDue(db: pg.Pool, sessionId: string): Promise<void> {
-  await db.query(`update "Session" set "tokensRefreshedAt" = (now() at time zone 'utc') - interval '61 minutes' where id = $1`, [sessionId]);
+  await db.query(`update "Session" set "rolesReadAt" = (now() at time zone 'utc') - interval '61 minutes' where id = $1`, [sessionId]);
 }
 
 /** The Session rows of a seeded user, straight from the database (the refresh token decrypted; all three seen). */
 export async function sessionsOf(db: pg.Pool, email: string): Promise<SessionRow[]> {
   const { rows } = await db.query<Omit<SessionRow, "stored" | "refreshToken"> & SessionRow["stored"]>(
-    `select s.id, s.sid, s."idToken", s."accessToken", s."refreshToken", s."accessTokenExpiresAt", s."refreshLeaseUntil", s."tokensRefreshedAt"
+    `select s.id, s.sid, s."idToken", s."accessToken", s."refreshToken", s."accessTokenExpiresAt", s."refreshLeaseUntil", s."refreshRetryAt", s."rolesReadAt"
      from "Session" s join "User" u on u.id = s."userId" where u.email = $1 order by s."createdAt"`,
     [email],
   );

@@ -42,7 +42,7 @@ async function journey(page: Page, db: pg.Pool, { origin = "", userinfoCalls = 0
       await page.goto(`${origin}/dashboard`);
       await expect(page.getByRole("heading", { name: "Welcome, Ada Admin" })).toBeVisible(PATIENCE);
       // After the response: the refresh reads the roles again.
-      await expect.poll(async () => (await sessionsOf(db, ADA))[0]!.tokensRefreshedAt.getTime(), PATIENCE).toBeGreaterThan(Date.now() - 60_000);
+      await expect.poll(async () => (await sessionsOf(db, ADA))[0]!.rolesReadAt.getTime(), PATIENCE).toBeGreaterThan(Date.now() - 60_000);
       expect((await uniauthEvents(since, "token")).map((event) => event.detail)).toEqual([{ status: 200, grant_type: "refresh_token" }]);
       const [after] = await sessionsOf(db, ADA);
       expect(after!.accessTokenExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 30 * 60_000);

@@ -43,8 +43,9 @@ const ROUTES: Record<string, "public" | "signed-in" | "staff" | "cron"> = {
  * POST to (from any page, the public ones included), so the edge cannot guard it: each in app/ goes through
  * authAction, and this proves it refuses the callers it must.
  *  - signed-in, superuser: refused by the action itself (a typed "unauthenticated" or "forbidden" result);
- *  - auth-flow: the sign-in and sign-out forms of lib/auth/actions.ts, open by design (signing in needs no session;
- *    confirmItsYou calls requireUser, continueWithCurrentRoles only re-issues a valid session's cookie).
+ *  - auth-flow: the sign-in and sign-out forms of lib/auth/actions.ts and step-up's "Confirm it's you", open by
+ *    design (signing in needs no session; confirmItsYou calls requireUser, continueWithCurrentRoles only re-issues a
+ *    valid session's cookie).
  */
 const ACTIONS: Record<string, "signed-in" | "superuser" | "auth-flow"> = {
   "app/dashboard/actions.ts#endSessionAction": "signed-in",

@@ -41,7 +41,7 @@ const refreshGrants = async (since: number) => (await tokenCalls(since)).filter(
 /** Makes the user's roles `age` old (Prisma keeps UTC timestamps). */
 async function ageRoles(db: pg.Pool, emails: string[], age: string) {
   await db.query(
-    `update "Session" set "tokensRefreshedAt" = (now() at time zone 'utc') - $2::interval
+    `update "Session" set "rolesReadAt" = (now() at time zone 'utc') - $2::interval
      where "userId" in (select id from "User" where email = any($1))`,
     [emails, age],
   );
@@ -50,8 +50,8 @@ async function ageRoles(db: pg.Pool, emails: string[], age: string) {
 /** The refresh state of the user's one session, compared in the database's own (UTC) clock. */
 async function refreshState(db: pg.Pool, email: string) {
   const { rows } = await db.query<{ rolesReadAt: string; leased: boolean; fresh: boolean; failures: number }>(
-    `select s."tokensRefreshedAt"::text as "rolesReadAt", coalesce(s."refreshLeaseUntil" > (now() at time zone 'utc'), false) as leased,
-            s."tokensRefreshedAt" > (now() at time zone 'utc') - interval '1 minute' as fresh, s."refreshFailures" as failures
+    `select s."rolesReadAt"::text as "rolesReadAt", coalesce(s."refreshLeaseUntil" > (now() at time zone 'utc'), false) as leased,
+            s."rolesReadAt" > (now() at time zone 'utc') - interval '1 minute' as fresh, s."refreshFailures" as failures
      from "Session" s join "User" u on u.id = s."userId" where u.email = $1`,
     [email],
   );

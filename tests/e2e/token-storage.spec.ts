@@ -16,7 +16,7 @@ async function writeTokens(db: pg.Pool, sessionId: string, tokens: Record<(typeo
   ]);
 }
 
-/** The row's tokens decrypted: what a row written before encryption held. */
+/** The row's tokens, decrypted. */
 function plaintextOf(session: Awaited<ReturnType<typeof sessionsOf>>[number]) {
   const open = (column: (typeof COLUMNS)[number]) => storedTokens.decrypt(session.id, column, session.stored[column]!);
   return { idToken: open("idToken"), accessToken: open("accessToken"), refreshToken: open("refreshToken") };
@@ -62,37 +62,4 @@ test("a row encrypted under a secret the app no longer has signs that browser ou
   expect(await sessionsOf(db, EMAIL)).toEqual([]);
   expect((await page.context().cookies()).filter((cookie) => cookie.name.includes("authjs.session-token"))).toEqual([]);
   expect((await localUniAuth.events(since)).filter((event) => event.type === "token")).toEqual([]);
-});
-
-test("a plaintext row from before encryption keeps working, and its next refresh encrypts every column", async ({ page, db }) => {
-  await endAllSessions(db, EMAIL);
-  await signInOverHttp(page, "member");
-  const [session] = await sessionsOf(db, EMAIL);
-  const plaintext = plaintextOf(session!);
-  await writeTokens(db, session!.id, plaintext);
-
-  await page.goto("/dashboard");
-  await expect(page.getByRole("heading", { name: "Welcome, Mia Member" })).toBeVisible();
-  await makeRolesDue(db, session!.id);
-  await page.goto("/dashboard");
-  await expect(page.getByRole("heading", { name: "Welcome, Mia Member" })).toBeVisible();
-
-  await expect.poll(async () => (await sessionsOf(db, EMAIL))[0]!.tokensRefreshedAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
-  const [after] = await sessionsOf(db, EMAIL);
-  for (const column of COLUMNS) expect(storedTokens.isCurrent(after!.stored[column]!)).toBe(true);
-  expect(after!.refreshToken).not.toBe(plaintext.refreshToken);
-  // The plaintext refresh token was the one the refresh used: UniAuth has rotated it away.
-  expect((await (await localUniAuth.useRefreshToken("token", plaintext.refreshToken)).json()).error).toBe("invalid_grant");
-});
-
-test("a plaintext row from before encryption still signs out at UniAuth with its ID token", async ({ page, db }) => {
-  await endAllSessions(db, EMAIL);
-  await signInOverHttp(page, "member");
-  const [session] = await sessionsOf(db, EMAIL);
-  await writeTokens(db, session!.id, plaintextOf(session!));
-
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page).toHaveURL(/\/signed-out\?state=/);
-  await expect(page.getByRole("status")).toHaveText("You are signed out of this app and of UniAuth.");
-  expect(await sessionsOf(db, EMAIL)).toEqual([]);
 });

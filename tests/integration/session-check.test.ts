@@ -10,11 +10,11 @@ import { importWithEnv, unreachableDatabaseUrl } from "../support/fresh-import";
 afterAll(() => db.$disconnect());
 
 const minute = 60_000;
-const base = { id: "s", userId: "u", refreshToken: "r", accessTokenExpiresAt: null, refreshLeaseUntil: null, refreshFailures: 0 };
+const base = { id: "s", userId: "u", refreshToken: "r", accessTokenExpiresAt: null, refreshLeaseUntil: null, refreshRetryAt: null, refreshFailures: 0 };
 
 describe("needsRefresh", () => {
   const now = Date.now();
-  const rolesRead = (minutesAgo: number) => ({ ...base, tokensRefreshedAt: new Date(now - minutesAgo * minute) });
+  const rolesRead = (minutesAgo: number) => ({ ...base, rolesReadAt: new Date(now - minutesAgo * minute) });
 
   it("refreshes for one reason: the roles are older than their kind's role age, whatever the access token", () => {
     // Staff and superusers: ROLES_MAX_AGE_SECONDS (an hour).
@@ -32,6 +32,8 @@ describe("needsRefresh", () => {
     const due = rolesRead(90);
     expect(needsRefresh({ ...due, refreshLeaseUntil: new Date(now + 10_000) }, true, now)).toBe(false);
     expect(needsRefresh({ ...due, refreshLeaseUntil: new Date(now - 10_000) }, true, now)).toBe(true);
+    expect(needsRefresh({ ...due, refreshRetryAt: new Date(now + 10_000) }, true, now)).toBe(false);
+    expect(needsRefresh({ ...due, refreshRetryAt: new Date(now - 10_000), refreshFailures: 3 }, true, now)).toBe(true);
     expect(needsRefresh({ ...due, refreshToken: null }, true, now)).toBe(false);
   });
 });
@@ -59,7 +61,7 @@ describe("checkSession", () => {
     await db.user.update({ where: { id: session.user.id }, data: { isSuperuser: true } });
     // No refresh token: nothing can re-read the roles (as with a spent budget or UniAuth down), so they only age.
     const rolesReadAgo = (minutes: number) =>
-      db.session.update({ where: { id: session.id }, data: { refreshToken: null, tokensRefreshedAt: new Date(Date.now() - minutes * minute) } });
+      db.session.update({ where: { id: session.id }, data: { refreshToken: null, rolesReadAt: new Date(Date.now() - minutes * minute) } });
     await rolesReadAgo(119);
     expect(await checkSession(session.id)).toMatchObject({ status: "signed-in", session: { user: { isStaff: true, isSuperuser: true } } });
     await rolesReadAgo(121);

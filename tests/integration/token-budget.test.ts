@@ -210,7 +210,7 @@ describe("the refresh queue", { timeout: 30_000 }, () => {
       // Behind the staff session, the oldest member is next.
       expect(await budget.takeTokenCall({ for: "refresh", sessionId: members[0]!.id })).toMatchObject({ share: "refresh" });
       // Nothing is ahead of a staff session, however overdue the members.
-      await db.session.update({ where: { id: members[0]!.id }, data: { tokensRefreshedAt: new Date() } });
+      await db.session.update({ where: { id: members[0]!.id }, data: { rolesReadAt: new Date() } });
       expect(await budget.takeTokenCall({ for: "refresh", sessionId: staff.id })).toMatchObject({ share: "refresh" });
       expect(await inUse(budget)).toEqual({ elevated: 1, member: 4 });
       expect(await budget.tokenBudget()).toMatchObject({
@@ -222,6 +222,20 @@ describe("the refresh queue", { timeout: 30_000 }, () => {
       expect(rolesDue(hoursAgo(1.5), true)).toBe(true);
     } finally {
       await db.session.deleteMany({ where: { id: { in: [...members, staff, notDue].map((session) => session.id) } } });
+    }
+  });
+
+  it("leaves out a session another request is refreshing (its lease) and one backing off after a failure", async () => {
+    const { budget } = await instance();
+    const [leased, backingOff, free] = [await sessionInUse(hoursAgo(5), []), await sessionInUse(hoursAgo(4), []), await sessionInUse(hoursAgo(3), [])];
+    await db.session.update({ where: { id: leased.id }, data: { refreshLeaseUntil: new Date(Date.now() + 20_000) } });
+    await db.session.update({ where: { id: backingOff.id }, data: { refreshRetryAt: new Date(Date.now() + 60_000), refreshFailures: 1 } });
+    try {
+      expect(await budget.firstInQueue()).toBe(free.id);
+      await db.session.update({ where: { id: backingOff.id }, data: { refreshRetryAt: new Date(Date.now() - 1000) } });
+      expect(await budget.firstInQueue()).toBe(backingOff.id);
+    } finally {
+      await db.session.deleteMany({ where: { id: { in: [leased.id, backingOff.id, free.id] } } });
     }
   });
 
@@ -244,12 +258,12 @@ describe("the refresh queue", { timeout: 30_000 }, () => {
     await clearBudget();
     const { budget, refresh } = await instance({ UNIAUTH_REFRESH_SHARE: "1", UNIAUTH_KNOWN_DEVICE_SHARE: "1", UNIAUTH_TOKEN_LIMIT: "3" });
     const [oldest, browsing] = [await realSession(), await realSession()];
-    await db.session.update({ where: { id: oldest.id }, data: { tokensRefreshedAt: hoursAgo(5) } });
-    await db.session.update({ where: { id: browsing.id }, data: { tokensRefreshedAt: hoursAgo(3) } });
+    await db.session.update({ where: { id: oldest.id }, data: { rolesReadAt: hoursAgo(5) } });
+    await db.session.update({ where: { id: browsing.id }, data: { rolesReadAt: hoursAgo(3) } });
     try {
       // One call is left for refreshes, and the oldest session is not the one browsing: it gets the call.
       await refresh.refreshDue(await db.session.findUniqueOrThrow({ where: { id: browsing.id } }));
-      const rolesRead = async (id: string) => (await db.session.findUniqueOrThrow({ where: { id } })).tokensRefreshedAt.getTime();
+      const rolesRead = async (id: string) => (await db.session.findUniqueOrThrow({ where: { id } })).rolesReadAt.getTime();
       expect(await rolesRead(oldest.id)).toBeGreaterThan(Date.now() - 60_000);
       expect(await rolesRead(browsing.id)).toBeLessThan(hoursAgo(2).getTime());
       expect(await budget.tokenBudget()).toMatchObject({ shares: { refresh: { used: 1 } } });
@@ -269,16 +283,16 @@ describe("a demotion at UniAuth while hundreds of members are due", { timeout: 6
     const member = await sessionInUse(new Date(), []);
     // 300 more sessions of that member, all due for days; the staff session only just (its role age is an hour).
     await db.session.createMany({
-      data: Array.from({ length: 300 }, () => ({ userId: member.user.id, issuer: "http://example.test", expiresAt: new Date(Date.now() + 3_600_000), refreshToken: "r", tokensRefreshedAt: hoursAgo(72) })),
+      data: Array.from({ length: 300 }, () => ({ userId: member.user.id, issuer: "http://example.test", expiresAt: new Date(Date.now() + 3_600_000), refreshToken: "r", rolesReadAt: hoursAgo(72) })),
     });
-    await db.session.updateMany({ where: { userId: member.user.id }, data: { tokensRefreshedAt: hoursAgo(72) } });
-    await db.session.update({ where: { id: staff.id }, data: { tokensRefreshedAt: hoursAgo(1.1) } });
+    await db.session.updateMany({ where: { userId: member.user.id }, data: { rolesReadAt: hoursAgo(72) } });
+    await db.session.update({ where: { id: staff.id }, data: { rolesReadAt: hoursAgo(1.1) } });
     await localUniAuth.setGroups("staff", []);
     try {
       // A member's page view finds its roles due: its refresh waits behind the staff session, which gets the call.
       await refresh.refreshDue(await db.session.findUniqueOrThrow({ where: { id: member.id } }));
       expect(await db.user.findUniqueOrThrow({ where: { id: staff.user.id }, select: { isStaff: true, groups: true } })).toEqual({ isStaff: false, groups: [] });
-      expect((await db.session.findUniqueOrThrow({ where: { id: staff.id } })).tokensRefreshedAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
+      expect((await db.session.findUniqueOrThrow({ where: { id: staff.id } })).rolesReadAt.getTime()).toBeGreaterThan(Date.now() - 60_000);
       // The demoted user is a member now: 302 member sessions, no staff one.
       expect(await inUse(budget)).toEqual({ elevated: 0, member: 302 });
     } finally {
@@ -348,6 +362,6 @@ async function sessionInUse(rolesReadAt: Date, groups: string[]) {
     tokens: { refresh_token: "r", expires_at: Math.floor(Date.now() / 1000) + 3600 },
     userAgent: null,
   });
-  await db.session.update({ where: { id: session.id }, data: { tokensRefreshedAt: rolesReadAt } });
+  await db.session.update({ where: { id: session.id }, data: { rolesReadAt } });
   return session;
 }

@@ -134,19 +134,17 @@ describe("tokens at rest", () => {
     expect(await sessionTokens(a.id)).toMatchObject({ refreshToken: expect.any(String) });
   });
 
-  it("a plaintext row from before encryption still works, and its next refresh encrypts every column", async () => {
+  it("a token stored in the clear is no token: the session ends at its next refresh, without calling UniAuth", async () => {
     const { session, grant } = await signedInMember();
-    await db.session.update({
-      where: { id: session.id },
-      data: { idToken: grant.id_token!, accessToken: grant.access_token, refreshToken: grant.refresh_token! },
-    });
-    expect(await sessionTokens(session.id)).toEqual({ idToken: grant.id_token, refreshToken: grant.refresh_token });
+    await db.session.update({ where: { id: session.id }, data: { idToken: grant.id_token!, refreshToken: grant.refresh_token! } });
+    expect(await sessionTokens(session.id)).toEqual({ idToken: null, refreshToken: null });
 
-    expect(await refreshSession(await rowOf(session.id))).toBe("refreshed");
-    const row = await rowOf(session.id);
-    for (const column of COLUMNS) expect(storedTokens.isCurrent(row[column]!)).toBe(true);
-    expect(JSON.stringify(row)).not.toContain(grant.id_token!.split(".")[1]!);
-    // The plaintext refresh token was the one used: UniAuth rotated it away.
-    expect((await (await localUniAuth.useRefreshToken("token", grant.refresh_token!)).json()).error).toBe("invalid_grant");
+    const since = Date.now();
+    expect(await refreshSession(await rowOf(session.id))).toBe("ended");
+    expect(await db.session.findUnique({ where: { id: session.id } })).toBeNull();
+    expect(await db.authEvent.findMany({ where: { sessionId: session.id, kind: "refresh.ended" }, select: { detail: true } })).toEqual([
+      { detail: expect.objectContaining({ reason: "undecryptable_refresh_token: malformed" }) },
+    ]);
+    expect((await localUniAuth.events(since)).filter((event) => event.type === "token")).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import "server-only";
-import { AUTH_ERROR_PATH, DATABASE_UNAVAILABLE_PATH } from "@/lib/auth/core/base/paths";
-import { authErrorPath } from "@/lib/auth/core/base/error-pages";
-import { type AuthRouteHandler, hooks } from "@/lib/auth/core/features";
+import { AUTH_ERROR_PATH } from "@/lib/auth/core/base/paths";
+import { DATABASE_UNAVAILABLE, refusalPath } from "@/lib/auth/core/base/error-pages";
+import { type AuthRouteHandler, type Refusal, hooks } from "@/lib/auth/core/features";
 import { discover } from "@/lib/auth/core/uniauth/discovery";
 import { UNIAUTH_PROVIDER_ID } from "@/lib/auth/core/uniauth/provider";
 import { watchUniAuth } from "@/lib/auth/core/uniauth/fetch";
@@ -9,12 +9,8 @@ import { isConnectionFailure } from "@/lib/database-errors";
 import { databaseUnavailable } from "@/lib/http/database-unavailable";
 import { noStore } from "@/lib/http/no-store";
 
-/**
- * Where a sign-in (or step-up) about to be sent to UniAuth must go instead, or null to go ahead: each installed
- * feature may say (the token budget, UniAuth's outage check). With the database unreachable, the outage page: no
- * sign-in could be written.
- */
-export async function signInStartRefused(): Promise<string | null> {
+/** Why a sign-in (or step-up) must not go to UniAuth (a feature's refusal, an unreachable database), or null. */
+export async function signInStartRefusal(): Promise<Refusal | null> {
   try {
     for (const signInStart of hooks("signInStart")) {
       const refused = await signInStart();
@@ -22,18 +18,14 @@ export async function signInStartRefused(): Promise<string | null> {
     }
     return null;
   } catch (error) {
-    if (isConnectionFailure(error)) return DATABASE_UNAVAILABLE_PATH;
+    if (isConnectionFailure(error)) return { error: DATABASE_UNAVAILABLE };
     throw error;
   }
 }
 
 /**
- * Auth.js's route handler as the app serves it: never cached (its pages and JSON are per-user or per-request), wrapped
- * by the installed features, and with the sign-in's outcome turned into the app's pages:
- * - a sign-in started at Auth.js's own route is checked as the sign-in action is (`signInStartRefused`), once Auth.js
- *   has accepted it (its CSRF check passed and it sends the browser to UniAuth): an anonymous POST costs nothing;
- * - a code exchange that was never made goes to the outage page (the database is down) or to the error page a
- *   feature named (the budget's busy page, say), instead of Auth.js's generic one. No row was written.
+ * Never cached (per-user answers). A sign-in POSTed here is checked like the sign-in action once Auth.js accepted it
+ * (CSRF passed: an anonymous POST costs nothing); an exchange never made goes to the outage page or a feature's page.
  */
 export function authRoute(handler: AuthRouteHandler): AuthRouteHandler {
   const wrapped = hooks("authRoute").reduceRight((inner, wrap) => wrap(inner), handler);
@@ -44,13 +36,14 @@ async function withSignInPages(handler: AuthRouteHandler, request: Parameters<Au
   const { result, calls } = await watchUniAuth(() => handler(request));
   const location = result.headers.get("location");
   const signIn = request.method === "POST" && request.nextUrl.pathname.endsWith(`/signin/${UNIAUTH_PROVIDER_ID}`);
-  const refused = signIn && location && (await isAuthorizationRedirect(location)) ? await signInStartRefused() : null;
-  // Auth.js's PKCE, state and nonce cookies go with the redirect it made; this one replaces it.
-  if (refused) return new Response(null, { status: 303, headers: { Location: refused } });
+  const refused = signIn && location && (await isAuthorizationRedirect(location)) ? await signInStartRefusal() : null;
+  // Auth.js's PKCE, state and nonce cookies go with the redirect it made; this answer replaces it.
+  if (refused?.error === DATABASE_UNAVAILABLE) return databaseUnavailable();
+  if (refused) return new Response(null, { status: 303, headers: { Location: refusalPath(refused) } });
   if (!location || new URL(location, request.url).pathname !== AUTH_ERROR_PATH) return result;
   if (calls.databaseDown) return databaseUnavailable();
   if (!calls.refused) return result;
-  return Response.redirect(new URL(authErrorPath(calls.refused.page, calls.refused.retryAfterMs / 1000), location), 302);
+  return Response.redirect(new URL(refusalPath(calls.refused), location), 302);
 }
 
 /** Whether `location` is UniAuth's authorization endpoint (where Auth.js sends a sign-in it accepted). */

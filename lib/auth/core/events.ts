@@ -2,12 +2,7 @@ import type { SignInRefusal, StepUpRefusal } from "@/lib/auth/core/base/error-pa
 import type { TokenDecryptionReason } from "@/lib/auth/core/base/types";
 import { hooks } from "@/lib/auth/core/features";
 
-/**
- * The auth events operators see: one JSON line each on stdout. Fields are ids, counts and short reasons
- * only; none takes an object, so a token, code, secret, cookie or email has no field to land in.
- * (A user id identifies the person; the email is personal data. UniAuth's `sid` is left out too: while
- * front-channel logout is on, it is enough to end a session.)
- */
+/** Ids, counts, short reasons: never a token, code, secret, cookie, email, or `sid` (a front-channel logout key). */
 export type AuthEvent =
   | { event: "signin.accepted"; userId: string; sessionId: string; acr?: string; amr?: readonly string[] }
   | { event: "signin.refused"; reason: SignInRefusal }
@@ -22,30 +17,17 @@ export type AuthEvent =
   | { event: "stepup.required"; userId: string; sessionId: string }
   | { event: "stepup.accepted"; userId: string; sessionId: string; acr?: string; amr?: readonly string[] }
   | { event: "stepup.refused"; userId: string; sessionId: string; reason: StepUpRefusal }
-  /** Events of `kind` from one source in one minute that were over the trail's cap: logged, not stored (one row, its count kept up to date). */
+  /** Over the trail's cap for `kind` from one source in a minute: logged, not stored (one row keeps the count). */
   | { event: "audit.dropped"; kind: AuthEventKind; source: string; minute: string; count: number };
 
 export type AuthEventKind = AuthEvent["event"];
 
-/**
- * Every kind, in the order above: the audit trail's filter lists them. A `Record` of them all, so a kind added to
- * AuthEvent and not here fails the type check.
- */
+/** Every kind, in order, for the audit trail's filter: a `Record`, so a kind missing here fails the type check. */
 export const AUTH_EVENT_KINDS = Object.keys({
-  "signin.accepted": true,
-  "signin.refused": true,
-  signout: true,
-  "logout.backchannel": true,
-  "logout.backchannel.rejected": true,
-  "logout.frontchannel": true,
-  "refresh.ended": true,
-  "refresh.backed_off": true,
-  "sessions.ended_by_admin": true,
-  "sessions.ended_by_user": true,
-  "stepup.required": true,
-  "stepup.accepted": true,
-  "stepup.refused": true,
-  "audit.dropped": true,
+  "signin.accepted": true, "signin.refused": true, signout: true,
+  "logout.backchannel": true, "logout.backchannel.rejected": true, "logout.frontchannel": true,
+  "refresh.ended": true, "refresh.backed_off": true, "sessions.ended_by_admin": true, "sessions.ended_by_user": true,
+  "stepup.required": true, "stepup.accepted": true, "stepup.refused": true, "audit.dropped": true,
 } satisfies Record<AuthEventKind, true>) as [AuthEventKind, ...AuthEventKind[]];
 
 /** What anyone can cause without signing in (a forged callback, a bad logout token). */
@@ -60,7 +42,6 @@ export type RefreshEndReason =
 /** Reasons may quote what a caller sent (a logout token's `typ`, say): keep a line a line. */
 const MAX_TEXT = 200;
 
-/** The event's fields as written (long text cut short), with what is not known left out. */
 export function eventFields(event: AuthEvent): { event: AuthEventKind } & Record<string, unknown> {
   const fields = Object.entries(event)
     .filter(([, value]) => value !== undefined)
@@ -68,10 +49,7 @@ export function eventFields(event: AuthEvent): { event: AuthEventKind } & Record
   return Object.fromEntries(fields) as { event: AuthEventKind } & Record<string, unknown>;
 }
 
-/**
- * Writes one auth event as one JSON line on stdout. Never throws: logging an event must not fail the request
- * it describes.
- */
+/** One JSON line on stdout. Never throws: logging an event must not fail the request it describes. */
 export function logAuthEvent(event: AuthEvent): void {
   try {
     const { event: name, ...rest } = eventFields(event);
@@ -83,10 +61,7 @@ export function logAuthEvent(event: AuthEvent): void {
   }
 }
 
-/**
- * Logs an auth event, then hands it to the features that keep events (the audit trail stores it). Each event has a
- * single call site, where the request has done what the event says. Never throws.
- */
+/** Logs, then hands it to the features that keep events; never throws. One call site per event, once it happened. */
 export async function recordAuthEvent(event: AuthEvent): Promise<void> {
   logAuthEvent(event);
   for (const recordEvent of hooks("recordEvent")) await recordEvent(event);

@@ -6,11 +6,10 @@ import { type UniAuthClaims, uniauthClaimsSchema } from "@/lib/auth/core/uniauth
 import { authConfig } from "@/lib/auth/core/config";
 import { discover, discoveredAlready } from "@/lib/auth/core/uniauth/discovery";
 import { recordAuthEvent } from "@/lib/auth/core/events";
-import type { SignInRefusal } from "@/lib/auth/core/base/error-pages";
+import { type SignInRefusal, refusalPath } from "@/lib/auth/core/base/error-pages";
 import { authRoute } from "@/lib/auth/core/auth-route";
 import { hooks } from "@/lib/auth/core/features";
 import { pruneExpired } from "@/lib/auth/core/session/housekeeping";
-import { AUTH_ERROR_PATH } from "@/lib/auth/core/base/paths";
 import { uniauthProvider } from "@/lib/auth/core/uniauth/provider";
 import { checkSession, toToken } from "@/lib/auth/core/session/check";
 import { type ActiveSession, endSession } from "@/lib/auth/core/session/store";
@@ -30,12 +29,13 @@ const nextAuth = NextAuth(async (request) => ({
       const claims = uniauthClaimsSchema.safeParse(await signInClaims(profile, account));
       const refusal = await signInRefusal(claims.data);
       if (refusal) {
+        for (const signInRefused of hooks("signInRefused")) await signInRefused();
         await recordAuthEvent({ event: "signin.refused", reason: refusal });
-        return `${AUTH_ERROR_PATH}?error=${refusal}`;
+        return refusalPath({ error: refusal });
       }
       for (const featureRefusal of hooks("signInRefusal")) {
         const refused = await featureRefusal(claims.data!);
-        if (refused) return refused;
+        if (refused) return refusalPath(refused);
       }
       return true;
     },
@@ -62,7 +62,7 @@ const nextAuth = NextAuth(async (request) => ({
       // Auth.js's logger is synchronous: the insert finishes after the response, kept alive on Vercel.
       // Not when the database was down at the exchange: the trail could not keep it, and the outage is logged as such.
       const calls = uniauthCallsSoFar();
-      if (SIGN_IN_FAILURES.has(type) && !calls?.databaseDown) waitUntil(recordAuthEvent({ event: "signin.refused", reason: calls?.refused?.page ?? type }));
+      if (SIGN_IN_FAILURES.has(type) && !calls?.databaseDown) waitUntil(recordAuthEvent({ event: "signin.refused", reason: calls?.refused?.error ?? type }));
       // As Auth.js's own logger prints it, less the "details" it adds from the failed request.
       const cause = error.cause instanceof Object && "err" in error.cause && error.cause.err instanceof Error ? error.cause.err : undefined;
       console.error(`[auth][error] ${type}: ${error.message}`, ...(cause ? ["\n[auth][cause]:", cause.stack] : []));
@@ -90,11 +90,7 @@ async function discoveredForSignIn() {
 
 const completedClaims = new WeakMap<Profile, ReturnType<typeof withUserinfoClaims<Profile>>>();
 
-/**
- * A sign-in's claims: the ID token's (Auth.js's `profile` for an oidc provider; it never calls userinfo itself),
- * completed from userinfo when the ID token lacks some (lib/auth/core/uniauth/userinfo.ts). Auth.js hands the signIn and
- * jwt callbacks the same profile object, so the one userinfo call, if any, serves both.
- */
+/** Auth.js never calls userinfo for an oidc provider, and hands signIn and jwt one profile: one call serves both. */
 function signInClaims(profile: Profile | undefined, account: Account | null | undefined) {
   if (!profile || !account) return Promise.resolve(profile ?? {});
   let claims = completedClaims.get(profile);
@@ -109,7 +105,6 @@ async function signInRefusal(claims: UniAuthClaims | undefined): Promise<SignInR
   return null;
 }
 
-/** A sign-in an installed feature completes itself (step-up renews the session the browser holds), if one does. */
 async function completedByFeature(claims: UniAuthClaims, tokens: GrantTokens): Promise<ActiveSession | null> {
   for (const completeSignIn of hooks("completeSignIn")) {
     const session = await completeSignIn(claims, tokens);

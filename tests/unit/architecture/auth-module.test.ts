@@ -6,10 +6,10 @@ import { describe, expect, it } from "vitest";
 const root = path.resolve(import.meta.dirname, "../../..");
 const authDir = path.join(root, "lib/auth");
 
-/** Every module under lib/auth, by its path relative to lib/auth without the extension. */
+/** Every module under lib/auth, by its path relative to lib/auth without the extension (data such as advisories.json is no module). */
 function modules(dir = authDir): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? modules(path.join(dir, entry.name)) : [path.relative(authDir, path.join(dir, entry.name)).replace(/\.tsx?$/, "")],
+    entry.isDirectory() ? modules(path.join(dir, entry.name)) : /\.tsx?$/.test(entry.name) ? [path.relative(authDir, path.join(dir, entry.name)).replace(/\.tsx?$/, "")] : [],
   );
 }
 

@@ -1,7 +1,4 @@
-/**
- * Where to send the user after signing in: only a same-origin path is honoured, anything else
- * (absolute URLs, protocol-relative `//host`, `/\host`, `javascript:`, control characters) becomes "/".
- */
+/** Only a same-origin path: absolute URLs, `//host`, `/\host`, `javascript:` and control characters get `fallback`. */
 export function safeCallbackPath(value: unknown, fallback = "/"): string {
   if (typeof value !== "string" || !value.startsWith("/") || /[\\\u0000-\u001f]/.test(value)) return fallback;
   const base = "http://app.invalid";

@@ -31,5 +31,5 @@ declare module "@auth/core/jwt" {
   }
 }
 
-/** Why a stored token does not decrypt: no configured secret has its key id, or it fails authentication. */
-export type TokenDecryptionReason = "unknown key" | "not authentic";
+/** Why a stored token does not decrypt: not this app's `v1.` format, no configured secret has its key id, or not authentic. */
+export type TokenDecryptionReason = "malformed" | "unknown key" | "not authentic";

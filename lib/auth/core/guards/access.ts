@@ -4,16 +4,9 @@ import type { SessionState } from "@/lib/auth/core/session/current";
 import { isConnectionFailure } from "@/lib/database-errors";
 import { AppError } from "@/lib/errors";
 
-/**
- * Who may call a server action or route handler: any signed-in user (the default), staff, or superusers; and any
- * further `check`, which throws the AppError to answer with (step-up's `recentAuth`, for sensitive actions).
- */
-export interface AccessRule {
-  role?: "staff" | "superuser";
-  check?: (session: Session) => Promise<void>;
-}
+/** Any signed-in user by default; `check` throws the AppError to answer with (step-up's `recentAuth`). */
+export interface AccessRule { role?: "staff" | "superuser"; check?: (session: Session) => Promise<void> }
 
-/** The session when it passes the rule; otherwise the AppError to answer with (401, 403 or 503). */
 export async function checkAccess(state: SessionState, rule: AccessRule): Promise<Session> {
   if (state.status === "unavailable") throw new AppError("service_unavailable", "The app cannot reach its database right now. Please try again in a minute.");
   if (state.status === "signed-out") throw new AppError("unauthenticated");

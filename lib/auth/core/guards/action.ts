@@ -25,16 +25,10 @@ export interface AuthAction<T> {
 }
 
 /**
- * A server action that checks who calls it before anything else, then parses its input with a zod schema: any
- * signed-in user by default, or `role` (staff, superuser), and any `check` (step-up's `recentAuth`). It answers a
- * typed `ActionResult` instead of throwing: "unauthenticated", "forbidden", "service_unavailable" (the database
- * is unreachable), "invalid_request" with `fieldErrors` and `formErrors`, or any AppError the action throws
- * ("not_found", say). Only an AppError with a `location` redirects: a missing recent sign-in goes to "Confirm it's
- * you", which comes back to the page the form was on. A field named more than once arrives as an array; parse a
- * one-or-many field with `z.union([z.string(), z.array(z.string())])` or a preprocess.
- *
- * Every server action in app/ goes through this (ESLint checks `"use server"` files). Data functions still check
- * on their own: this is the first check, not the only one.
+ * Checks who calls it first, then parses its input; answers a typed `ActionResult` rather than throwing. Only an
+ * AppError with a `location` redirects: a missing recent sign-in goes to "Confirm it's you", then back to the form.
+ * A repeated field arrives as an array (parse it with a preprocess, or `z.union([z.string(), z.array(z.string())])`).
+ * ESLint makes every server action in app/ use this; data functions still check on their own.
  */
 export function authAction<Input extends z.ZodType, T>(options: ActionOptions<Input>, action: (input: z.output<Input>, session: Session) => Promise<T>): AuthAction<T> {
   const run = (...args: [FormInput] | [ActionResult<T> | null, FormInput]): Promise<ActionResult<T>> =>

@@ -6,10 +6,7 @@ import { DATABASE_UNAVAILABLE_PATH, SESSION_ENDED_PATH, SIGN_IN_PATH } from "@/l
 import { sessionCookieNames } from "@/lib/auth/core/session/cookie";
 import { getSessionState } from "@/lib/auth/core/session/current";
 
-/**
- * The real boundary for every protected page and layout, and inside every data function (middleware is only a
- * first gate): a session whose row still exists, with the user's current roles from the database.
- */
+/** The real boundary for pages, layouts and data functions; middleware is only a first gate. */
 export async function requireUser(): Promise<Session> {
   const state = await getSessionState();
   if (state.status === "signed-in") return state.session;

@@ -9,7 +9,6 @@ import { noStore } from "@/lib/http/no-store";
 import { appOrigin } from "@/lib/http/origin";
 import { mediaType, readBody } from "@/lib/http/read-body";
 
-/** A JSON body larger than this is refused (413) before it is parsed. */
 const MAX_JSON_BYTES = 64 * 1024;
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -21,18 +20,11 @@ interface RouteOptions<Input extends z.ZodType> extends AccessRule {
 /** A dynamic route's segments (`[id]` → `params.id`), unchecked: parse them like any input. */
 type Params = Record<string, string | string[] | undefined>;
 
-interface RouteContext<Input> {
-  session: Session;
-  input: Input;
-  params: Params;
-}
+interface RouteContext<Input> { session: Session; input: Input; params: Params }
 
 /**
- * A route handler that checks who calls it before anything else, and answers in JSON, never with a redirect: 401
- * when signed out, 403 without the role (or a failed `check`: step-up's `recent_auth_required`), 403
- * for a state-changing request another site made (CSRF), 503 with Retry-After when the database is unreachable,
- * 400 / 413 / 415 for bad input, and the status of any AppError the handler throws ("not_found", say). The handler
- * returns a Response, or data to send as JSON. Every answer is `Cache-Control: no-store`.
+ * JSON, never a redirect: 401 signed out; 403 without the role, on a failed `check` or for a cross-site write (CSRF);
+ * 503 with Retry-After without the database; 400/413/415 for bad input; else the handler's answer. Always no-store.
  */
 export function authRoute<Input extends z.ZodType = z.ZodUndefined>(
   options: RouteOptions<Input>,
@@ -54,11 +46,8 @@ export function authRoute<Input extends z.ZodType = z.ZodUndefined>(
     });
 }
 
-/**
- * Whether a state-changing request comes from this app's own pages. Browsers say where a request comes from
- * (`Sec-Fetch-Site`, else `Origin`); a request that says neither is no browser's, and carries no cookie on its own.
- * SameSite=Lax alone would let a sibling subdomain post with the user's cookie.
- */
+// Browsers say where a request comes from (`Sec-Fetch-Site`, else `Origin`); one that says neither is no browser's, and
+// carries no cookie on its own. SameSite=Lax alone would let a sibling subdomain post with the user's cookie.
 async function sameOrigin(request: NextRequest): Promise<boolean> {
   const site = request.headers.get("sec-fetch-site");
   if (site) return site === "same-origin" || site === "none";

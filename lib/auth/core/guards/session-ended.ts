@@ -5,11 +5,7 @@ import { clearSessionCookies, sessionCookieNames } from "@/lib/auth/core/session
 import { getSessionState } from "@/lib/auth/core/session/current";
 import { databaseUnavailable } from "@/lib/http/database-unavailable";
 
-/**
- * Pages cannot clear cookies, so a page that finds the session ended (its row deleted, e.g. by back-channel
- * logout) sends the browser here: the stale cookie is cleared and the user is asked to sign in again.
- * A session that is still valid is left alone, so this cannot be used to sign anyone out.
- */
+/** Pages cannot clear cookies, so they send an ended session here; a live one is left alone: this signs no one out. */
 export async function sessionEnded(request: NextRequest): Promise<Response> {
   const state = await getSessionState();
   // The database is down: the session may well be alive, so keep the cookie.

@@ -4,20 +4,16 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from "jos
 import { z } from "zod";
 import { discover } from "@/lib/auth/core/uniauth/discovery";
 import { ID_TOKEN_ALGORITHM } from "@/lib/auth/core/uniauth/provider";
+import { JWKS_TIMEOUT_MS } from "@/lib/auth/core/uniauth/timeouts";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 
 const BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout";
 /** How old a logout token may be, by its `iat`, whatever its `exp` says. */
 const LOGOUT_TOKEN_MAX_AGE_SECONDS = 300;
-/**
- * The `typ` headers a logout token may carry (compared case-insensitively), besides none: the spec's explicit type,
- * in short and media-type form, and the generic JWT that many providers stamp on every token they sign (explicit
- * typing is a SHOULD). Any other explicit type (at+jwt, id_token+jwt, …) is another kind of token and refused; the
- * `events` claim and the absent `nonce` keep ID tokens out in any case (Back-Channel Logout 1.0 §2.4).
- */
+// `typ`s accepted besides none (case-insensitively): the spec's, short or as a media type, and the JWT many providers
+// put on every token (typing is a SHOULD); `events` and no `nonce` keep ID tokens out (Back-Channel Logout 1.0 §2.4).
 const ACCEPTED_TYPES = new Set(["logout+jwt", "application/logout+jwt", "jwt"]);
-/** How far UniAuth's clock may be from ours. */
 export const CLOCK_SKEW_SECONDS = 30;
 
 const claimsSchema = z
@@ -42,7 +38,6 @@ export interface LogoutClaims {
   issuedAt: Date;
   /** The token's `jti`, or (only when UNIAUTH_LOGOUT_TOKEN_OPTIONAL=jti) a digest of the token itself. */
   replayKey: string;
-  /** Until when the replay key must be remembered. */
   rememberUntil: Date;
 }
 
@@ -56,16 +51,12 @@ let jwks: { uri: string; getKey: JWTVerifyGetKey } | undefined;
 // flood of tokens with made-up `kid`s cannot make the app hammer UniAuth.
 function keySet(uri: string): JWTVerifyGetKey {
   if (jwks?.uri !== uri) {
-    jwks = { uri, getKey: createRemoteJWKSet(new URL(uri), { cooldownDuration: 60_000, cacheMaxAge: 24 * 3600_000, timeoutDuration: 5000 }) };
+    jwks = { uri, getKey: createRemoteJWKSet(new URL(uri), { cooldownDuration: 60_000, cacheMaxAge: 24 * 3600_000, timeoutDuration: JWKS_TIMEOUT_MS }) };
   }
   return jwks.getKey;
 }
 
-/**
- * Verifies a back-channel logout token (OpenID Connect Back-Channel Logout 1.0 §2.4, §2.6) against
- * UniAuth's discovered issuer and keys. Throws AppError "invalid_request" for any invalid token and
- * "service_unavailable" when UniAuth's keys cannot be fetched.
- */
+/** OIDC Back-Channel Logout 1.0 §2.4, §2.6, against the discovered issuer and keys (503 if the keys can't be had). */
 export async function verifyLogoutToken(token: string): Promise<LogoutClaims> {
   const server = await discover().catch(() => {
     throw new AppError("service_unavailable", "UniAuth's discovery document could not be fetched");
@@ -82,7 +73,8 @@ export async function verifyLogoutToken(token: string): Promise<LogoutClaims> {
     clockTolerance: CLOCK_SKEW_SECONDS,
     requiredClaims: ["iat", "exp", "jti"].filter((claim) => claim !== optional),
   }).catch((error: unknown) => {
-    throw toAppError(error);
+    if (error instanceof errors.JOSEError && TOKEN_ERRORS.has(error.code)) invalid(error.message);
+    throw new AppError("service_unavailable", "UniAuth's signing keys could not be fetched");
   });
 
   const typ = protectedHeader.typ;
@@ -111,18 +103,7 @@ function invalid(description: string): never {
 
 // Everything wrong with the token itself is the sender's error (400); failing to get the keys is ours (503).
 const TOKEN_ERRORS = new Set([
-  errors.JWSInvalid.code,
-  errors.JWTInvalid.code,
-  errors.JWTClaimValidationFailed.code,
-  errors.JWTExpired.code,
-  errors.JOSEAlgNotAllowed.code,
-  errors.JOSENotSupported.code,
-  errors.JWSSignatureVerificationFailed.code,
-  errors.JWKSNoMatchingKey.code,
-  errors.JWKSMultipleMatchingKeys.code,
+  errors.JWSInvalid.code, errors.JWTInvalid.code, errors.JWTClaimValidationFailed.code, errors.JWTExpired.code,
+  errors.JOSEAlgNotAllowed.code, errors.JOSENotSupported.code, errors.JWSSignatureVerificationFailed.code,
+  errors.JWKSNoMatchingKey.code, errors.JWKSMultipleMatchingKeys.code,
 ]);
-
-function toAppError(error: unknown): AppError {
-  if (error instanceof errors.JOSEError && TOKEN_ERRORS.has(error.code)) return new AppError("invalid_request", error.message);
-  return new AppError("service_unavailable", "UniAuth's signing keys could not be fetched");
-}

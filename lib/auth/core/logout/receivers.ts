@@ -7,14 +7,7 @@ import { readForm } from "@/lib/http/read-form";
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
-/**
- * OpenID Connect Back-Channel Logout receiver: UniAuth POSTs `logout_token` here when a user signs out of
- * UniAuth; the matching sessions are deleted, so the user's browser is signed out on its next request.
- *
- * 200 on success, 400 for any invalid request or token. When UniAuth's keys or the database are
- * unreachable it answers 503 rather than the spec's 400 on purpose: the logout did not happen, and a 5xx
- * tells UniAuth to retry it.
- */
+/** 503, not the spec's 400, when UniAuth's keys or the database are unreachable: a 5xx tells UniAuth to retry. */
 export async function backchannelLogout(request: Request): Promise<Response> {
   try {
     const form = await readForm(request);

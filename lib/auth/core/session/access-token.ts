@@ -9,10 +9,8 @@ import { AppError } from "@/lib/errors";
 const EXPIRY_MARGIN_MS = 60_000;
 
 /**
- * The signed-in user's UniAuth access token, for server code calling an API that UniAuth protects: refreshed first
- * when it has expired, within the same token budget as every refresh. Never send it to the browser. Null when no
- * one is signed in (or the session just ended); throws AppError "service_unavailable" (503) when no fresh token can
- * be had now: the database is unreachable, UniAuth is busy or down, or another request is refreshing this session.
+ * For server code calling an API UniAuth protects; never send it to the browser. Null when signed out; AppError
+ * "service_unavailable" when no fresh token can be had now (no database, UniAuth busy or down, a refresh under way).
  */
 export async function getAccessToken(): Promise<string | null> {
   const state = await getSessionState();
@@ -20,7 +18,6 @@ export async function getAccessToken(): Promise<string | null> {
   return state.status === "signed-in" ? accessTokenOf(state.session.sessionId) : null;
 }
 
-/** getAccessToken for a session by its id. */
 export async function accessTokenOf(sessionId: string): Promise<string | null> {
   const fresh = await storedAccessToken(sessionId);
   if (fresh !== "expired") return fresh;

@@ -3,18 +3,11 @@ import { decode } from "next-auth/jwt";
 import type { NextResponse } from "next/server";
 
 // Auth.js's session cookie, split into `.0`, `.1`… when large: `__Host-` on https (see sessionCookie below).
-// `__Secure-` was its name before, and is still recognised so that an old cookie can be cleared.
-const SESSION_COOKIE = /^(__Host-|__Secure-)?authjs\.session-token(\.(\d+))?$/;
+const SESSION_COOKIE = /^(__Host-)?authjs\.session-token(\.(\d+))?$/;
 
-interface Cookies {
-  getAll(): { name: string; value: string }[];
-}
+interface Cookies { getAll(): { name: string; value: string }[] }
 
-/**
- * The session cookie as Auth.js writes it. On https it is `__Host-` (Secure, Path=/, no Domain), not Auth.js's
- * default `__Secure-`: a sibling subdomain could otherwise toss a `Domain` cookie of the same name, and with a
- * repeated name the browser sends both and the last one wins.
- */
+/** `__Host-`, not `__Secure-`: else a sibling subdomain could add a same-named `Domain` cookie, and the last wins. */
 export function sessionCookie(secure: boolean) {
   return {
     name: `${secure ? "__Host-" : ""}authjs.session-token`,
@@ -22,28 +15,16 @@ export function sessionCookie(secure: boolean) {
   } as const;
 }
 
-/** The names of the session cookie (and its chunks) the browser sent, either prefix. */
 export function sessionCookieNames(cookies: Cookies): string[] {
-  return cookies
-    .getAll()
-    .map(({ name }) => name)
-    .filter((name) => SESSION_COOKIE.test(name));
+  return cookies.getAll().map(({ name }) => name).filter((name) => SESSION_COOKIE.test(name));
 }
 
-/**
- * Cookies already decrypted, by name and value. A browser sends the same cookie with every request for 30 days,
- * and decrypting it (key derivation and AES, through WebCrypto) costs more than the database check that follows.
- * Only a cookie that decrypted is kept (so the key is an authenticated ciphertext), until the token's own `exp`;
- * the oldest entries go first. One process has one list of secrets, which is part of the key all the same.
- */
+// Decrypting (key derivation and AES, via WebCrypto) costs more than the database check after it, and a browser sends
+// the same cookie for 30 days. Only cookies that decrypted are kept, so each key holds an authenticated ciphertext.
 const decrypted = new Map<string, Readonly<JWT>>();
 const MAX_DECRYPTED = 1000;
 
-/**
- * Decrypts the session cookie with Auth.js's own decoder (joining its chunks in order, as Auth.js does). Only
- * reads: it never re-issues the cookie. Null when there is none, or it does not decrypt (another secret, tampered,
- * expired).
- */
+/** Auth.js's own decoder, chunks joined in order as Auth.js does. Only reads: it never re-issues the cookie. */
 export async function readSessionCookie(cookies: Cookies, secure: boolean, secrets: readonly string[]): Promise<Readonly<JWT> | null> {
   const { name } = sessionCookie(secure);
   const chunks = cookies

@@ -12,24 +12,13 @@ import { env } from "@/lib/env";
 /** Signed in (the row was checked just now), signed out, or "can't tell right now" (the database is unreachable). */
 export type SessionState = { status: "signed-in"; session: Session } | { status: "signed-out" } | { status: "unavailable" };
 
-export function toSession(session: ActiveSession): Session {
-  return {
-    user: session.user,
-    sessionId: session.id,
-    sessionStartedAt: session.createdAt.toISOString(),
-    expires: session.expiresAt.toISOString(),
-  };
+export function toSession({ user, id, createdAt, expiresAt }: ActiveSession): Session {
+  return { user, sessionId: id, sessionStartedAt: createdAt.toISOString(), expires: expiresAt.toISOString() };
 }
 
-/** The state a route handler or server action checked on entry (see withSessionState). */
 const checkedOnEntry = new AsyncLocalStorage<SessionState>();
 
-/**
- * The browser's session as the server knows it now: the cookie decrypted, then its row checked against the
- * database (one query, with the user's current roles), once per page render however many layouts, pages and data
- * functions ask (React's `cache`), and once per route handler or server action (withSessionState). Never encodes
- * a new cookie, which a Server Component could not set anyway.
- */
+/** Once per render (React's `cache`) or per handler or action (withSessionState); never re-issues the cookie. */
 export async function getSessionState(): Promise<SessionState> {
   return checkedOnEntry.getStore() ?? checkedThisRender();
 }
@@ -41,19 +30,15 @@ const checkedThisRender = cache(async (): Promise<SessionState> => {
 });
 
 /**
- * Checks the session once and runs `work` with it: every guard `work` calls sees that same answer. React's `cache`
- * lasts only for a render, so a route handler or server action would otherwise check (and touch) the row again in
- * each data function, and could get another answer halfway through.
+ * Every guard `work` calls sees this one check. React's `cache` lasts only for a render: a route handler or server
+ * action would otherwise check (and touch) the row in each data function, and could get another answer halfway.
  */
 export async function withSessionState<T>(work: (state: SessionState) => Promise<T>): Promise<T> {
   const state = await getSessionState();
   return checkedOnEntry.run(state, () => work(state));
 }
 
-/**
- * The signed-in user's session, or null. Fails closed: a session is returned only when its row was checked just
- * now; while the database is unreachable this is null too (use getSessionState to tell the two apart).
- */
+/** Fails closed: null while the database is unreachable too (getSessionState tells the two apart). */
 export async function auth(): Promise<Session | null> {
   const state = await getSessionState();
   return state.status === "signed-in" ? state.session : null;

@@ -1,10 +1,7 @@
 import { hooks } from "@/lib/auth/core/features";
 import { db } from "@/lib/db";
 
-/**
- * Deletes expired Session rows and logout-token ids no longer worth remembering, and whatever rows the installed
- * features no longer need (sign-in states, rate counts, old audit events, devices not seen for a year): the counts.
- */
+/** Deletes expired sessions and logout-token ids, and the rows the installed features no longer need: the counts. */
 export async function pruneExpired(now = new Date()): Promise<Record<string, number>> {
   const [sessions, logoutTokenIds] = await db.$transaction([
     db.session.deleteMany({ where: { expiresAt: { lte: now } } }),

@@ -11,26 +11,11 @@ import { isUniqueViolation } from "@/lib/database-errors";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 
-/** The tokens a grant brought, as Auth.js hands them over. */
 export type GrantTokens = Pick<Account, "access_token" | "refresh_token" | "id_token" | "expires_at">;
 
-interface SignIn {
-  claims: UniAuthClaims;
-  tokens: GrantTokens;
-  userAgent: string | null;
-}
+interface SignIn { claims: UniAuthClaims; tokens: GrantTokens; userAgent: string | null }
 
-const accountOf = (issuer: string, sub: string) => ({
-  provider: UNIAUTH_PROVIDER_ID,
-  issuer,
-  clientId: env.UNIAUTH_CLIENT_ID,
-  providerAccountId: sub,
-});
-
-/**
- * True when the email already belongs to a user linked to another `sub` at this client. Pairwise subs are
- * stable per client, so that is another person (say, a recycled address): never join them by email.
- */
+/** Pairwise subs are stable per client: another `sub` with this email is another person (a recycled address, say). */
 export async function emailBelongsToAnotherSubject(claims: Pick<UniAuthClaims, "email" | "sub">): Promise<boolean> {
   const issuer = await discoveredIssuer();
   const existing = await db.user.findUnique({
@@ -41,13 +26,8 @@ export async function emailBelongsToAnotherSubject(claims: Pick<UniAuthClaims, "
 }
 
 export const profileOf = (claims: UniAuthClaims, now: Date) => ({
-  email: claims.email,
-  emailVerified: claims.email_verified,
-  name: claims.name ?? null,
-  image: claims.picture ?? null,
-  groups: claims.groups,
-  ...rolesFromGroups(claims.groups),
-  lastSignInAt: now,
+  email: claims.email, emailVerified: claims.email_verified, name: claims.name ?? null, image: claims.picture ?? null,
+  groups: claims.groups, ...rolesFromGroups(claims.groups), lastSignInAt: now,
 });
 
 /** When and how the user proved who they are, as UniAuth signed it into the ID token. */
@@ -57,7 +37,6 @@ export const authContextOf = (claims: UniAuthClaims) => ({
   amr: claims.amr ? [...claims.amr] : [],
 });
 
-/** A grant's tokens as a Session row keeps them: encrypted, bound to the row's id and column. */
 export function tokenColumns(id: string, tokens: GrantTokens, now: Date) {
   const encrypt = (column: TokenColumn, token: string | undefined) => (token ? storedTokens.encrypt(id, column, token) : null);
   return {
@@ -70,19 +49,15 @@ export function tokenColumns(id: string, tokens: GrantTokens, now: Date) {
 
 export const activeSessionSelect = { id: true, createdAt: true, expiresAt: true, user: { select: sessionUserSelect } } as const;
 
-/**
- * Records a successful sign-in in one transaction: the user (roles re-derived from `groups` every time,
- * which Auth.js does not do), the link to the (issuer, client, pairwise sub) account, and a new Session row
- * holding this grant's tokens server-side, encrypted. Records `signin.accepted`.
- */
+/** Roles are re-derived from `groups` at every sign-in, which Auth.js does not do; tokens are stored encrypted. */
 export async function recordSignIn({ claims, tokens, userAgent }: SignIn): Promise<ActiveSession> {
   const now = new Date();
   const issuer = await discoveredIssuer();
-  const account = accountOf(issuer, claims.sub);
+  const clientId = env.UNIAUTH_CLIENT_ID;
+  const account = { provider: UNIAUTH_PROVIDER_ID, issuer, clientId, providerAccountId: claims.sub };
   const profile = profileOf(claims, now);
 
-  // Two sign-ins of a user new to the app (two tabs, two devices) race to create the User row: the loser runs again,
-  // and finds the winner's.
+  // Two first sign-ins of one user (two tabs, two devices) race to create the User row: the loser runs again.
   const writeSignIn = () => db.$transaction(async (tx) => {
     const linked = await tx.account.findUnique({
       where: { provider_issuer_providerAccountId: { provider: account.provider, issuer, providerAccountId: claims.sub } },

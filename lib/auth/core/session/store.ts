@@ -14,47 +14,23 @@ export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 /** UniAuth's access tokens live an hour; assume that when a token response omits `expires_in`. */
 export const DEFAULT_ACCESS_TOKEN_SECONDS = 3600;
 
-/** What a refresh needs of a Session row. */
-export interface RefreshableSession {
-  id: string;
-  userId: string;
-  /** As stored: encrypted (or plaintext from before encryption); decrypted only to refresh. */
-  refreshToken: string | null;
-  accessTokenExpiresAt: Date | null;
-  tokensRefreshedAt: Date;
-  refreshLeaseUntil: Date | null;
-  refreshFailures: number;
-}
+/** What a refresh needs of a Session row; the refresh token as stored (encrypted), decrypted only to refresh. */
+export type RefreshableSession = Pick<Session, "id" | "userId" | "refreshToken" | "accessTokenExpiresAt" | "rolesReadAt" | "refreshLeaseUntil" | "refreshRetryAt" | "refreshFailures">;
 
 export const sessionUserSelect = {
-  id: true,
-  name: true,
-  email: true,
-  image: true,
-  groups: true,
-  isStaff: true,
-  isSuperuser: true,
+  id: true, name: true, email: true, image: true, groups: true, isStaff: true, isSuperuser: true,
 } as const;
 
-export interface ActiveSession {
-  id: string;
-  createdAt: Date;
-  expiresAt: Date;
-  user: SessionUser;
-}
+export interface ActiveSession { id: string; createdAt: Date; expiresAt: Date; user: SessionUser }
 
 /** How often `lastSeenAt` is written: a page view is not worth a write. */
 const LAST_SEEN_EVERY_MS = 5 * 60_000;
 
-/**
- * What FIND_ACTIVE_SESSION returns, by table. Its SQL is written from these lists and its row type derived from
- * Prisma's models, so a column renamed in prisma/schema.prisma fails the type check (and
- * tests/integration/raw-sql.test.ts, which runs the statement against the migrated database).
- */
+/** The SQL and row type come from these lists: a renamed column fails the type check (and raw-sql.test.ts). */
 export const FIND_ACTIVE_SESSION_COLUMNS = {
   session: ["id", "userId", "refreshToken", "refreshFailures"],
   /** Read as epoch milliseconds. */
-  sessionTimes: ["createdAt", "expiresAt", "lastSeenAt", "accessTokenExpiresAt", "tokensRefreshedAt", "refreshLeaseUntil"],
+  sessionTimes: ["createdAt", "expiresAt", "lastSeenAt", "accessTokenExpiresAt", "rolesReadAt", "refreshLeaseUntil", "refreshRetryAt"],
   user: ["name", "email", "image", "groups", "isStaff", "isSuperuser"],
 } as const satisfies { session: readonly (keyof Session)[]; sessionTimes: readonly (keyof Session)[]; user: readonly (keyof User)[] };
 
@@ -73,36 +49,23 @@ export const FIND_ACTIVE_SESSION = {
     WHERE s.id = $1 AND s."expiresAt" > (now() AT TIME ZONE 'UTC')`,
 };
 
-/** A Session row joined with its user's fields, its times in epoch milliseconds. */
 export type CheckedSessionRow = Pick<Session, (typeof SESSION_COLUMNS)[number]> &
   { [column in Timestamp]: null extends Session[column] ? number | null : number } &
   Pick<User, (typeof USER_COLUMNS)[number]>;
 
 /**
- * The session registry's answer to "is this browser still signed in?", with the user's current roles. It runs on
- * every signed-in request, so it is one statement (session and user joined) sent straight to the pool:
- * Prisma's query building costs as much again as the round trip here. The refresh token comes back still
- * encrypted: only a refresh decrypts it, and the stored value doubles as the refresh lease's compare-and-swap key.
+ * One statement straight to the pool, as it runs on every signed-in request: Prisma's query building costs as much
+ * again as the round trip. The refresh token stays encrypted: it doubles as the refresh lease's compare-and-swap key.
  */
 export async function findActiveSession(id: string) {
   const { rows } = await pool.query<CheckedSessionRow>({ ...FIND_ACTIVE_SESSION, values: [id] });
   const row = rows[0];
   if (!row) return null;
   const { name, email, image, groups, isStaff, isSuperuser, ...session } = row;
-  const time = (column: Timestamp) => (session[column] === null ? null : new Date(session[column]));
-  return {
-    ...session,
-    createdAt: time("createdAt")!,
-    expiresAt: time("expiresAt")!,
-    lastSeenAt: time("lastSeenAt")!,
-    tokensRefreshedAt: time("tokensRefreshedAt")!,
-    accessTokenExpiresAt: time("accessTokenExpiresAt"),
-    refreshLeaseUntil: time("refreshLeaseUntil"),
-    user: { id: session.userId, name, email, image, groups, isStaff, isSuperuser },
-  };
+  const times = Object.fromEntries(TIMESTAMPS.map((column) => [column, session[column] === null ? null : new Date(session[column])]));
+  return { ...session, ...(times as Pick<Session, Timestamp>), user: { id: session.userId, name, email, image, groups, isStaff, isSuperuser } };
 }
 
-/** Records that the session was used, at most every few minutes. */
 export async function touchSession(session: { id: string; lastSeenAt: Date }): Promise<void> {
   const now = Date.now();
   if (now - session.lastSeenAt.getTime() < LAST_SEEN_EVERY_MS) return;
@@ -126,7 +89,6 @@ export async function sessionTokens(id: string): Promise<{ idToken: string | nul
   return { idToken: openStoredToken(id, "idToken", row.idToken), refreshToken: openStoredToken(id, "refreshToken", row.refreshToken) };
 }
 
-/** Ends one session. Deleting a row that is already gone is not an error. */
 export async function endSession(id: string): Promise<void> {
   await db.session.deleteMany({ where: { id } });
 }

@@ -4,7 +4,6 @@ import type { TokenDecryptionReason } from "@/lib/auth/core/base/types";
 /** The Session columns that hold UniAuth's tokens. Each is part of its ciphertext's additional data. */
 export type TokenColumn = "idToken" | "accessToken" | "refreshToken";
 
-/** Why a stored token could not be read: no configured secret has its key id, or it fails authentication. */
 export class TokenDecryptionError extends Error {
   constructor(readonly reason: TokenDecryptionReason) {
     super(`Stored token does not decrypt (${reason})`);
@@ -17,16 +16,10 @@ export class TokenDecryptionError extends Error {
 const SALT = "uniauth-starter session tokens v1";
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-/** `v1.<key id>.<iv>.<ciphertext and tag>`, base64url. Tokens are printable ASCII and could contain dots, so a
- * legacy plaintext token counts as sealed only if it matches all of this, which no JWT or opaque token does. */
+/** `v1.<key id>.<iv>.<ciphertext and tag>`, base64url: anything else is no value this app wrote. */
 const SEALED = /^v1\.([\w-]{8})\.([\w-]{16})\.([\w-]{22,})$/;
 
-interface Key {
-  id: string;
-  key: Buffer;
-}
-
-function deriveKey(secret: string): Key {
+function deriveKey(secret: string) {
   const derive = (info: string, length: number) => Buffer.from(hkdfSync("sha256", secret, SALT, info, length));
   return { id: derive("key id", 6).toString("base64url"), key: derive("AES-256-GCM key", 32) };
 }
@@ -35,22 +28,16 @@ function deriveKey(secret: string): Key {
 const additionalData = (keyId: string, sessionId: string, column: TokenColumn) => Buffer.from(JSON.stringify(["v1", keyId, sessionId, column]));
 
 export interface TokenCrypto {
-  /** Encrypts a token for one Session row's column, under the newest secret. */
   encrypt(sessionId: string, column: TokenColumn, token: string): string;
-  /**
-   * The token stored in that row's column. A value without the `v1.` format is a plaintext token written before
-   * tokens were encrypted and comes back as it is. Throws TokenDecryptionError when it cannot be read.
-   */
+  /** Throws TokenDecryptionError when the stored value cannot be read. */
   decrypt(sessionId: string, column: TokenColumn, stored: string): string;
-  /** False for plaintext and for values under an older secret: they are rewritten at the next write. */
+  /** False for a value under an older secret: a refresh rewrites it under the newest. */
   isCurrent(stored: string): boolean;
 }
 
 /**
- * AES-256-GCM for the tokens kept in Session rows, with keys derived by HKDF-SHA256 from the Auth.js secrets
- * (newest first, as in lib/auth-secrets.ts): the newest encrypts, every one decrypts. Each ciphertext is bound to
- * its row id and column, so one copied to another row or column does not decrypt. No `server-only` here: tests
- * read stored tokens with it; node:crypto keeps it out of any browser bundle anyway.
+ * HKDF-SHA256 keys from the Auth.js secrets (newest first): the newest encrypts, all decrypt. Each ciphertext is bound
+ * to its row id and column. No `server-only`: tests read tokens with it; node:crypto keeps it from browsers.
  */
 export function createTokenCrypto(secrets: readonly string[]): TokenCrypto {
   if (!secrets.length) throw new Error("Token encryption needs at least one secret.");
@@ -66,7 +53,7 @@ export function createTokenCrypto(secrets: readonly string[]): TokenCrypto {
     },
     decrypt(sessionId, column, stored) {
       const parts = SEALED.exec(stored);
-      if (!parts) return stored;
+      if (!parts) throw new TokenDecryptionError("malformed");
       const [, keyId, iv, sealed] = parts as unknown as [string, string, string, string];
       const candidates = keys.filter((key) => key.id === keyId);
       if (!candidates.length) throw new TokenDecryptionError("unknown key");

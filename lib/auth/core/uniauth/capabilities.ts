@@ -1,12 +1,7 @@
 import "server-only";
 import { discoveredAlready } from "@/lib/auth/core/uniauth/discovery";
 
-/**
- * Whether UniAuth can end this app's sessions from its side (back-channel logout), as this instance last saw it:
- * "supported"; "not advertised" (discovery lacks `backchannel_logout_supported: true`); "no sid in ID tokens" (the
- * last sign-in's ID token had none, so a logout token naming a UniAuth session matches no session here); "unknown"
- * (no discovery document yet).
- */
+/** As this instance last saw it: discovery's `backchannel_logout_supported`, and a `sid` in the last ID token. */
 export type BackchannelLogoutSupport = "supported" | "not advertised" | "no sid in ID tokens" | "unknown";
 
 const WARNINGS: Partial<Record<BackchannelLogoutSupport, string>> = {

@@ -25,15 +25,9 @@ export const uniauthClaimsSchema = z.object({
 
 export type UniAuthClaims = z.infer<typeof uniauthClaimsSchema>;
 
-export interface Roles {
-  isStaff: boolean;
-  isSuperuser: boolean;
-}
+export interface Roles { isStaff: boolean; isSuperuser: boolean }
 
 /** Roles follow UniAuth's groups: `admin` is staff and superuser, `staff` is staff. Names match exactly. */
 export function rolesFromGroups(groups: readonly string[]): Roles {
-  return {
-    isStaff: groups.includes("admin") || groups.includes("staff"),
-    isSuperuser: groups.includes("admin"),
-  };
+  return { isStaff: groups.includes("admin") || groups.includes("staff"), isSuperuser: groups.includes("admin") };
 }

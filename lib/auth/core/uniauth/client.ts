@@ -5,7 +5,6 @@ import { discover, requestOptions } from "@/lib/auth/core/uniauth/discovery";
 import { ID_TOKEN_ALGORITHM } from "@/lib/auth/core/uniauth/provider";
 import { env } from "@/lib/env";
 
-/** Everything oauth4webapi needs to call UniAuth as this client: metadata, client, authentication, options. */
 export async function uniauthClient() {
   const server = await discover();
   const client: oauth.Client = { client_id: env.UNIAUTH_CLIENT_ID, id_token_signed_response_alg: ID_TOKEN_ALGORITHM };

@@ -1,27 +1,18 @@
 import "server-only";
 import * as oauth from "oauth4webapi";
-import { UNIAUTH_DOWN_AFTER_MS, UNIAUTH_TIMEOUT_MS } from "@/lib/auth/core/uniauth/timeouts";
+import { DISCOVERY_TIMEOUT_MS, UNIAUTH_TIMEOUT_MS } from "@/lib/auth/core/uniauth/timeouts";
 import { env } from "@/lib/env";
 
 /** UniAuth asks clients to cache discovery for about a day. */
 const CACHE_MS = 24 * 60 * 60 * 1000;
-/**
- * After a failed fetch, wait this long before asking UniAuth again (UNIAUTH_DISCOVERY_RETRY_MS, 10 s): short, since
- * until then a sign-in without a cached copy is refused, yet enough to spare UniAuth more than a few requests a
- * minute per instance while down.
- */
+/** Short (a sign-in without a cached copy is refused meanwhile), yet a down UniAuth gets a few requests a minute. */
 const RETRY_MS = env.UNIAUTH_DISCOVERY_RETRY_MS;
-/** Without this document there is no sign-in: a slow UniAuth gets as long as the check at the click gives it. */
-const TIMEOUT_MS = UNIAUTH_DOWN_AFTER_MS;
 
 let lastGood: { metadata: oauth.AuthorizationServer; at: number } | undefined;
 let lastFailure: { error: unknown; at: number } | undefined;
 let inFlight: Promise<oauth.AuthorizationServer> | undefined;
 
-/**
- * UniAuth's discovery document, fetched at most once a day. When a re-fetch fails the last good copy is
- * kept (UniAuth down must not take the app down with it), and UniAuth is asked again RETRY_MS later.
- */
+/** At most once a day. A failed re-fetch keeps the last good copy (UniAuth down must not take the app down with it). */
 export function discover(): Promise<oauth.AuthorizationServer> {
   const now = Date.now();
   if (lastGood && now - lastGood.at < CACHE_MS) return Promise.resolve(lastGood.metadata);
@@ -45,15 +36,11 @@ export function discover(): Promise<oauth.AuthorizationServer> {
   return inFlight;
 }
 
-/** The discovery document if it is already at hand, without waiting on UniAuth. */
 export function discoveredAlready(): oauth.AuthorizationServer | null {
   return lastGood?.metadata ?? null;
 }
 
-/**
- * UniAuth's state as this instance last saw it, for /api/health: "ok" (a copy fetched within a day), "stale" (a
- * re-fetch failed; the last good copy is in use), "unreachable" (never fetched successfully) or "not yet asked".
- */
+/** For /api/health, as this instance last saw UniAuth: "stale" is a failed re-fetch, with the last good copy in use. */
 export function discoveryStatus(): "ok" | "stale" | "unreachable" | "not yet asked" {
   if (lastFailure) return lastGood ? "stale" : "unreachable";
   return lastGood ? "ok" : "not yet asked";
@@ -64,7 +51,6 @@ export async function discoveredIssuer(): Promise<string> {
   return (await discover()).issuer;
 }
 
-/** Options for every oauth4webapi call to UniAuth: a timeout, and plain http only for a local issuer. */
 export function requestOptions(issuer: string, timeoutMs = UNIAUTH_TIMEOUT_MS) {
   return {
     signal: AbortSignal.timeout(timeoutMs),
@@ -75,6 +61,6 @@ export function requestOptions(issuer: string, timeoutMs = UNIAUTH_TIMEOUT_MS) {
 
 async function fetchMetadata(): Promise<oauth.AuthorizationServer> {
   const issuer = new URL(env.UNIAUTH_ISSUER);
-  const response = await oauth.discoveryRequest(issuer, requestOptions(env.UNIAUTH_ISSUER, TIMEOUT_MS));
+  const response = await oauth.discoveryRequest(issuer, requestOptions(env.UNIAUTH_ISSUER, DISCOVERY_TIMEOUT_MS));
   return oauth.processDiscoveryResponse(issuer, response);
 }

@@ -9,10 +9,7 @@ import { env } from "@/lib/env";
 export { POST_LOGOUT_PATH };
 export const LOGOUT_STATE_COOKIE = "uniauth-logout-state";
 
-/**
- * Where to send the browser to end the UniAuth session too (RP-initiated logout), or null when UniAuth's
- * discovery lists no end-session endpoint (then only the app's session ends).
- */
+/** RP-initiated logout; null when discovery lists no end-session endpoint (then only the app's session ends). */
 export async function endSessionUrl({ idToken, origin, state }: { idToken?: string | null; origin: string; state: string }): Promise<URL | null> {
   const { server } = await uniauthClient();
   if (!server.end_session_endpoint) return null;
@@ -36,7 +33,6 @@ export async function revokeRefreshToken(refreshToken: string): Promise<void> {
   }
 }
 
-/** Whether the browser came back from UniAuth's end-session endpoint with the `state` this app sent it with. */
 export async function uniauthSignOutConfirmed(state: unknown): Promise<boolean> {
   const expected = (await cookies()).get(LOGOUT_STATE_COOKIE)?.value;
   return typeof state === "string" && expected !== undefined && state === expected;

@@ -1,9 +1,6 @@
 import * as oauth from "oauth4webapi";
 
-/**
- * What to log about a failed call to UniAuth, never a token: the HTTP status and the OAuth error code when UniAuth
- * answered (from the body, or from the WWW-Authenticate challenge of a 401), else the error's kind.
- */
+/** Never a token: the status and OAuth error code (from the body or a 401's challenge), else the error's kind. */
 export function describeFailure(error: unknown): string {
   if (error instanceof oauth.ResponseBodyError) return `${error.status} ${error.error}`;
   if (error instanceof oauth.WWWAuthenticateChallengeError) {

@@ -8,13 +8,9 @@ import { UNIAUTH_TIMEOUT_MS } from "@/lib/auth/core/uniauth/timeouts";
 import { admitTokenCall, settleTokenCall, tokenCallsRateLimited } from "@/lib/auth/core/uniauth/token-calls";
 import { isConnectionFailure } from "@/lib/database-errors";
 
-/** When UniAuth says 429 without a Retry-After, every instance leaves its token endpoint alone this long. */
-export const RATE_LIMIT_PAUSE_MS = 5 * 60_000;
-const MAX_PAUSE_MS = 60 * 60_000;
 /** A feature that could not answer (not the database being down): the sign-in is told to retry this much later. */
 const UNANSWERED_RETRY_MS = 60_000;
 
-/** What happened to the calls to UniAuth in one request (see `watchUniAuth`). */
 export interface UniAuthCalls {
   /** UniAuth did not answer (refused, timed out) or answered with a 5xx. */
   failed: boolean;
@@ -27,10 +23,8 @@ export interface UniAuthCalls {
 const watched = new AsyncLocalStorage<UniAuthCalls>();
 
 /**
- * The fetch Auth.js uses for its own calls to UniAuth (the code exchange, userinfo, discovery when ours failed):
- * with the timeout Auth.js does not set, and noting for `watchUniAuth` when UniAuth did not answer or failed. The
- * code exchange is a token call: the installed features admit it first (the token budget), and a 429 pauses them.
- * When one says no, no call is made and Auth.js gets UniAuth's own answer to one call too many: 429.
+ * For Auth.js's own calls to UniAuth: the timeout Auth.js does not set, and notes for `watchUniAuth`. A code exchange
+ * the features refuse is not made: Auth.js gets UniAuth's own answer to one call too many, 429.
  */
 export async function uniauthFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
   const calls = watched.getStore();
@@ -48,21 +42,16 @@ export async function uniauthFetch(input: string | URL | Request, init?: Request
   }
   if (response.status >= 500 && calls) calls.failed = true;
   if (response.status === 429 && tokenCall) {
-    const pause = retryAfterMs(response.headers.get("retry-after")) ?? RATE_LIMIT_PAUSE_MS;
-    await tokenCallsRateLimited(pause);
-    if (calls) calls.refused = { page: UNIAUTH_BUSY, retryAfterMs: pause };
+    const pause = await tokenCallsRateLimited(response);
+    if (calls) calls.refused = { error: UNIAUTH_BUSY, retryAfterMs: pause };
   }
   // UniAuth refused the code itself (invalid_grant and the like): that counts against whoever sent it.
   await settle(tickets, response.status >= 400 && response.status < 500 && response.status !== 429);
   return response;
 }
 
-/**
- * Lets a code exchange go ahead: the features' tickets, or null when it must not (noted for `watchUniAuth`). That
- * fails closed: a feature that cannot answer because the database is down (no sign-in could be written anyway) sends
- * the sign-in to the outage page, any other failure to the busy page: an uncounted call could bring UniAuth's 429,
- * which stops every instance's token calls.
- */
+// Fails closed: an unreachable database sends the sign-in to the outage page (it could not be written anyway), any
+// other failure to the busy page: an uncounted call could bring UniAuth's 429, stopping every instance's token calls.
 async function admitExchange(calls: UniAuthCalls | undefined): Promise<TokenCallTicket[] | null> {
   const watch = calls ?? { failed: false };
   try {
@@ -75,7 +64,7 @@ async function admitExchange(calls: UniAuthCalls | undefined): Promise<TokenCall
       watch.databaseDown = true;
     } else {
       console.error("The code exchange was not made: a feature could not admit it; the sign-in is told to retry:", describeFailure(error));
-      watch.refused = { page: UNIAUTH_BUSY, retryAfterMs: UNANSWERED_RETRY_MS };
+      watch.refused = { error: UNIAUTH_BUSY, retryAfterMs: UNANSWERED_RETRY_MS };
     }
   }
   return null;
@@ -85,22 +74,13 @@ async function settle(tickets: readonly TokenCallTicket[], codeRefused: boolean)
   await settleTokenCall(tickets, codeRefused).catch((error: unknown) => console.error("A code exchange could not be settled:", describeFailure(error)));
 }
 
-/** Runs `work` and tells what happened to the `uniauthFetch` calls within it: unreachable, failing, refused. */
 export async function watchUniAuth<T>(work: () => Promise<T>): Promise<{ result: T; calls: Readonly<UniAuthCalls> }> {
   const calls: UniAuthCalls = { failed: false };
   const result = await watched.run(calls, work);
   return { result, calls };
 }
 
-/** What happened so far to this request's calls to UniAuth, when it is being watched (inside `watchUniAuth`). */
 export const uniauthCallsSoFar = (): Readonly<UniAuthCalls> | undefined => watched.getStore();
-
-/** Retry-After as seconds or an HTTP date, in milliseconds from now (at most an hour). */
-export function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const ms = /^\d+$/.test(header) ? Number(header) * 1000 : Date.parse(header) - Date.now();
-  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_PAUSE_MS) : undefined;
-}
 
 /** A call to UniAuth's token endpoint: ours, or one Auth.js discovered for itself (ours failed), by its grant. */
 function isTokenCall(input: string | URL | Request, init: RequestInit | undefined): boolean {

@@ -9,11 +9,7 @@ export const ID_TOKEN_ALGORITHM = "RS256";
 
 const SCOPE = "openid profile email groups";
 
-/**
- * The one UniAuth provider, with PKCE, state and nonce, configured from the issuer's discovery document.
- * Given our cached copy of it, Auth.js uses those endpoints instead of fetching discovery on every sign-in
- * (UniAuth asks clients to cache it); without one (discovery failed) Auth.js tries discovery itself.
- */
+/** Given our cached discovery, Auth.js skips its own (UniAuth asks clients to cache it); without one, it discovers. */
 export function uniauthProvider(server: AuthorizationServer | null): OIDCConfig<Record<string, unknown>> {
   return {
     id: UNIAUTH_PROVIDER_ID,

@@ -3,7 +3,6 @@ import * as oauth from "oauth4webapi";
 import { uniauthClient } from "@/lib/auth/core/uniauth/client";
 import { describeFailure } from "@/lib/auth/core/uniauth/failure";
 
-/** UniAuth's userinfo for this access token, checked to belong to `sub` (when given). */
 export async function fetchUserinfo(accessToken: string, sub: string | typeof oauth.skipSubjectCheck): Promise<oauth.UserInfoResponse> {
   const { server, client, options } = await uniauthClient();
   const response = await oauth.userInfoRequest(server, client, accessToken, options());
@@ -15,12 +14,10 @@ export const USERINFO_CLAIMS = ["email", "email_verified", "name", "groups"] as 
 type UserinfoClaim = (typeof USERINFO_CLAIMS)[number];
 
 /**
- * The ID token's claims, completed from userinfo when some of `wanted` are missing: UniAuth puts them in the ID
- * token, while many providers release scope claims at userinfo only (OpenID Connect Core §5.4). One userinfo call
- * at most, and none when nothing is missing. The ID token's own claims win; userinfo's `sub` must be the ID token's
- * (oauth4webapi checks it). `groups` is only missing when the groups scope was granted, and a token response
- * without `scope` granted what was asked (RFC 6749 §5.1). When userinfo fails the claims stay as they are: a
- * sign-in without an email is refused, and a user without groups gets no roles, never stale ones.
+ * Many providers release scope claims at userinfo only (OpenID Connect Core §5.4), where UniAuth puts them in the ID
+ * token: one userinfo call at most, none if nothing is missing. The ID token's claims win; userinfo's `sub` must match
+ * (oauth4webapi checks). `groups` counts as missing only if granted; a response without `scope` granted what was asked
+ * (RFC 6749 §5.1). If userinfo fails the claims stay: no email, no sign-in; no groups, no roles, never stale ones.
  */
 export async function withUserinfoClaims<T extends { sub?: unknown }>(
   claims: T,

@@ -7,7 +7,7 @@ import { UNKNOWN_SOURCE, clientIp } from "@/lib/http/client-ip";
 import type { AuthEvent as AuthEventRow } from "@/lib/generated/prisma/client";
 
 // Prisma keeps DateTime as UTC `timestamp` columns: the time is the database's, in UTC, whatever its time zone.
-// Unnamed, as FIND_ACTIVE_SESSION in session/store.ts: a named prepared statement breaks behind a transaction-mode pooler.
+// Unnamed, as FIND_ACTIVE_SESSION in lib/auth/core/session/store.ts: a named prepared statement breaks behind a transaction-mode pooler.
 // Its columns are named after Prisma's AuthEvent model, so a column renamed in the schema fails the type check.
 export const INSERT_AUTH_EVENT_COLUMNS = ["at", "kind", "userId", "actorUserId", "sessionId", "detail"] as const satisfies readonly (keyof AuthEventRow)[];
 export const INSERT_AUTH_EVENT = {

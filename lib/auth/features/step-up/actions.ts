@@ -2,7 +2,8 @@
 
 import "@/lib/auth/installed";
 import { redirect } from "next/navigation";
-import { signInStartRefused } from "@/lib/auth/core/auth-route";
+import { signInStartRefusal } from "@/lib/auth/core/auth-route";
+import { refusalPath } from "@/lib/auth/core/base/error-pages";
 import { safeCallbackPath } from "@/lib/auth/core/base/redirect";
 import { requireUser } from "@/lib/auth/core/guards/pages";
 import { signIn } from "@/lib/auth/core/nextauth";
@@ -15,8 +16,8 @@ import { beginStepUp } from "@/lib/auth/features/step-up/step-up";
  */
 export async function confirmItsYou(formData: FormData): Promise<void> {
   const session = await requireUser();
-  const refused = await signInStartRefused();
-  if (refused) redirect(refused);
+  const refused = await signInStartRefusal();
+  if (refused) redirect(refusalPath(refused));
   const returnTo = safeCallbackPath(formData.get("callbackUrl"), "/dashboard");
   await signIn(UNIAUTH_PROVIDER_ID, { redirectTo: returnTo }, await beginStepUp(session, returnTo));
 }

@@ -1,5 +1,4 @@
 import "server-only";
-import { AUTH_ERROR_PATH } from "@/lib/auth/core/base/paths";
 import { recordAuthEvent } from "@/lib/auth/core/events";
 import type { AuthFeature } from "@/lib/auth/core/features";
 import { recordStepUp } from "@/lib/auth/features/step-up/record";
@@ -18,8 +17,9 @@ export const feature: AuthFeature = {
     await endStepUp();
     await recordAuthEvent({ event: "stepup.refused", userId: stepUp.userId, sessionId: stepUp.sessionId, reason: refused });
     // Nothing is written: the session the browser holds stays as it is.
-    return `${AUTH_ERROR_PATH}?${new URLSearchParams({ error: refused, callbackUrl: stepUp.returnTo })}`;
+    return { error: refused, callbackUrl: stepUp.returnTo };
   },
+  signInRefused: endStepUp,
   async completeSignIn(claims, tokens) {
     const stepUp = await pendingStepUp();
     if (!stepUp) return null;

@@ -29,8 +29,9 @@ export async function recordStepUp({ sessionId, userId, claims, tokens }: { sess
       data: {
         sid: claims.sid ?? null,
         ...tokenColumns(sessionId, tokens, now),
-        tokensRefreshedAt: now,
+        rolesReadAt: now,
         refreshLeaseUntil: null,
+        refreshRetryAt: null,
         refreshFailures: 0,
         ...authContextOf(claims),
         user: { update: profileOf(claims, now) },

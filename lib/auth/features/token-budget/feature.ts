@@ -1,5 +1,5 @@
 import "server-only";
-import { SIGN_IN_REPLAYED, TOO_MANY_ATTEMPTS, UNIAUTH_BUSY, authErrorPath } from "@/lib/auth/core/base/error-pages";
+import { SIGN_IN_REPLAYED, TOO_MANY_ATTEMPTS, UNIAUTH_BUSY } from "@/lib/auth/core/base/error-pages";
 import type { AuthFeature, TokenCall, TokenCallRefusal, TokenCallTicket } from "@/lib/auth/core/features";
 import { describeFailure } from "@/lib/auth/core/uniauth/failure";
 import { rememberDevice, signInCaller } from "@/lib/auth/features/token-budget/devices";
@@ -16,7 +16,7 @@ const DEFERRED_LOG_EVERY_MS = 60_000;
 let refreshesWaitUntil = 0;
 let deferred = { since: 0, count: 0 };
 
-const pageOf = (refusal: Refusal) => (refusal.why === "limited" ? TOO_MANY_ATTEMPTS : UNIAUTH_BUSY);
+const errorOf = (refusal: Refusal) => (refusal.why === "limited" ? TOO_MANY_ATTEMPTS : UNIAUTH_BUSY);
 
 /**
  * The token budget (UniAuth's token-call rate limit, shared out so strangers cannot take what others need) with the
@@ -27,7 +27,7 @@ export const feature: AuthFeature = {
   authRoute: withSignInLimits,
   async signInStart() {
     const refused = await signInsRefused(await signInCaller());
-    return refused && authErrorPath(pageOf(refused), refused.retryAfterMs / 1000);
+    return refused && { error: errorOf(refused), retryAfterMs: refused.retryAfterMs };
   },
   tokenCall: (call) => (call.for === "sign-in" ? admitExchange() : admitRefresh(call)),
   async rateLimited(pauseMs) {
@@ -54,9 +54,9 @@ export const feature: AuthFeature = {
 /** A code exchange: its callback's `state` must be new, then it takes a call from the browser's share. */
 async function admitExchange(): Promise<TokenCallRefusal | TokenCallTicket> {
   const state = callbackState();
-  if (state && !(await firstUseOfState(state))) return { page: SIGN_IN_REPLAYED, retryAfterMs: 0 };
+  if (state && !(await firstUseOfState(state))) return { error: SIGN_IN_REPLAYED };
   const taken = await takeTokenCall({ for: "sign-in", caller: await signInCaller() });
-  if ("why" in taken) return { page: pageOf(taken), retryAfterMs: taken.retryAfterMs };
+  if ("why" in taken) return { error: errorOf(taken), retryAfterMs: taken.retryAfterMs };
   return { settle: (codeRefused) => settleExchange(taken, codeRefused) };
 }
 
@@ -77,5 +77,5 @@ async function admitRefresh(call: Extract<TokenCall, { for: "refresh" }>): Promi
     console.warn(JSON.stringify({ event: "refresh.deferred", why: taken.why, retryAfterSeconds: Math.ceil(taken.retryAfterMs / 1000), deferredSinceLastLine: deferred.count }));
     deferred = { since: now, count: 0 };
   }
-  return { page: UNIAUTH_BUSY, retryAfterMs: taken.retryAfterMs, queued: taken.why === "queued" };
+  return { error: UNIAUTH_BUSY, retryAfterMs: taken.retryAfterMs, queued: taken.why === "queued" };
 }

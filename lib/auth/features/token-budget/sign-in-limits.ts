@@ -14,8 +14,8 @@ type Handler = (request: NextRequest) => Promise<Response>;
  * - a callback's `state` goes with it to the code exchange, where it must be new (lib/auth/core/uniauth/fetch.ts);
  * - the database down: the outage page (503), and nothing is sent to UniAuth.
  * Whether a sign-in may spend UniAuth's budget, and a state's single use, are decided at the code exchange itself
- * (lib/auth/budget), once Auth.js has checked the request (CSRF at the start; state, PKCE and nonce cookies at the
- * callback): a request Auth.js refuses writes nothing.
+ * (the tokenCall hook in lib/auth/features/token-budget/feature.ts), once Auth.js has checked the request (CSRF at
+ * the start; state, PKCE and nonce cookies at the callback): a request Auth.js refuses writes nothing.
  */
 export function withSignInLimits(handler: Handler): Handler {
   return async (request) => {

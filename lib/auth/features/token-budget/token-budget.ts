@@ -158,31 +158,33 @@ async function pausedForMs(tx: Tx): Promise<number> {
 }
 
 // The refresh queue. Staff and superuser sessions go first (a demotion must not wait), then members; oldest roles
-// first within each. A session is due once its roles are older than its kind's role age.
+// first within each. A session is due once its roles are older than its kind's role age, and free to refresh when
+// no request holds its lease and it is not backing off after a failure.
 const elevated = Prisma.sql`(u."isStaff" OR u."isSuperuser")`;
 const sessionsWithRoles = Prisma.sql`"Session" s JOIN "User" u ON u.id = s."userId"`;
 const inUse = Prisma.sql`
   s."expiresAt" > (now() AT TIME ZONE 'UTC') AND s."refreshToken" IS NOT NULL
   AND s."lastSeenAt" > (now() AT TIME ZONE 'UTC') - make_interval(secs => ${IN_USE_SECONDS})`;
-const rolesAge = Prisma.sql`extract(epoch FROM (now() AT TIME ZONE 'UTC') - s."tokensRefreshedAt")`;
+const rolesAge = Prisma.sql`extract(epoch FROM (now() AT TIME ZONE 'UTC') - s."rolesReadAt")`;
 const dueAndFree = Prisma.sql`${inUse}
   AND ${rolesAge} >= CASE WHEN ${elevated} THEN ${env.ROLES_MAX_AGE_SECONDS}::int ELSE ${env.MEMBER_ROLES_MAX_AGE_SECONDS}::int END
-  AND (s."refreshLeaseUntil" IS NULL OR s."refreshLeaseUntil" < (now() AT TIME ZONE 'UTC'))`;
+  AND (s."refreshLeaseUntil" IS NULL OR s."refreshLeaseUntil" < (now() AT TIME ZONE 'UTC'))
+  AND (s."refreshRetryAt" IS NULL OR s."refreshRetryAt" < (now() AT TIME ZONE 'UTC'))`;
 
 /** How many sessions due a refresh (and free to take one) come before this one in the queue. */
 async function aheadInQueue(tx: Tx, sessionId: string): Promise<number> {
   const [row] = await tx.$queryRaw<{ count: number }[]>`
-    WITH me AS (SELECT s."tokensRefreshedAt" AS "readAt", ${elevated} AS elevated FROM ${sessionsWithRoles} WHERE s.id = ${sessionId})
+    WITH me AS (SELECT s."rolesReadAt" AS "readAt", ${elevated} AS elevated FROM ${sessionsWithRoles} WHERE s.id = ${sessionId})
     SELECT count(*)::int AS count FROM ${sessionsWithRoles}, me
     WHERE ${dueAndFree} AND s.id <> ${sessionId}
-      AND (${elevated} > me.elevated OR (${elevated} = me.elevated AND s."tokensRefreshedAt" < me."readAt"))`;
+      AND (${elevated} > me.elevated OR (${elevated} = me.elevated AND s."rolesReadAt" < me."readAt"))`;
   return row?.count ?? 0;
 }
 
 /** The id of the session first in the refresh queue, if any. */
 export async function firstInQueue(): Promise<string | null> {
   const [row] = await db.$queryRaw<{ id: string }[]>`
-    SELECT s.id FROM ${sessionsWithRoles} WHERE ${dueAndFree} ORDER BY ${elevated} DESC, s."tokensRefreshedAt" LIMIT 1`;
+    SELECT s.id FROM ${sessionsWithRoles} WHERE ${dueAndFree} ORDER BY ${elevated} DESC, s."rolesReadAt" LIMIT 1`;
   return row?.id ?? null;
 }
 

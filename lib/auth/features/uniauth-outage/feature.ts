@@ -1,6 +1,6 @@
 import "server-only";
 import { AUTH_ERROR_PATH } from "@/lib/auth/core/base/paths";
-import { UNIAUTH_UNAVAILABLE_PATH } from "@/lib/auth/core/base/error-pages";
+import { UNIAUTH_UNAVAILABLE, refusalPath } from "@/lib/auth/core/base/error-pages";
 import type { AuthFeature } from "@/lib/auth/core/features";
 import { uniauthCallsSoFar } from "@/lib/auth/core/uniauth/fetch";
 import { uniauthTakesSignIns } from "@/lib/auth/features/uniauth-outage/outage";
@@ -13,13 +13,13 @@ import { uniauthTakesSignIns } from "@/lib/auth/features/uniauth-outage/outage";
 export const feature: AuthFeature = {
   name: "uniauth-outage",
   async signInStart() {
-    return (await uniauthTakesSignIns()) ? null : UNIAUTH_UNAVAILABLE_PATH;
+    return (await uniauthTakesSignIns()) ? null : { error: UNIAUTH_UNAVAILABLE };
   },
   authRoute: (handler) => async (request) => {
     const response = await handler(request);
     const location = response.headers.get("location");
     const calls = uniauthCallsSoFar();
     if (!location || !calls?.failed || calls.refused || new URL(location, request.url).pathname !== AUTH_ERROR_PATH) return response;
-    return Response.redirect(new URL(UNIAUTH_UNAVAILABLE_PATH, location), 302);
+    return Response.redirect(new URL(refusalPath({ error: UNIAUTH_UNAVAILABLE }), location), 302);
   },
 };

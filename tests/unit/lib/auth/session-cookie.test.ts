@@ -19,14 +19,13 @@ describe("session cookies", () => {
       "authjs.session-token",
       "__Host-authjs.session-token.0",
       "__Host-authjs.session-token.1",
-      // The name before __Host-: still recognised, so that it can be cleared.
       "__Secure-authjs.session-token",
       "authjs.csrf-token",
       "session-token",
       "xauthjs.session-token",
       "__Host-authjs.session-tokens",
     ];
-    expect(sessionCookieNames(jar(Object.fromEntries(names.map((name) => [name, "x"]))))).toEqual(names.slice(0, 4));
+    expect(sessionCookieNames(jar(Object.fromEntries(names.map((name) => [name, "x"]))))).toEqual(names.slice(0, 3));
   });
 
   it("is __Host- on https: Secure, Path=/, no Domain, so no sibling subdomain can set one of the same name", () => {
@@ -47,9 +46,6 @@ describe("session cookies", () => {
     expect(await readSessionCookie(jar({ "authjs.session-token": plain }), true, [SECRET])).toBeNull();
     // The name is the key's salt: the same value under the __Host- name does not decrypt.
     expect(await readSessionCookie(jar({ "__Host-authjs.session-token": plain }), true, [SECRET])).toBeNull();
-    // Nor is a cookie under the old __Secure- name read, even one sealed for it.
-    const old = await sealed("__Secure-authjs.session-token");
-    expect(await readSessionCookie(jar({ "__Secure-authjs.session-token": old }), true, [SECRET])).toBeNull();
     expect(await readSessionCookie(jar({}), false, [SECRET])).toBeNull();
   });
 
@@ -77,13 +73,12 @@ describe("session cookies", () => {
 
   it("expires them, with Secure for prefixed names (or the browser would ignore it)", () => {
     const response = NextResponse.next();
-    clearSessionCookies(["authjs.session-token", "__Host-authjs.session-token.0", "__Secure-authjs.session-token"], response.cookies);
+    clearSessionCookies(["authjs.session-token", "__Host-authjs.session-token.0"], response.cookies);
     const headers = response.headers.getSetCookie();
-    expect(headers).toHaveLength(3);
+    expect(headers).toHaveLength(2);
     expect(headers[0]).toMatch(/^authjs\.session-token=; Path=\/; Max-Age=0;.*HttpOnly/);
     expect(headers[0]).not.toContain("Secure");
     expect(headers[1]).toMatch(/^__Host-authjs\.session-token\.0=; Path=\/; Max-Age=0;.*Secure/);
     expect(headers[1]).not.toContain("Domain");
-    expect(headers[2]).toMatch(/^__Secure-authjs\.session-token=; Path=\/; Max-Age=0;.*Secure/);
   });
 });

@@ -65,10 +65,10 @@ describe("createTokenCrypto", () => {
     expect(reasonOf(() => before.decrypt("s", "idToken", sealedAfter))).toBe("unknown key");
   });
 
-  it("reads a plaintext token from before encryption as it is, and marks it for rewriting", () => {
-    for (const plaintext of [token, "oidc-provider-opaque_refresh-TOKEN", "v1.not.sealed"]) {
-      expect(crypto.decrypt("s", "refreshToken", plaintext)).toBe(plaintext);
-      expect(crypto.isCurrent(plaintext)).toBe(false);
+  it("refuses anything not in its own format, a token in the clear included", () => {
+    for (const stored of [token, "oidc-provider-opaque_refresh-TOKEN", "v1.not.sealed", ""]) {
+      expect(reasonOf(() => crypto.decrypt("s", "refreshToken", stored))).toBe("malformed");
+      expect(crypto.isCurrent(stored)).toBe(false);
     }
   });
 
