@@ -1,4 +1,5 @@
 import { INSTALLED_FILE, uninstall } from "./installed";
+import { KIT_FILE, removeFromKit } from "./kit";
 import { type Feature, type Manifest, MANIFEST_FILE, formatManifest, withoutFeatures } from "./manifest";
 import { markedLines, withoutLines } from "./markers";
 import { removeModels } from "./prisma-schema";
@@ -110,6 +111,14 @@ export function planRemoval(tree: Tree, manifest: Manifest, features: readonly F
       note(file, `${lines.size} marked line${lines.size === 1 ? "" : "s"}`);
     }
 
+    if (tree.exists(KIT_FILE)) {
+      const kit = removeFromKit(tree.read(KIT_FILE), feature);
+      if (kit) {
+        tree.set(KIT_FILE, kit.text);
+        note(KIT_FILE, `${feature.name} in removedFeatures${kit.globs.length ? `; files ${kit.globs.join(", ")}` : ""}`);
+      }
+    }
+
     current = withoutFeatures(current, [feature.name]);
     tree.set(MANIFEST_FILE, formatManifest(current));
     note(MANIFEST_FILE, `${feature.name} moved to "removed"`);
@@ -126,7 +135,7 @@ function stillMentioned(tree: Tree, feature: Feature): string[] {
   const pattern = new RegExp(`(?<![\\w/-])(?:${words.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})(?![\\w-])`);
   return tree
     .files()
-    .filter((file) => file !== MANIFEST_FILE)
+    .filter((file) => file !== MANIFEST_FILE && file !== KIT_FILE)
     .flatMap((file) =>
       tree
         .read(file)

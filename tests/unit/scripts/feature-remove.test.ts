@@ -128,6 +128,11 @@ for (const feature of FEATURES) describe(`npm run feature:remove -- ${feature.na
       expect(migrations).toEqual([]);
     }
 
+    // The auth kit's updater (npm run auth:update) brings none of its files back.
+    const kit = JSON.parse(tree.read("lib/auth/kit.json")) as { files: string[]; removedFeatures: string[] };
+    expect(kit.removedFeatures).toEqual([name]);
+    for (const target of feature.paths) expect(kit.files).not.toContain(`${target}/**`);
+
     const manifest = readManifest(copy);
     expect(manifest.features.map((other) => other.name)).toEqual(FEATURES.map((other) => other.name).filter((other) => other !== name));
     expect(manifest.removed).toEqual([name]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { uninstall } from "../../../scripts/features/installed";
+import { removeFromKit } from "../../../scripts/features/kit";
 import { parseManifest } from "../../../scripts/features/manifest";
 import { MarkerError, markedLines, withoutLines } from "../../../scripts/features/markers";
 import { removeModels } from "../../../scripts/features/prisma-schema";
@@ -140,5 +141,17 @@ describe("the manifest", () => {
     expect(() => parseManifest(JSON.stringify({ features: [{ ...feature, requires: ["b"] }], removed: [] }))).toThrow("a requires b, which is not installed");
     expect(() => parseManifest(JSON.stringify({ features: [feature, feature], removed: [] }))).toThrow("a is listed twice");
     expect(() => parseManifest("{")).toThrow("features.json is not JSON");
+  });
+});
+
+describe("removeFromKit (lib/auth/kit.json)", () => {
+  const feature = { name: "invoices", description: "I.", paths: ["app/invoices", "lib/data/invoices.ts"], models: [], settings: [], requires: [] };
+  it("records the feature as removed and drops the globs of its own paths, once", () => {
+    const kit = JSON.stringify({ name: "kit", version: "1.0.0", files: ["lib/auth/**", "app/invoices/**", "lib/data/invoices.ts"] });
+    const removed = removeFromKit(kit, feature)!;
+    expect(removed.globs).toEqual(["app/invoices/**", "lib/data/invoices.ts"]);
+    expect(JSON.parse(removed.text)).toEqual({ name: "kit", version: "1.0.0", files: ["lib/auth/**"], removedFeatures: ["invoices"] });
+    expect(JSON.parse(removeFromKit(removed.text, feature)!.text).removedFeatures).toEqual(["invoices"]);
+    expect(removeFromKit("{}", feature)).toBeNull();
   });
 });
