@@ -13,8 +13,10 @@ afterEach(() => localUniAuth.setTokenEndpointStatus(null));
 const minute = 60_000;
 const rowOf = (id: string) => db.session.findUniqueOrThrow({ where: { id } });
 const tokenCalls = async (since: number) => (await localUniAuth.events(since)).filter((event) => event.type === "token");
+// feature:audit-trail begin
 const backOffs = async (sessionId: string) =>
   (await db.authEvent.findMany({ where: { sessionId, kind: "refresh.backed_off" }, orderBy: { id: "asc" } })).map((event) => event.detail);
+// feature:audit-trail end
 
 /** A real sign-in of Mia at the local UniAuth, recorded by the app, with roles read three days ago (due). */
 async function dueMemberSession() {
@@ -34,7 +36,7 @@ describe("refreshSession: the lease and the back-off", () => {
     const backingOff = await rowOf(session.id);
     expect(backingOff).toMatchObject({ refreshLeaseUntil: null, refreshFailures: 1 });
     expect(backingOff.refreshRetryAt!.getTime()).toBeGreaterThan(Date.now() + 0.9 * minute);
-    expect(await backOffs(session.id)).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^503 /), delayMs: minute })]);
+    expect(await backOffs(session.id)).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^503 /), delayMs: minute })]); // feature:audit-trail
 
     // Due, but backing off: the row says no refresh, and one asked for all the same makes no call.
     expect(needsRefresh(backingOff, false)).toBe(false);
@@ -46,7 +48,7 @@ describe("refreshSession: the lease and the back-off", () => {
     expect(needsRefresh(await rowOf(session.id), false)).toBe(true);
     expect(await refreshSession(await rowOf(session.id))).toBe("skipped");
     expect(await rowOf(session.id)).toMatchObject({ refreshLeaseUntil: null, refreshFailures: 2 });
-    expect((await backOffs(session.id))[1]).toMatchObject({ delayMs: 2 * minute });
+    expect((await backOffs(session.id))[1]).toMatchObject({ delayMs: 2 * minute }); // feature:audit-trail
 
     await localUniAuth.setTokenEndpointStatus(null);
     await db.session.update({ where: { id: session.id }, data: { refreshRetryAt: new Date(Date.now() - 1000) } });

@@ -142,9 +142,11 @@ describe("tokens at rest", () => {
     const since = Date.now();
     expect(await refreshSession(await rowOf(session.id))).toBe("ended");
     expect(await db.session.findUnique({ where: { id: session.id } })).toBeNull();
+    // feature:audit-trail begin
     expect(await db.authEvent.findMany({ where: { sessionId: session.id, kind: "refresh.ended" }, select: { detail: true } })).toEqual([
       { detail: expect.objectContaining({ reason: "undecryptable_refresh_token: malformed" }) },
     ]);
+    // feature:audit-trail end
     expect((await localUniAuth.events(since)).filter((event) => event.type === "token")).toEqual([]);
   });
 });
