@@ -7,7 +7,7 @@ import { costs } from "./features/costs";
 import { Tree } from "./features/tree";
 
 // `npm run feature:remove -- <name> [<name>…]`: takes optional features out of this copy of the project, as listed in
-// features.json (docs/features.md): their files and tests, their hooks in lib/auth/installed.ts, their models (with a
+// scripts/features/features.json (docs/features.md): their files and tests, their hooks in lib/auth/installed.ts, their models (with a
 // new migration dropping their tables), their settings and every line marked for them in shared files. Everything is
 // worked out first and written only if all of it could be: an error changes nothing. It needs no git.
 // `--dry-run` prints what it would do; `--list` prints each feature with what it costs.

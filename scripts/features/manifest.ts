@@ -3,7 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 
 /** The manifest of optional features, at the root of the project: what `npm run feature:remove` reads and edits. */
-export const MANIFEST_FILE = "features.json";
+export const MANIFEST_FILE = "scripts/features/features.json";
 
 const name = z.string().regex(/^[a-z][a-z0-9-]*$/, "a feature's name is lower-case letters, digits and hyphens");
 const relativePath = z

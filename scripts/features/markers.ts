@@ -40,7 +40,7 @@ export function markedLines(file: string, text: string, known: (feature: string)
   };
   const open: Marker[] = [];
   for (const marker of findMarkers(text)) {
-    if (!known(marker.feature)) throw new MarkerError(`${file}:${marker.line}: a marker names "${marker.feature}", which is not an installed feature (features.json)`);
+    if (!known(marker.feature)) throw new MarkerError(`${file}:${marker.line}: a marker names "${marker.feature}", which is not an installed feature (scripts/features/features.json)`);
     if (marker.kind === "line") claim(marker.feature, marker.line, marker.line);
     else if (marker.kind === "begin") open.push(marker);
     else {

@@ -38,9 +38,8 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${pattern}$`);
 }
 
-/** Whether the manifest counts `path` as a kit file, and it is not a file of a feature the clone removed. */
-export function kitFileMatcher(manifest: KitManifest, removedFeatures: readonly string[]): (path: string) => boolean {
+/** Whether the manifest counts `path` as a kit file. */
+export function kitFileMatcher(manifest: KitManifest): (path: string) => boolean {
   const globs = manifest.files.map(globToRegExp);
-  const removed = removedFeatures.map((name) => `lib/auth/features/${name}/`);
-  return (path) => globs.some((glob) => glob.test(path)) && !removed.some((folder) => path.startsWith(folder));
+  return (path) => globs.some((glob) => glob.test(path));
 }

@@ -35,6 +35,10 @@ const manifest = (version: string, removedFeatures?: string[]) =>
   JSON.stringify({ name: "kit", version, files: ["lib/auth/**", "prisma/migrations/**", "app/api/auth/**"], ...(removedFeatures && { removedFeatures }) }, null, 2);
 const CHECK = ["export function check(value: string): boolean {", "  return value.length > 0;", "}", ""];
 const TAIL = ["", "// Helpers below.", "export const SEPARATOR = \"/\";", ""];
+const FEATURES = JSON.stringify({
+  features: [{ name: "extra", description: "An optional feature", paths: ["lib/auth/features/extra", "app/api/auth/extra"], models: [], settings: [], requires: [] }],
+  removed: [],
+});
 
 /** The template at kit 1.0.0, then 1.1.0: a fix in check.ts, a new migration, a new route, a feature's file changed. */
 async function upstream(): Promise<string> {
@@ -47,6 +51,9 @@ async function upstream(): Promise<string> {
     "lib/auth/CHANGELOG.md": "# Changelog\n\n## 1.0.0 — 2026-12-01\n\n- First.\n",
     "lib/auth/check.ts": [...CHECK, ...TAIL].join("\n"),
     "lib/auth/features/extra/extra.ts": "export const extra = 1;\n",
+    "lib/auth/uses.ts": "export const core = 1;\nexport const usesExtra = 1; // feature:extra\n",
+    "app/api/auth/extra/route.ts": "export const GET = () => new Response('1');\n",
+    "scripts/features/features.json": FEATURES,
     "prisma/migrations/20261201000000_init/migration.sql": "CREATE TABLE a ();\n",
     "app/page.tsx": "export default function Page() { return null; }\n",
   });
@@ -56,6 +63,8 @@ async function upstream(): Promise<string> {
     "lib/auth/CHANGELOG.md": "# Changelog\n\n## 1.1.0 — 2026-12-07\n\n- **Security:** check() refuses control characters.\n\n## 1.0.0 — 2026-12-01\n\n- First.\n",
     "lib/auth/check.ts": [...CHECK.slice(0, 1), "  return value.length > 0 && !/[\\x00-\\x1f]/.test(value);", ...CHECK.slice(2), ...TAIL].join("\n"),
     "lib/auth/features/extra/extra.ts": "export const extra = 2;\n",
+    "lib/auth/uses.ts": "export const core = 2;\nexport const usesExtra = 2; // feature:extra\n",
+    "app/api/auth/extra/route.ts": "export const GET = () => new Response('2');\n",
     "prisma/migrations/20261205000000_fix/migration.sql": "ALTER TABLE a ADD COLUMN b int;\n",
     "app/api/auth/new/route.ts": "export const GET = () => new Response(null);\n",
     "app/page.tsx": "export default function Page() { return 'upstream'; }\n",
@@ -141,14 +150,17 @@ describe("npm run auth:update", () => {
     expect(read(repo, "lib/auth/check.ts")).toBe(await git(up, "show", "HEAD:lib/auth/check.ts"));
   }, 30_000);
 
-  it("brings nothing back of a feature the project removed", async () => {
+  it("brings nothing back of a feature the project removed: its files, or its marked lines in shared files", async () => {
     const up = await upstream();
     const repo = await project(up);
-    rmSync(path.join(repo, "lib/auth/features/extra"), { recursive: true });
-    write(repo, { "lib/auth/kit.json": manifest("1.0.0", ["extra"]) });
+    for (const removed of ["lib/auth/features/extra", "app/api/auth/extra"]) rmSync(path.join(repo, removed), { recursive: true });
+    write(repo, { "lib/auth/kit.json": manifest("1.0.0", ["extra"]), "lib/auth/uses.ts": "export const core = 1;\n" });
     await commit(repo, "Remove the extra feature");
-    expect((await update(repo, "--from", up, "--yes")).code).toBe(0);
+    const { code, output } = await update(repo, "--from", up, "--yes");
+    expect(code, output).toBe(0);
     expect(existsSync(path.join(repo, "lib/auth/features/extra"))).toBe(false);
+    expect(existsSync(path.join(repo, "app/api/auth/extra"))).toBe(false);
+    expect(read(repo, "lib/auth/uses.ts")).toBe("export const core = 2;\n");
     expect(JSON.parse(read(repo, "lib/auth/kit.json"))).toMatchObject({ version: "1.1.0", removedFeatures: ["extra"] });
   }, 30_000);
 

@@ -152,7 +152,7 @@ for (const feature of FEATURES) describe(`npm run feature:remove -- ${feature.na
 // removed, in the removal lane's copy): one whose folder exists, and one that requires it.
 describe("npm run feature:remove refuses, and changes nothing", () => {
   const copy = freshCopy("refusals");
-  const manifestFile = path.join(copy, "features.json");
+  const manifestFile = path.join(copy, "scripts/features/features.json");
   const json = JSON.parse(readFileSync(manifestFile, "utf8"));
   const fixture = { description: "A made-up feature of this test.", models: [], settings: [] };
   json.features.push(
