@@ -23,7 +23,7 @@ function outageModules(port: number, settings: Record<string, string> = {}) {
       ...(await import("@/lib/auth/features/uniauth-outage/outage")),
       ...(await import("@/lib/auth/core/uniauth/discovery")),
       ...(await import("@/lib/auth/core/uniauth/fetch")),
-      withUniAuthOutagePage: (await import("@/lib/auth/core/auth-route")).authRoute,
+      ...(await import("@/lib/auth/core/auth-route")),
     }),
     { UNIAUTH_ISSUER: `http://localhost:${port}`, ...settings },
   );
@@ -116,29 +116,29 @@ describe("Auth.js's route handler as the app serves it (authRoute), with the Uni
 
   it("sends a request on which UniAuth failed (5xx or refused) to the UniAuthUnavailable page instead of Configuration", async () => {
     const port = await freePort();
-    const { withUniAuthOutagePage, uniauthFetch } = await outageModules(port);
+    const { authRoute, uniauthFetch } = await outageModules(port);
     const { issuer } = await start(port);
     await fetch(`${issuer}/dev/token-endpoint-status`, put(503));
     const exchange = (url: string) => uniauthFetch(url, { method: "POST" }).catch(() => undefined);
 
-    const after5xx = await withUniAuthOutagePage(async () => (await exchange(`${issuer}/api/oauth/token`), toConfigurationError()))(callback());
+    const after5xx = await authRoute(async () => (await exchange(`${issuer}/api/oauth/token`), toConfigurationError()))(callback());
     expect(after5xx.status).toBe(302);
     expect(after5xx.headers.get("location")).toBe("http://localhost:3199/auth/error?error=UniAuthUnavailable");
 
     await uniauth!.stop();
-    const afterRefused = await withUniAuthOutagePage(async () => (await exchange(`${issuer}/api/oauth/token`), toConfigurationError()))(callback());
+    const afterRefused = await authRoute(async () => (await exchange(`${issuer}/api/oauth/token`), toConfigurationError()))(callback());
     expect(afterRefused.headers.get("location")).toBe("http://localhost:3199/auth/error?error=UniAuthUnavailable");
   });
 
   it("leaves other errors alone (UniAuth answered), and a success even after a failed call", async () => {
     const port = await freePort();
-    const { withUniAuthOutagePage, uniauthFetch } = await outageModules(port);
+    const { authRoute, uniauthFetch } = await outageModules(port);
     const { issuer } = await start(port);
-    const answered = await withUniAuthOutagePage(async () => (await uniauthFetch(`${issuer}/.well-known/openid-configuration`), toConfigurationError()))(callback());
+    const answered = await authRoute(async () => (await uniauthFetch(`${issuer}/.well-known/openid-configuration`), toConfigurationError()))(callback());
     expect(answered.headers.get("location")).toBe("http://localhost:3199/auth/error?error=Configuration");
 
     await fetch(`${issuer}/dev/discovery-status`, put(503));
-    const succeeded = await withUniAuthOutagePage(async () => (await uniauthFetch(`${issuer}/.well-known/openid-configuration`), Response.redirect("http://localhost:3199/dashboard", 302)))(callback());
+    const succeeded = await authRoute(async () => (await uniauthFetch(`${issuer}/.well-known/openid-configuration`), Response.redirect("http://localhost:3199/dashboard", 302)))(callback());
     expect(succeeded.headers.get("location")).toBe("http://localhost:3199/dashboard");
   });
 
@@ -146,9 +146,9 @@ describe("Auth.js's route handler as the app serves it (authRoute), with the Uni
     const silent = http.createServer(() => undefined).listen(0, "localhost");
     await new Promise((resolve) => silent.once("listening", resolve));
     try {
-      const { withUniAuthOutagePage, uniauthFetch } = await outageModules((silent.address() as AddressInfo).port, { UNIAUTH_TIMEOUT_MS: "1000" });
+      const { authRoute, uniauthFetch } = await outageModules((silent.address() as AddressInfo).port, { UNIAUTH_TIMEOUT_MS: "1000" });
       const started = Date.now();
-      const response = await withUniAuthOutagePage(async () => {
+      const response = await authRoute(async () => {
         await uniauthFetch(`http://localhost:${(silent.address() as AddressInfo).port}/api/oauth/token`).catch(() => undefined);
         return toConfigurationError();
       })(callback());
@@ -163,13 +163,13 @@ describe("Auth.js's route handler as the app serves it (authRoute), with the Uni
 
   it("checks UniAuth once Auth.js accepted a sign-in at its own route (it redirects to the authorization endpoint)", async () => {
     const port = await freePort();
-    const { withUniAuthOutagePage } = await outageModules(port);
+    const { authRoute } = await outageModules(port);
     const { issuer } = await start(port);
     await fetch(`${issuer}/dev/authorize-status`, put(503));
     const handler = vi.fn(async () => Response.redirect(`${issuer}/api/oauth/authorize?client_id=x`, 302));
     const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
     try {
-      const response = await withUniAuthOutagePage(handler)(new NextRequest("http://localhost:3199/api/auth/signin/uniauth", { method: "POST" }));
+      const response = await authRoute(handler)(new NextRequest("http://localhost:3199/api/auth/signin/uniauth", { method: "POST" }));
       expect(handler).toHaveBeenCalledTimes(1);
       expect(response.status).toBe(303);
       expect(response.headers.get("location")).toBe("/auth/error?error=UniAuthUnavailable");
@@ -180,10 +180,10 @@ describe("Auth.js's route handler as the app serves it (authRoute), with the Uni
 
   it("makes one check for many clicks: concurrent ones share it, later ones within 5 s take its answer", async () => {
     const port = await freePort();
-    const { withUniAuthOutagePage, uniauthTakesSignIns } = await outageModules(port);
+    const { authRoute, uniauthTakesSignIns } = await outageModules(port);
     const { issuer } = await start(port);
     const toAuthorize = async () => Response.redirect(`${issuer}/api/oauth/authorize?client_id=x&state=s`, 302);
-    const click = () => withUniAuthOutagePage(toAuthorize)(new NextRequest("http://localhost:3199/api/auth/signin/uniauth", { method: "POST" }));
+    const click = () => authRoute(toAuthorize)(new NextRequest("http://localhost:3199/api/auth/signin/uniauth", { method: "POST" }));
     const since = Date.now();
     const answers = await Promise.all(Array.from({ length: 10 }, click));
     expect(answers.map((answer) => answer.headers.get("location"))).toEqual(Array(10).fill(`${issuer}/api/oauth/authorize?client_id=x&state=s`));
