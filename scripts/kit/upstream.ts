@@ -16,7 +16,8 @@ export function openUpstream(source: string): Upstream {
   const dir = mkdtempSync(path.join(os.tmpdir(), "auth-kit-upstream-"));
   const close = () => rmSync(dir, { recursive: true, force: true });
   try {
-    git(os.tmpdir(), ["clone", "--quiet", "--no-checkout", source, dir]);
+    // From the current folder, so a relative path names a folder beside the project (`--from ../template`).
+    git(process.cwd(), ["clone", "--quiet", "--no-checkout", source, dir]);
     const commit = git(dir, ["rev-parse", "HEAD"]).trim();
     return { dir, head: { commit, manifest: parseManifest(fileAt(dir, commit, KIT_MANIFEST), `${source}: ${KIT_MANIFEST}`) }, close };
   } catch (error) {

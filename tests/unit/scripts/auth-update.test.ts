@@ -100,7 +100,8 @@ describe("npm run auth:update", () => {
   it("brings an untouched clone to the newest kit: its kit files become upstream's, files outside the kit stay", async () => {
     const up = await upstream();
     const repo = await project(up);
-    const { code, output } = await update(repo, "--from", up, "--yes");
+    // A path beside the project, as a user types it.
+    const { code, output } = await update(repo, "--from", "../upstream", "--yes");
     expect(code).toBe(0);
     expect(output).toContain("Auth kit 1.0.0 → 1.1.0");
     expect(output).toContain("**Security:** check() refuses control characters.");
