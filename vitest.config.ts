@@ -1,6 +1,8 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+const FEATURE_REMOVAL_TEST = "tests/unit/scripts/feature-remove.test.ts";
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -10,11 +12,16 @@ export default defineConfig({
     },
   },
   test: {
-    projects: [
-      { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
-      // Integration tests import lib/auth's modules directly: the features are installed first, as an entry point does.
-      { extends: true, test: { name: "integration", include: ["tests/integration/**/*.test.ts"], setupFiles: ["tests/support/setup.ts"] } },
-    ],
+    // Removing each feature from a copy and typechecking it takes minutes: that test runs in the removal lane
+    // (`npm test -- removal`, which sets TEST_LANE), not in every `npm test`.
+    projects:
+      process.env.TEST_LANE === "removal"
+        ? [{ extends: true, test: { name: "removal", include: [FEATURE_REMOVAL_TEST] } }]
+        : [
+            { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], exclude: [FEATURE_REMOVAL_TEST] } },
+            // Integration tests import lib/auth's modules directly: the features are installed first, as an entry point does.
+            { extends: true, test: { name: "integration", include: ["tests/integration/**/*.test.ts"], setupFiles: ["tests/support/setup.ts"] } },
+          ],
     // Route handlers import `@/lib/auth`, and so next-auth, whose `next/server` import only a bundler resolves.
     server: { deps: { inline: ["next-auth"] } },
     // Integration tests share one database: run files one at a time.

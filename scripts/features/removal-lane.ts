@@ -6,10 +6,11 @@ import { copyProject } from "./copy";
 import { readManifest } from "./manifest";
 
 /**
- * `npm test -- removal`: every optional feature removed at once from a temporary copy of the project, then the core's
- * own checks there: typecheck, lint, and the fast lane (unit and integration tests, `next build`, the @smoke browser
- * journey), on the same ports as any run here (TEST_PORT_OFFSET). Returns the exit code; prints how long each part took
- * and, last, the fast lane's counts line (CI reads it).
+ * `npm test -- removal`: each optional feature removed alone from a copy and typechecked
+ * (tests/unit/scripts/feature-remove.test.ts); then every feature removed at once from a temporary copy of the
+ * project, and the core's own checks there: typecheck, lint, and the fast lane (unit and integration tests,
+ * `next build`, the @smoke browser journey), on the same ports as any run here (TEST_PORT_OFFSET). Returns the exit
+ * code; prints how long each part took and, last, both parts' counts line (CI reads it).
  */
 export async function runRemovalLane(root: string): Promise<number> {
   const started = Date.now();
@@ -25,7 +26,11 @@ export async function runRemovalLane(root: string): Promise<number> {
     }
   };
   let failed = false;
+  const eachReport = path.join(root, ".local/test-results/removal-each.json");
   try {
+    await part("each feature alone", () =>
+      run(root, "node_modules/vitest/vitest.mjs", ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${eachReport}`], { TEST_LANE: "removal" }),
+    );
     await part("copy", () => {
       try {
         copyProject(root, dest, "hardlink");
@@ -48,7 +53,7 @@ export async function runRemovalLane(root: string): Promise<number> {
     failed = true;
     console.error(`\n${(error as Error).message}`);
   }
-  const counts = countsLine(dest);
+  const counts = countsLine([path.join(dest, ".local/test-results/vitest.json"), path.join(dest, ".local/test-results/playwright.json"), eachReport]);
   if (failed) console.log(`\nThe copy stays in ${dest} to look at; delete it when done.`);
   else rmSync(path.dirname(dest), { recursive: true, force: true });
   console.log(`\nnpm test -- removal ${failed ? "failed" : "passed"} in ${((Date.now() - started) / 1000).toFixed(1)} s (${times.join(", ")})`);
@@ -64,18 +69,19 @@ function run(cwd: string, script: string, args: string[], env: Record<string, st
   });
 }
 
-/** The fast lane's closing counts, from its runners' reports in the copy (nothing run: zeros). */
-function countsLine(dest: string): string {
-  const read = (file: string) => {
+/** The closing counts of the runners' JSON reports, Vitest's or Playwright's (a missing report: nothing run). */
+function countsLine(reports: string[]): string {
+  const totals = { passed: 0, failed: 0, skipped: 0 };
+  for (const file of reports) {
+    let report: { numPassedTests?: number; numFailedTests?: number; numPendingTests?: number; numTodoTests?: number; stats?: Record<string, number> } = {};
     try {
-      return JSON.parse(readFileSync(path.join(dest, ".local/test-results", file), "utf8"));
+      report = JSON.parse(readFileSync(file, "utf8"));
     } catch {
-      return {};
+      continue;
     }
-  };
-  const [vitest, playwright] = [read("vitest.json"), read("playwright.json")];
-  const passed = (vitest.numPassedTests ?? 0) + (playwright.stats?.expected ?? 0) + (playwright.stats?.flaky ?? 0);
-  const failedCount = (vitest.numFailedTests ?? 0) + (playwright.stats?.unexpected ?? 0);
-  const skipped = (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0) + (playwright.stats?.skipped ?? 0);
-  return `${passed} passed, ${failedCount} failed, ${skipped} skipped`;
+    totals.passed += (report.numPassedTests ?? 0) + (report.stats?.expected ?? 0) + (report.stats?.flaky ?? 0);
+    totals.failed += (report.numFailedTests ?? 0) + (report.stats?.unexpected ?? 0);
+    totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0) + (report.stats?.skipped ?? 0);
+  }
+  return `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`;
 }
