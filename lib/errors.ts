@@ -6,7 +6,7 @@ const ERRORS = {
   invalid_request: { status: 400, message: "The request is invalid." },
   unauthenticated: { status: 401, message: "Sign in to continue: your session has ended or you are not signed in." },
   forbidden: { status: 403, message: "You do not have access to this." },
-  recent_auth_required: { status: 403, message: "This is a sensitive action: confirm it's you at UniAuth, then try again." },
+  step_up_required: { status: 403, message: "This is a sensitive action: confirm it's you at UniAuth, then try again." },
   not_found: { status: 404, message: "There is nothing here, or it is not yours." },
   payload_too_large: { status: 413, message: "The request body is too large." },
   unsupported_media_type: { status: 415, message: "The body must be JSON (Content-Type: application/json)." },

@@ -7,7 +7,7 @@ import { formatSeconds } from "@/app/_components/format"; // feature:token-budge
 import { requireStaff } from "@/lib/auth";
 import { getRegistryOverview, listUsers } from "@/lib/data/admin";
 import { auditFilterSchema, listAuthEvents } from "@/lib/data/audit-trail"; // feature:audit-trail
-import { getMyRecentAuth } from "@/lib/data/sessions"; // feature:step-up
+import { getMyStepUpStatus } from "@/lib/data/sessions"; // feature:step-up
 import { endAllSessionsAction } from "./actions";
 import { AuditTrail } from "./audit-trail"; // feature:audit-trail
 
@@ -35,12 +35,12 @@ export default async function AdminPage(
     users,
     overview,
     trail, // feature:audit-trail
-    recentAuth, // feature:step-up
+    stepUp, // feature:step-up
   ] = await Promise.all([
     listUsers(),
     superuser ? getRegistryOverview() : null,
     superuser ? listAuthEvents(filter) : null, // feature:audit-trail
-    superuser ? getMyRecentAuth() : null, // feature:step-up
+    superuser ? getMyStepUpStatus() : null, // feature:step-up
   ]);
   return (
     <>
@@ -48,7 +48,7 @@ export default async function AdminPage(
         <h1>Administration</h1>
         <h2>All users</h2>
         {/* feature:step-up begin */}
-        <RecentAuthNotice recentAuth={recentAuth} />
+        <StepUpNotice stepUp={stepUp} />
         {/* feature:step-up end */}
         <table>
           <thead>
@@ -154,15 +154,15 @@ export default async function AdminPage(
 
 // feature:step-up begin
 /** Superusers: whether their last UniAuth sign-in allows ending sessions now, and if not, the way to confirm it's them. */
-function RecentAuthNotice({ recentAuth }: { recentAuth: Awaited<ReturnType<typeof getMyRecentAuth>> | null }) {
-  if (!recentAuth) return null;
-  return recentAuth.recentUntil ? (
+function StepUpNotice({ stepUp }: { stepUp: Awaited<ReturnType<typeof getMyStepUpStatus>> | null }) {
+  if (!stepUp) return null;
+  return stepUp.recentUntil ? (
     <p className="lead" role="status">
-      You have confirmed it&apos;s you: ending sessions is allowed until {formatDate(recentAuth.recentUntil)}.
+      You have confirmed it&apos;s you: ending sessions is allowed until {formatDate(stepUp.recentUntil)}.
     </p>
   ) : (
     <div className="notice">
-      <p>Ending a user&apos;s sessions is sensitive: it needs {describeStepUpPolicy(recentAuth.policy)}.</p>
+      <p>Ending a user&apos;s sessions is sensitive: it needs {describeStepUpPolicy(stepUp.policy)}.</p>
       <ConfirmItsYouButton returnTo="/admin" />
     </div>
   );

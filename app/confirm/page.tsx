@@ -3,14 +3,14 @@ import Link from "next/link";
 import { ConfirmItsYouButton } from "@/app/_components/confirm-its-you";
 import { describeSignInMethod, describeStepUpPolicy, formatDate } from "@/app/_components/format";
 import { safeCallbackPath } from "@/lib/auth";
-import { getMyRecentAuth } from "@/lib/data/sessions";
+import { getMyStepUpStatus } from "@/lib/data/sessions";
 
 export const metadata: Metadata = { title: "Confirm it's you · UniAuth starter" };
 
 /** Where a sensitive action sends a user whose last UniAuth sign-in is too old (or not strong enough). */
 export default async function ConfirmPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const callbackUrl = safeCallbackPath((await searchParams).callbackUrl, "/dashboard");
-  const { authTime, acr, recentUntil, policy } = await getMyRecentAuth();
+  const { authTime, acr, recentUntil, policy } = await getMyStepUpStatus();
   if (recentUntil) {
     return (
       <section className="card" role="status">

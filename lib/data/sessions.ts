@@ -1,6 +1,6 @@
 import "server-only";
 import { requireSuperuser, requireUser } from "@/lib/auth";
-import { recentAuthOf, requireRecentAuth, stepUpPolicy } from "@/lib/auth/features/step-up"; // feature:step-up
+import { stepUpStatus, requireStepUp, stepUpPolicy } from "@/lib/auth/features/step-up"; // feature:step-up
 import { forgetDevicesOf } from "@/lib/auth/features/token-budget"; // feature:token-budget
 import { recordAuthEvent } from "@/lib/auth/operator";
 import { describeDevice } from "@/lib/data/user-agent";
@@ -33,9 +33,9 @@ export async function listMySessions(): Promise<SessionSummary[]> {
 
 // feature:step-up begin
 /** This session's last UniAuth sign-in, until when it allows sensitive actions, and what they ask for. */
-export async function getMyRecentAuth() {
+export async function getMyStepUpStatus() {
   const { sessionId } = await requireUser();
-  return { ...(await recentAuthOf(sessionId)), policy: stepUpPolicy };
+  return { ...(await stepUpStatus(sessionId)), policy: stepUpPolicy };
 }
 // feature:step-up end
 
@@ -62,7 +62,7 @@ export async function endMyOtherSessions(): Promise<number> {
  */
 export async function endAllSessionsOf(userId: string): Promise<number> {
   const session = await requireSuperuser();
-  await requireRecentAuth(session); // feature:step-up
+  await requireStepUp(session); // feature:step-up
   const { user } = session;
   const { count } = await db.session.deleteMany({ where: { userId } });
   const devicesForgotten = await forgetDevicesOf(userId); // feature:token-budget

@@ -44,7 +44,7 @@ const ROUTES: Record<string, "public" | "signed-in" | "staff" | "cron"> = {
  * authAction, and this proves it refuses the callers it must.
  *  - signed-in, superuser: refused by the action itself (a typed "unauthenticated" or "forbidden" result);
  *  - auth-flow: the sign-in and sign-out forms of lib/auth/actions.ts and step-up's "Confirm it's you", open by
- *    design (signing in needs no session; confirmItsYou calls requireUser, continueWithCurrentRoles only re-issues a
+ *    design (signing in needs no session; startStepUp calls requireUser, continueWithCurrentRoles only re-issues a
  *    valid session's cookie).
  */
 const ACTIONS: Record<string, "signed-in" | "superuser" | "auth-flow"> = {
@@ -55,7 +55,7 @@ const ACTIONS: Record<string, "signed-in" | "superuser" | "auth-flow"> = {
   "app/admin/actions.ts#endAllSessionsAction": "superuser",
   "lib/auth/actions.ts#signInWithUniAuth": "auth-flow",
   "lib/auth/actions.ts#signOutEverywhere": "auth-flow",
-  "lib/auth/features/step-up/actions.ts#confirmItsYou": "auth-flow", // feature:step-up
+  "lib/auth/features/step-up/actions.ts#startStepUp": "auth-flow", // feature:step-up
   "lib/auth/actions.ts#continueWithCurrentRoles": "auth-flow",
 };
 

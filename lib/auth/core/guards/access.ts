@@ -4,7 +4,7 @@ import type { SessionState } from "@/lib/auth/core/session/current";
 import { isConnectionFailure } from "@/lib/database-errors";
 import { AppError } from "@/lib/errors";
 
-/** Any signed-in user by default; `check` throws the AppError to answer with (step-up's `recentAuth`). */
+/** Any signed-in user by default; `check` throws the AppError to answer with (step-up's `steppedUp`). */
 export interface AccessRule { role?: "staff" | "superuser"; check?: (session: Session) => Promise<void> }
 
 export async function checkAccess(state: SessionState, rule: AccessRule): Promise<Session> {

@@ -14,7 +14,7 @@ import { beginStepUp } from "@/lib/auth/features/step-up/step-up";
  * "Confirm it's you": sends the signed-in user to UniAuth for a fresh sign-in (a step-up), which comes back to
  * the same session and then to the page they left (step-up.ts).
  */
-export async function confirmItsYou(formData: FormData): Promise<void> {
+export async function startStepUp(formData: FormData): Promise<void> {
   const session = await requireUser();
   const refused = await signInStartRefusal();
   if (refused) redirect(refusalPath(refused));

@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { DATABASE_UNAVAILABLE_PATH, STEP_UP_PATH } from "@/lib/auth/core/base/paths";
 import { safeCallbackPath } from "@/lib/auth/core/base/redirect";
 import { recordAuthEvent } from "@/lib/auth/core/events";
-import { recentAuthOf } from "@/lib/auth/features/step-up/step-up";
+import { stepUpStatus } from "@/lib/auth/features/step-up/step-up";
 import { isConnectionFailure } from "@/lib/database-errors";
 import { AppError } from "@/lib/errors";
 import { appOrigin } from "@/lib/http/origin";
@@ -15,27 +15,27 @@ import { appOrigin } from "@/lib/http/origin";
  * when STEP_UP_ACR is set, that way). Otherwise nothing happens and the browser goes to "Confirm it's you", which
  * comes back to `returnTo`: by default the page the action was sent from.
  */
-export async function requireRecentAuth(session: Session, returnTo?: string): Promise<Session> {
-  const recent = await hasRecentAuth(session).catch((error: unknown) => {
+export async function requireStepUp(session: Session, returnTo?: string): Promise<Session> {
+  const steppedUpNow = await isSteppedUp(session).catch((error: unknown) => {
     if (isConnectionFailure(error)) redirect(DATABASE_UNAVAILABLE_PATH);
     throw error;
   });
-  if (recent) return session;
+  if (steppedUpNow) return session;
   redirect(await stepUpLocation(returnTo));
 }
 
 /**
- * The check for `authAction` and `authRoute` (`check: recentAuth`): a recent UniAuth sign-in, else the AppError
- * `recent_auth_required` (403 from a route; a server action goes to "Confirm it's you" and back to its page).
+ * The check for `authAction` and `authRoute` (`check: steppedUp`): a recent UniAuth sign-in, else the AppError
+ * `step_up_required` (403 from a route; a server action goes to "Confirm it's you" and back to its page).
  */
-export async function recentAuth(session: Session): Promise<void> {
-  if (await hasRecentAuth(session)) return;
-  throw new AppError("recent_auth_required", undefined, { location: await stepUpLocation() });
+export async function steppedUp(session: Session): Promise<void> {
+  if (await isSteppedUp(session)) return;
+  throw new AppError("step_up_required", undefined, { location: await stepUpLocation() });
 }
 
 /** Whether the session's UniAuth sign-in is recent enough for a sensitive action; records `stepup.required` when not. */
-async function hasRecentAuth(session: Session): Promise<boolean> {
-  if ((await recentAuthOf(session.sessionId)).recentUntil) return true;
+async function isSteppedUp(session: Session): Promise<boolean> {
+  if ((await stepUpStatus(session.sessionId)).recentUntil) return true;
   await recordAuthEvent({ event: "stepup.required", userId: session.user.id, sessionId: session.sessionId });
   return false;
 }

@@ -79,7 +79,7 @@ export async function stepUpRefusal(pending: PendingStepUp, claims: UniAuthClaim
 }
 
 /** When and how the session's user last signed in at UniAuth, and until when that allows sensitive actions. */
-export async function recentAuthOf(sessionId: string) {
+export async function stepUpStatus(sessionId: string) {
   const row = await db.session.findUnique({ where: { id: sessionId }, select: { authTime: true, acr: true } });
   return {
     authTime: row?.authTime ?? null,
