@@ -1,4 +1,4 @@
-import { cpSync, linkSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
+import { cpSync, linkSync, mkdirSync, readdirSync, readlinkSync, symlinkSync } from "node:fs";
 import path from "node:path";
 
 /** Not copied: installed or built things, local state, history, and the type checker's cache (its paths are this folder's). */
@@ -23,7 +23,8 @@ function hardLinkTree(from: string, to: string): void {
   for (const entry of readdirSync(from, { withFileTypes: true })) {
     const [source, target] = [path.join(from, entry.name), path.join(to, entry.name)];
     if (entry.isDirectory()) hardLinkTree(source, target);
-    else if (entry.isSymbolicLink()) cpSync(source, target, { verbatimSymlinks: true });
+    // The link itself, as it reads: cpSync follows one to a folder (and refuses it without `recursive`).
+    else if (entry.isSymbolicLink()) symlinkSync(readlinkSync(source), target);
     else linkSync(source, target);
   }
 }
