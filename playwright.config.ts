@@ -1,14 +1,16 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
-import { TEST_RESULTS } from "./tests/support/test-results";
+import { testWorlds } from "./tests/support/env";
 
-const port = Number(process.env.E2E_PORT ?? 3100);
+const worlds = testWorlds();
 const systemChromium = "/usr/bin/chromium";
 
 export default defineConfig({
   testDir: "tests/e2e",
-  fullyParallel: false,
-  workers: 1,
+  // Each worker has a world of its own (scripts/local/worlds.ts): its app, database and UniAuth. A file's tests
+  // may run on several workers; a file whose tests share something (an instance it starts once) says so.
+  fullyParallel: true,
+  workers: worlds.length,
   forbidOnly: !!process.env.CI,
   retries: 0,
   reporter: [["list"], ["json", { outputFile: ".local/test-results/playwright.json" }]],
@@ -19,8 +21,10 @@ export default defineConfig({
   // longer bound costs nothing when things are quick.
   expect: { timeout: 10_000 },
   use: {
-    baseURL: `http://localhost:${port}`,
-    trace: "retain-on-failure",
+    // The worker's own app: `baseURL` comes from its world (tests/e2e/fixtures.ts).
+    // Screenshots in every test's trace cost Chromium about a tenth of its time; a failure's trace keeps its DOM
+    // snapshots.
+    trace: { mode: "retain-on-failure", screenshots: false },
     ...devices["Desktop Chrome"],
     launchOptions: {
       // Debian's Chromium when present (Playwright cannot download its own browser offline).
@@ -33,7 +37,10 @@ export default defineConfig({
         "--no-first-run",
         // Pages that tests serve from other origins (page.route) count as public; let them reach localhost, so a
         // test of framing meets the app's own headers rather than this check.
-        "--disable-features=LocalNetworkAccessChecks",
+        // One renderer per page rather than one per site: the tests open a few pages of two origins (the app and
+        // UniAuth) in hundreds of fresh contexts, and a renderer per site costs about a sixth of Chromium's time.
+        "--disable-site-isolation-trials",
+        "--disable-features=LocalNetworkAccessChecks,site-per-process,IsolateOrigins",
       ],
     },
   },
@@ -42,12 +49,13 @@ export default defineConfig({
     // Runs once the journeys are done, so it reads the log of everything they did.
     { name: "server-log", testMatch: /server-log\.spec\.ts/, dependencies: ["journeys"] },
   ],
-  webServer: {
-    command: `node --import tsx scripts/e2e-server.ts ${TEST_RESULTS.serverLog} --port ${port}`,
-    url: `http://localhost:${port}`,
+  webServer: worlds.map((world) => ({
+    command: `node --import tsx scripts/e2e-server.ts ${world.E2E_SERVER_LOG} --port ${world.E2E_PORT}`,
+    url: world.AUTH_URL,
+    env: { ...world },
     reuseExistingServer: false,
-    stdout: "ignore",
-    stderr: "pipe",
+    stdout: "ignore" as const,
+    stderr: "pipe" as const,
     timeout: 60_000,
-  },
+  })),
 });

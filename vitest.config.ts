@@ -20,11 +20,13 @@ export default defineConfig({
         : [
             { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], exclude: [FEATURE_REMOVAL_TEST] } },
             // Integration tests import lib/auth's modules directly: the features are installed first, as an entry point does.
-            { extends: true, test: { name: "integration", include: ["tests/integration/**/*.test.ts"], setupFiles: ["tests/support/setup.ts"] } },
+            // They share one database and one local UniAuth: one file at a time (`npm test` runs the unit tests beside them).
+            {
+              extends: true,
+              test: { name: "integration", include: ["tests/integration/**/*.test.ts"], setupFiles: ["tests/support/setup.ts"], fileParallelism: false },
+            },
           ],
     // Route handlers import `@/lib/auth`, and so next-auth, whose `next/server` import only a bundler resolves.
     server: { deps: { inline: ["next-auth"] } },
-    // Integration tests share one database: run files one at a time.
-    fileParallelism: false,
   },
 });

@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { runRemovalLane } from "./features/removal-lane";
 import { startLocalServices } from "./local/services";
+import { startTestWorlds } from "./local/worlds";
 
 // `npm test` runs everything; `npm test -- unit` or `npm test -- e2e` runs one part, and any further
 // arguments go to its runner (e.g. `npm test -- e2e sign-in.spec.ts`). `npm test -- fast` is the fast lane: every
@@ -27,6 +28,13 @@ const projectDir = process.cwd();
 const offset = Number(process.env.TEST_PORT_OFFSET ?? 0);
 const appPort = 3100 + offset;
 const appUrl = `http://localhost:${appPort}`;
+const uniauthPort = 4100 + offset;
+// The browser tests run on this many workers, each against a world of its own (scripts/local/worlds.ts).
+const e2eWorkers = Number(process.env.E2E_WORKERS || 2);
+if (!(Number.isInteger(e2eWorkers) && e2eWorkers >= 1 && e2eWorkers <= 8)) {
+  console.error(`E2E_WORKERS must be a whole number from 1 to 8, not "${process.env.E2E_WORKERS}".`);
+  process.exit(2);
+}
 
 const services = await startLocalServices({
   projectDir,
@@ -36,7 +44,7 @@ const services = await startLocalServices({
   // Tests never use the developer's .env files: their own database, their own UniAuth.
   env: {},
   postgresPort: 55432 + offset,
-  uniauthPort: 4100 + offset,
+  uniauthPort,
   persistent: false,
   // The suites make many calls from one IP; a test that checks the limits switches them on (/dev/rate-limits).
   uniauthRateLimits: false,
@@ -81,6 +89,15 @@ const e2eEnv = {
   UNIAUTH_DISCOVERY_RETRY_MS: "1000",
 };
 
+const VITEST_PROJECTS = ["unit", "integration"] as const;
+const vitestReport = (project: string) => `.local/test-results/vitest-${project}.json`;
+
+/** Waits for every one (none is left running), then fails with the first failure. */
+async function allOrFirstError(work: Promise<void>[]): Promise<void> {
+  const failure = (await Promise.allSettled(work)).find((result) => result.status === "rejected");
+  if (failure) throw failure.reason;
+}
+
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = testEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [command, ...args], { stdio: "inherit", env });
@@ -90,6 +107,8 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = testEnv):
 
 const started = Date.now();
 let failed = false;
+/** What to stop besides the local services, once the tests are done. */
+const stops: (() => Promise<void>)[] = [];
 /** How long each part took, printed at the end (the closing counts line stays last: CI reads it). */
 const partTimes: string[] = [];
 async function part(name: string, work: () => Promise<void>): Promise<void> {
@@ -103,20 +122,47 @@ async function part(name: string, work: () => Promise<void>): Promise<void> {
 await rm(".local/test-results", { recursive: true, force: true });
 try {
   if (runsVitest) {
+    // Two Vitest processes side by side: the integration files one at a time, the unit files beside them (Vitest runs
+    // its projects one after the other when their worker counts differ).
     await part("unit+integration", () =>
-      run("node_modules/vitest/vitest.mjs", ["run", "--reporter=default", "--reporter=json", "--outputFile.json=.local/test-results/vitest.json", ...(only === "fast" ? [] : runnerArgs)]),
+      allOrFirstError(
+        VITEST_PROJECTS.map((project) =>
+          run("node_modules/vitest/vitest.mjs", [
+            "run",
+            `--project=${project}`,
+            "--passWithNoTests",
+            "--reporter=default",
+            "--reporter=json",
+            `--outputFile.json=${vitestReport(project)}`,
+            ...(only === "fast" ? [] : runnerArgs),
+          ]),
+        ),
+      ),
     );
   }
   if (runsPlaywright) {
     if (!existsSync("/usr/bin/chromium")) await run("node_modules/@playwright/test/cli.js", ["install", "chromium"]);
     await part("next build", () => run("node_modules/next/dist/bin/next", ["build"], e2eEnv));
-    await part(only === "fast" ? "browser (@smoke)" : "browser", () => run("node_modules/@playwright/test/cli.js", ["test", ...playwrightArgs], e2eEnv));
+    const { worlds, stop } = await startTestWorlds({
+      count: e2eWorkers,
+      appPort,
+      uniauthPort,
+      databaseUrl: services.env.DATABASE_URL!,
+      uniauth: services.uniauth!,
+      otherApps: 3,
+      resultsDir: ".local/test-results",
+    });
+    stops.push(stop);
+    await part(only === "fast" ? "browser (@smoke)" : "browser", () =>
+      run("node_modules/@playwright/test/cli.js", ["test", ...playwrightArgs], { ...e2eEnv, E2E_WORLDS: JSON.stringify(worlds) }),
+    );
     await printSignInFigure();
   }
 } catch (error) {
   failed = true;
   console.error(`\n${(error as Error).message}`);
 } finally {
+  for (const stop of stops) await stop();
   await services.stop();
 }
 const counts = await countResults();
@@ -127,12 +173,13 @@ process.exit(failed ? 1 : 0);
 /** One closing line for both runners, read from their JSON reports (a missing report counts as nothing run). */
 async function countResults() {
   const read = async (file: string) => JSON.parse(await readFile(file, "utf8").catch(() => "{}"));
-  const vitest = runsVitest ? await read(".local/test-results/vitest.json") : {};
+  const vitest = runsVitest ? await Promise.all(VITEST_PROJECTS.map((project) => read(vitestReport(project)))) : [];
   const playwright = runsPlaywright ? await read(".local/test-results/playwright.json") : {};
+  const sum = (count: (report: Record<string, number>) => number | undefined) => vitest.reduce((total, report) => total + (count(report) ?? 0), 0);
   return {
-    passed: (vitest.numPassedTests ?? 0) + (playwright.stats?.expected ?? 0) + (playwright.stats?.flaky ?? 0),
-    failed: (vitest.numFailedTests ?? 0) + (playwright.stats?.unexpected ?? 0),
-    skipped: (vitest.numPendingTests ?? 0) + (vitest.numTodoTests ?? 0) + (playwright.stats?.skipped ?? 0),
+    passed: sum((report) => report.numPassedTests) + (playwright.stats?.expected ?? 0) + (playwright.stats?.flaky ?? 0),
+    failed: sum((report) => report.numFailedTests) + (playwright.stats?.unexpected ?? 0),
+    skipped: sum((report) => report.numPendingTests) + sum((report) => report.numTodoTests) + (playwright.stats?.skipped ?? 0),
   };
 }
 

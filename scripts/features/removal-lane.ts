@@ -53,7 +53,8 @@ export async function runRemovalLane(root: string): Promise<number> {
     failed = true;
     console.error(`\n${(error as Error).message}`);
   }
-  const counts = countsLine([path.join(dest, ".local/test-results/vitest.json"), path.join(dest, ".local/test-results/playwright.json"), eachReport]);
+  const copyReports = ["vitest-unit.json", "vitest-integration.json", "playwright.json"].map((report) => path.join(dest, ".local/test-results", report));
+  const counts = countsLine([...copyReports, eachReport]);
   if (failed) console.log(`\nThe copy stays in ${dest} to look at; delete it when done.`);
   else rmSync(path.dirname(dest), { recursive: true, force: true });
   console.log(`\nnpm test -- removal ${failed ? "failed" : "passed"} in ${((Date.now() - started) / 1000).toFixed(1)} s (${times.join(", ")})`);

@@ -36,7 +36,7 @@ test("database unreachable: pages and routes answer 503 with Retry-After, action
   db,
 }) => {
   test.setTimeout(90_000);
-  const base = Number(process.env.E2E_PORT ?? 3100);
+  const base = Number(testEnv("E2E_PORT"));
   const database = databaseProxy(base + 20_000 + 50);
   await database.listen();
   const app = await startInstance(base + 50, { DATABASE_URL: database.url });

@@ -100,6 +100,8 @@ export const test = base.extend<
   { newBrowser: (options?: BrowserContextOptions) => Promise<Page>; policyViolations: string[] },
   { db: pg.Pool; secondInstance: string }
 >({
+  /** The worker's own app (tests/support/env.ts gives each worker its world). */
+  baseURL: async ({}, use) => use(testEnv("AUTH_URL")),
   /** Every journey must run without a single CSP violation; a test that provokes one on purpose empties this. */
   policyViolations: async ({}, use) => {
     const violations: string[] = [];
@@ -140,7 +142,7 @@ export const test = base.extend<
    */
   secondInstance: [
     async ({}, use) => {
-      const app = await startInstance(Number(process.env.E2E_PORT ?? 3100) + 1);
+      const app = await startInstance(Number(testEnv("E2E_PORT")) + 1);
       await use(app.origin);
       await app.stop();
     },
@@ -161,8 +163,8 @@ export async function startInstance(
   const origin = `http://${host ?? "localhost"}:${port}`;
   // Else the poll below would take the server already there (another test's) for this one.
   if (await fetch(origin).then(() => true, () => false)) throw new Error(`Port ${port} already serves something: cannot start an instance there.`);
-  // Through the same wrapper as the first, so its output goes to the server log as well.
-  const app = spawn(process.execPath, ["--import", "tsx", "scripts/e2e-server.ts", TEST_RESULTS.serverLog, "--port", String(port), ...(host ? ["-H", host] : [])], {
+  // Through the same wrapper as the first, so its output goes to the world's server log as well.
+  const app = spawn(process.execPath, ["--import", "tsx", "scripts/e2e-server.ts", testEnv("E2E_SERVER_LOG"), "--port", String(port), ...(host ? ["-H", host] : [])], {
     env: { ...process.env, ...overrides },
     stdio: ["ignore", "ignore", "inherit"],
   });

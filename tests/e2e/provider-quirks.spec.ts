@@ -111,7 +111,7 @@ test("a provider that lists only client_secret_basic and compares the credential
   test.setTimeout(120_000);
   await localUniAuth.setQuirks({ basicCredentialsUndecoded: true });
   // An instance of its own, which reads the provider's discovery (Basic only) afresh.
-  const port = Number(process.env.E2E_PORT ?? 3100) + 2;
+  const port = Number(testEnv("E2E_PORT")) + 2;
   const app = await startInstance(port, { AUTH_URL: `http://localhost:${port}` });
   try {
     await journey(page, db, { origin: app.origin });

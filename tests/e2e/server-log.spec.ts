@@ -1,19 +1,39 @@
 import { readFile } from "node:fs/promises";
+import pg from "pg";
 import { AUTH_EVENT_KINDS } from "@/lib/auth/core/events"; // feature:audit-trail
-import { testEnv } from "../support/env";
+import { testEnv, testWorlds } from "../support/env";
 import { TEST_RESULTS } from "../support/test-results";
 import { localUniAuth } from "../support/uniauth";
 import { expect, storedTokens, test } from "./fixtures";
 
 // The last check of an e2e run (its own Playwright project, after every journey): what the app printed while
-// the journeys ran. It only means something after all of them, so it runs only with the whole suite.
+// the journeys ran, in every worker's world. It only means something after all of them, so it runs only with the
+// whole suite.
+
+const worlds = testWorlds();
 
 type EventLine = { event: string; at: string; [field: string]: unknown };
 
 const FIELDS = new Set(["event", "at", "userId", "sessionId", "actorUserId", "acr", "amr", "reason", "sessionsEnded", "devicesForgotten", "delayMs"]);
 
 async function serverLog(): Promise<string> {
-  return readFile(TEST_RESULTS.serverLog, "utf8");
+  return (await Promise.all(worlds.map((world) => readFile(world.E2E_SERVER_LOG, "utf8")))).join("\n");
+}
+
+/** The rows of `sql` in every world's database, one list. */
+async function everyDatabase<Row extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<Row[]> {
+  const rows = await Promise.all(
+    worlds.map(async (world) => {
+      const client = new pg.Client(world.DATABASE_URL);
+      await client.connect();
+      try {
+        return (await client.query<Row>(sql, values)).rows;
+      } finally {
+        await client.end();
+      }
+    }),
+  );
+  return rows.flat();
 }
 
 function eventLines(log: string): EventLine[] {
@@ -23,10 +43,10 @@ function eventLines(log: string): EventLine[] {
     .map((line) => JSON.parse(line) as EventLine);
 }
 
-test("every auth event the journeys caused is one JSON line, with its user and session", async ({ db }) => {
+test("every auth event the journeys caused is one JSON line, with its user and session", async () => {
   const events = eventLines(await serverLog());
   const of = (name: string) => events.filter((line) => line.event === name);
-  const userIds = new Set((await db.query<{ id: string }>(`select id from "User"`)).rows.map((row) => row.id));
+  const userIds = new Set((await everyDatabase<{ id: string }>(`select id from "User"`)).map((row) => row.id));
   const aUser = expect.any(String);
   const aSession = expect.stringMatching(/^[\w-]{20,}$/);
 
@@ -67,15 +87,17 @@ const INSTALLED_FEATURE_KINDS = new Set<string>([
 ]);
 const journeysCause = (kind: string) => !ONLY_UNDER_FLOOD.has(kind) && (!FEATURE_KINDS.has(kind) || INSTALLED_FEATURE_KINDS.has(kind));
 
-test("the audit trail holds every event of the run the log holds, kind by kind", async ({ db }, testInfo) => {
+test("the audit trail holds every event of the run the log holds, kind by kind", async ({}, testInfo) => {
   const logged = eventLines(await serverLog());
-  // The trail also holds what the integration tests caused before (same database, not in this log): count from the
-  // run's first event on.
-  const { rows } = await db.query<{ kind: string; count: number }>(
+  // The trail also holds what the integration tests caused before (world 0's database, copied to the others, not in
+  // these logs): count from the run's first event on.
+  const firstAt = logged.map((line) => line.at).sort()[0];
+  const rows = await everyDatabase<{ kind: string; count: number }>(
     `select kind, count(*)::int as count from "AuthEvent" where at >= ($1::timestamptz at time zone 'UTC') group by kind`,
-    [logged[0]!.at],
+    [firstAt],
   );
-  const stored = Object.fromEntries(rows.map((row) => [row.kind, row.count]));
+  const stored: Record<string, number> = {};
+  for (const row of rows) stored[row.kind] = (stored[row.kind] ?? 0) + row.count;
   const counts = AUTH_EVENT_KINDS.map((kind) => ({ kind, trail: stored[kind] ?? 0, log: logged.filter((line) => line.event === kind).length }));
   await testInfo.attach("audit trail of the run", { body: JSON.stringify(counts, null, 2), contentType: "application/json" });
   for (const { kind, trail, log } of counts) {
@@ -86,16 +108,16 @@ test("the audit trail holds every event of the run the log holds, kind by kind",
 });
 // feature:audit-trail end
 
-test("the app's output and audit trail hold no token, code, cookie, secret or email the run saw", async ({ db }) => {
+test("the app's output and audit trail hold no token, code, cookie, secret or email the run saw", async () => {
   const log = await serverLog();
-  expect(eventLines(log).length, "event lines in the server log").toBeGreaterThan(20);
+  expect(eventLines(log).length, "event lines in the server logs").toBeGreaterThan(20);
   const outputs = [log];
-  outputs.push(...(await db.query<{ row: string }>(`select row_to_json(e)::text as row from "AuthEvent" e`)).rows.map((event) => event.row)); // feature:audit-trail
+  outputs.push(...(await everyDatabase<{ row: string }>(`select row_to_json(e)::text as row from "AuthEvent" e`)).map((event) => event.row)); // feature:audit-trail
   const output = outputs.join("\n");
 
-  const issued = await localUniAuth.issuedTokens();
+  const issued = (await Promise.all(worlds.map((world) => localUniAuth.issuedTokens(world.UNIAUTH_ISSUER)))).flat();
   const seen = (await readFile(TEST_RESULTS.seenTokens, "utf8")).split("\n");
-  const { rows } = await db.query<{ id: string; idToken: string | null; accessToken: string | null; refreshToken: string | null }>(
+  const rows = await everyDatabase<{ id: string; idToken: string | null; accessToken: string | null; refreshToken: string | null }>(
     `select id, "idToken", "accessToken", "refreshToken" from "Session"`,
   );
   const stored = rows.flatMap((row) =>
@@ -113,7 +135,7 @@ test("the app's output and audit trail hold no token, code, cookie, secret or em
     UNIAUTH_CLIENT_SECRET: testEnv("UNIAUTH_CLIENT_SECRET"),
     CRON_SECRET: testEnv("CRON_SECRET"),
   };
-  const emails = (await db.query<{ email: string }>(`select email from "User"`)).rows.map((row) => row.email);
+  const emails = (await everyDatabase<{ email: string }>(`select email from "User"`)).map((row) => row.email);
 
   const candidates = new Map<string, string>();
   const add = (source: string, value: string | null | undefined) => {
@@ -130,5 +152,5 @@ test("the app's output and audit trail hold no token, code, cookie, secret or em
   for (const email of emails) candidates.set(email, "a user's email");
 
   const leaks = [...candidates].filter(([value]) => output.includes(value)).map(([value, source]) => `${source}: ${value.slice(0, 12)}…`);
-  expect(leaks, `found in ${TEST_RESULTS.serverLog} or the AuthEvent table`).toEqual([]);
+  expect(leaks, "found in a server log or an AuthEvent table").toEqual([]);
 });

@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import type pg from "pg";
+import { testEnv } from "../support/env";
 import { localUniAuth } from "../support/uniauth";
 import {
   endAllSessions,
@@ -194,7 +195,7 @@ test("a direct POST of the action without a recent sign-in is refused, and ends 
 
 test("with STEP_UP_ACR set, a sign-in without MFA is not enough and one with MFA is", async ({ page, db }) => {
   test.setTimeout(90_000);
-  const port = Number(process.env.E2E_PORT ?? 3100) + 2;
+  const port = Number(testEnv("E2E_PORT")) + 2;
   const app = await startInstance(port, { STEP_UP_ACR: MFA, AUTH_URL: `http://localhost:${port}` });
   try {
     await signInOverHttp(page, "admin", { mfa: false, origin: app.origin });

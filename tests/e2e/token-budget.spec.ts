@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import type { APIRequestContext, Page } from "@playwright/test";
 import type pg from "pg";
-import { TEST_RESULTS } from "../support/test-results";
+import { testEnv } from "../support/env";
 import { localUniAuth } from "../support/uniauth";
 import { SEEDED, type SeededUser, attemptSignIn, endAllSessions, expect, pickAtUniAuth, sessionsOf, signInAs, startInstance, test } from "./fixtures";
 import { trailMark, trailSince } from "./fixtures"; // feature:audit-trail
@@ -13,7 +13,7 @@ import { trailMark, trailSince } from "./fixtures"; // feature:audit-trail
 // these tests start instances with small ones. Every instance shares the database, so each test starts and ends with
 // an empty window.
 
-const PORT = Number(process.env.E2E_PORT ?? 3100);
+const PORT = Number(testEnv("E2E_PORT"));
 const [MIA, SAM, ADA] = ["mia@example.com", "sam@example.com", "ada@example.com"];
 
 /**
@@ -125,7 +125,7 @@ async function expectBusyAtClick(page: Page, origin: string) {
 
 /** The reasons of the `refresh.deferred` lines every instance printed since `offset` (bytes into the shared log). */
 const deferralsLoggedSince = async (offset: number) =>
-  (await readFile(TEST_RESULTS.serverLog))
+  (await readFile(testEnv("E2E_SERVER_LOG")))
     .subarray(offset)
     .toString("utf8")
     .split("\n")
@@ -149,7 +149,7 @@ test("two instances share one budget in shares: staff refresh first, new browser
     const [a, b] = started as [(typeof started)[0], (typeof started)[0]];
     for (const email of [MIA, SAM, ADA]) await endAllSessions(db, email);
     const since = Date.now();
-    const logOffset = (await stat(TEST_RESULTS.serverLog)).size;
+    const logOffset = (await stat(testEnv("E2E_SERVER_LOG"))).size;
 
     // New browsers, so the open pool: one sign-in on each instance spends it.
     const [onA, onB] = [await newBrowser(), await newBrowser()];

@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 import type pg from "pg";
 import { localUniAuth } from "../support/uniauth";
-import { uniauthTimeoutMs } from "../support/env";
+import { testEnv, uniauthTimeoutMs } from "../support/env";
 import { SEEDED, expect, signInOverHttp, startInstance, test } from "./fixtures";
 
 // UniAuth down or failing at the click or at the callback: the browser lands on our own page (never on the dead
@@ -166,47 +166,51 @@ for (const [fault, breakIt] of [
   });
 }
 
-// Two instances of their own, started together once for the file: one that has not fetched discovery yet (the first
-// one has long cached it, and rightly uses that copy), one bound to 127.0.0.1.
-let fresh: Awaited<ReturnType<typeof startInstance>> | undefined;
-let loopback: Awaited<ReturnType<typeof startInstance>> | undefined;
-test.beforeAll(async () => {
-  test.setTimeout(120_000);
-  const port = Number(process.env.E2E_PORT ?? 3100);
-  [fresh, loopback] = await Promise.all([startInstance(port + 52), startInstance(port + 53, {}, "127.0.0.1")]);
-});
-test.afterAll(async () => {
-  await Promise.all([fresh?.stop(), loopback?.stop()]);
-});
+// Instances of their own: one that has not fetched discovery yet (the first one has long cached it, and rightly uses
+// that copy), one bound to 127.0.0.1. Each test starts its own, so the two tests can run on two workers at once.
+async function withInstance(offset: number, host: string | undefined, run: (origin: string) => Promise<void>) {
+  const app = await startInstance(Number(testEnv("E2E_PORT")) + offset, {}, host);
+  try {
+    await run(app.origin);
+  } finally {
+    await app.stop();
+  }
+}
 
 test("UniAuth's discovery answering 503 on an instance that has no copy yet: our page, and sign-in once discovery is back", async ({ page }) => {
-  await localUniAuth.setDiscoveryStatus(503);
-  await expectOutagePage(page, await clickSignIn(page, fresh!.origin));
+  test.setTimeout(120_000);
+  await withInstance(52, undefined, async (fresh) => {
+    await localUniAuth.setDiscoveryStatus(503);
+    await expectOutagePage(page, await clickSignIn(page, fresh));
 
-  await localUniAuth.setDiscoveryStatus(null);
-  // A failed discovery is retried UNIAUTH_DISCOVERY_RETRY_MS later (lib/auth/core/uniauth/discovery.ts), not cached for good.
-  await expect(async () => {
-    await clickSignIn(page, fresh!.origin);
-    await expect(page.getByRole("button", { name: new RegExp(SEEDED.member) })).toBeVisible({ timeout: 10_000 });
-  }).toPass({ timeout: 30_000 });
+    await localUniAuth.setDiscoveryStatus(null);
+    // A failed discovery is retried UNIAUTH_DISCOVERY_RETRY_MS later (lib/auth/core/uniauth/discovery.ts), not cached for good.
+    await expect(async () => {
+      await clickSignIn(page, fresh);
+      await expect(page.getByRole("button", { name: new RegExp(SEEDED.member) })).toBeVisible({ timeout: 10_000 });
+    }).toPass({ timeout: 30_000 });
+  });
 });
 
 test("the outage page and the 403 page answer at once on an instance started with -H 127.0.0.1 (no rewrite Next takes for another host)", async ({ page }) => {
-  const started = Date.now();
-  const response = await page.goto(`${loopback!.origin}/auth/error?error=UniAuthUnavailable`);
-  expect(Date.now() - started).toBeLessThan(5000);
-  expect(response?.status()).toBe(503);
-  expect(response?.headers()).toMatchObject({ "retry-after": "60", "cache-control": "no-store" });
-  expect(response?.headers()["content-security-policy"]).toMatch(/script-src [^;]*'nonce-/);
-  await expect(page.getByRole("heading", { name: "UniAuth cannot be reached right now" })).toBeVisible();
+  test.setTimeout(120_000);
+  await withInstance(53, "127.0.0.1", async (loopback) => {
+    const started = Date.now();
+    const response = await page.goto(`${loopback}/auth/error?error=UniAuthUnavailable`);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(response?.status()).toBe(503);
+    expect(response?.headers()).toMatchObject({ "retry-after": "60", "cache-control": "no-store" });
+    expect(response?.headers()["content-security-policy"]).toMatch(/script-src [^;]*'nonce-/);
+    await expect(page.getByRole("heading", { name: "UniAuth cannot be reached right now" })).toBeVisible();
 
-  // A member at /admin: the 403 page, not the page's 200 through Next proxying a rewrite to itself. The session
-  // cookie (same secret, same database) is the member's from the main server, where the stand-in can sign in.
-  await signInOverHttp(page, "member");
-  const member = (await page.context().cookies()).filter((cookie) => cookie.name.startsWith("authjs.session-token"));
-  await page.context().addCookies(member.map(({ name, value }) => ({ name, value, url: loopback!.origin })));
-  const admin = await page.goto(`${loopback!.origin}/admin`);
-  expect(admin?.status()).toBe(403);
-  expect(page.url()).toBe(`${loopback!.origin}/forbidden?from=%2Fadmin`);
-  await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
+    // A member at /admin: the 403 page, not the page's 200 through Next proxying a rewrite to itself. The session
+    // cookie (same secret, same database) is the member's from the main server, where the stand-in can sign in.
+    await signInOverHttp(page, "member");
+    const member = (await page.context().cookies()).filter((cookie) => cookie.name.startsWith("authjs.session-token"));
+    await page.context().addCookies(member.map(({ name, value }) => ({ name, value, url: loopback })));
+    const admin = await page.goto(`${loopback}/admin`);
+    expect(admin?.status()).toBe(403);
+    expect(page.url()).toBe(`${loopback}/forbidden?from=%2Fadmin`);
+    await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
+  });
 });

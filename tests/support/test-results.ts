@@ -1,7 +1,5 @@
 /** What an e2e run leaves in .local/test-results/ for its last check (tests/e2e/server-log.spec.ts). */
 export const TEST_RESULTS = {
-  /** Everything the app under test printed, stdout and stderr. */
-  serverLog: ".local/test-results/server.log",
   /** Every token the tests read (decrypted from Session rows) and the cookies their browsers held, one a line. */
   seenTokens: ".local/test-results/seen-tokens.txt",
 } as const;

@@ -17,8 +17,8 @@ export interface Quirks {
   backchannelLogoutAdvertised: boolean;
 }
 
-async function devCall(path: string, init?: RequestInit): Promise<unknown> {
-  const response = await fetch(`${testEnv("UNIAUTH_ISSUER")}/dev/${path}`, init);
+async function devCall(path: string, init?: RequestInit, issuer = testEnv("UNIAUTH_ISSUER")): Promise<unknown> {
+  const response = await fetch(`${issuer}/dev/${path}`, init);
   if (!response.ok) throw new Error(`local UniAuth /dev/${path}: ${response.status}`);
   return response.json();
 }
@@ -30,8 +30,11 @@ export const localUniAuth = {
   async events(since = 0): Promise<UniAuthEvent[]> {
     return ((await devCall("events")) as UniAuthEvent[]).filter((event) => event.at >= since);
   },
-  /** Every code and token the stand-in issued or was sent (authorization codes, ID, access, refresh and logout tokens). */
-  issuedTokens: async () => (await devCall("issued-tokens")) as string[],
+  /**
+   * Every code and token the stand-in issued or was sent (authorization codes, ID, access, refresh and logout
+   * tokens); `issuer`: another world's stand-in.
+   */
+  issuedTokens: async (issuer?: string) => (await devCall("issued-tokens", undefined, issuer)) as string[],
   setGroups: (user: string, groups: string[]) => devCall(`users/${user}/groups`, put(groups)),
   setGroupsInIdToken: (enabled: boolean) => devCall("groups-in-id-token", put(enabled)),
   setTokenEndpointStatus: (status: number | null) => devCall("token-endpoint-status", put(status)),
