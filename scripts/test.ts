@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { runRemovalLane } from "./features/removal-lane";
 import { startLocalServices } from "./local/services";
 import { startTestWorlds } from "./local/worlds";
@@ -29,8 +30,9 @@ const offset = Number(process.env.TEST_PORT_OFFSET ?? 0);
 const appPort = 3100 + offset;
 const appUrl = `http://localhost:${appPort}`;
 const uniauthPort = 4100 + offset;
-// The browser tests run on this many workers, each against a world of its own (scripts/local/worlds.ts).
-const e2eWorkers = Number(process.env.E2E_WORKERS || 2);
+// The browser tests run on this many workers, each against a world of its own (scripts/local/worlds.ts): by default
+// one per core, at least two (a worker waiting on UniAuth's timeouts leaves its core to the other) and at most four.
+const e2eWorkers = Number(process.env.E2E_WORKERS || Math.min(4, Math.max(2, availableParallelism())));
 if (!(Number.isInteger(e2eWorkers) && e2eWorkers >= 1 && e2eWorkers <= 8)) {
   console.error(`E2E_WORKERS must be a whole number from 1 to 8, not "${process.env.E2E_WORKERS}".`);
   process.exit(2);
