@@ -7,8 +7,8 @@ const systemChromium = "/usr/bin/chromium";
 
 export default defineConfig({
   testDir: "tests/e2e",
-  // Each worker has a world of its own (scripts/local/worlds.ts): its app, database and UniAuth. A file's tests
-  // may run on several workers; a file whose tests share something (an instance it starts once) says so.
+  // Each worker has a world of its own (scripts/local/worlds.ts): its app, database and UniAuth. Any two tests may
+  // run side by side, two of one file included.
   fullyParallel: true,
   workers: worlds.length,
   forbidOnly: !!process.env.CI,
@@ -39,11 +39,11 @@ export default defineConfig({
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
+        // One renderer per page rather than one per site: the tests open hundreds of pages of two origins (the app
+        // and UniAuth), and a renderer per site cost about a sixth of Chromium's time.
+        "--disable-site-isolation-trials",
         // Pages that tests serve from other origins (page.route) count as public; let them reach localhost, so a
         // test of framing meets the app's own headers rather than this check.
-        // One renderer per page rather than one per site: the tests open a few pages of two origins (the app and
-        // UniAuth) in hundreds of fresh contexts, and a renderer per site costs about a sixth of Chromium's time.
-        "--disable-site-isolation-trials",
         "--disable-features=LocalNetworkAccessChecks,site-per-process,IsolateOrigins",
       ],
     },
