@@ -45,30 +45,28 @@ try {
 } catch (error) {
   fail((error as Error).message);
 }
-try {
-  const target = upstream.head.manifest;
-  if (compareVersions(target.version, local.version) <= 0) {
-    console.log(`The auth kit is at ${local.version}, the newest version (${source}).`);
-    process.exit(0);
-  }
-  const base = releaseOf(upstream, local.version);
-  if (!base) fail(`Version ${local.version} of the auth kit is not in ${source}'s history: is that the template this project came from?`);
-  const plan = planUpdate(root, local, upstream, base, parseManifest(fileAt(upstream.dir, base, KIT_MANIFEST), KIT_MANIFEST));
-  if (plan.problems.length) fail(`The update cannot be made; nothing was changed:\n${plan.problems.map((problem) => `  - ${problem}`).join("\n")}`);
-
-  console.log(`Auth kit ${local.version} → ${target.version} (from ${source})\n`);
-  console.log(changesBetween(fileAt(upstream.dir, upstream.head.commit, KIT_CHANGELOG), local.version, target.version).join("\n\n"), "\n");
-  console.log(describe(plan));
-  if (!options.yes && !(await confirmed())) fail("Nothing was changed.", 0);
-
-  apply(plan, { ...target, removedFeatures: local.removedFeatures });
-  const conflicts = plan.changes.filter((change) => change.kind === "conflict");
-  console.log(`\nThe auth kit is at ${target.version}.`);
-  if (conflicts.length) console.log(`Resolve the conflict markers in:\n${conflicts.map((change) => `  ${change.file}`).join("\n")}`);
-  console.log("Then: npx prisma generate (npm run dev applies new migrations), and npm test. Review with git diff; undo with git checkout . && git clean -fd.");
-} finally {
-  upstream.close();
+// Every way out below ends in process.exit, which skips `finally`: the copy goes on exit.
+process.on("exit", upstream.close);
+const target = upstream.head.manifest;
+if (compareVersions(target.version, local.version) <= 0) {
+  console.log(`The auth kit is at ${local.version}, the newest version (${source}).`);
+  process.exit(0);
 }
+const base = releaseOf(upstream, local.version);
+if (!base) fail(`Version ${local.version} of the auth kit is not in ${source}'s history: is that the template this project came from?`);
+const plan = planUpdate(root, local, upstream, base, parseManifest(fileAt(upstream.dir, base, KIT_MANIFEST), KIT_MANIFEST));
+if (plan.problems.length) fail(`The update cannot be made; nothing was changed:\n${plan.problems.map((problem) => `  - ${problem}`).join("\n")}`);
+
+console.log(`Auth kit ${local.version} → ${target.version} (from ${source})\n`);
+console.log(changesBetween(fileAt(upstream.dir, upstream.head.commit, KIT_CHANGELOG), local.version, target.version).join("\n\n"), "\n");
+console.log(describe(plan));
+if (!options.yes && !(await confirmed())) fail("Nothing was changed.", 0);
+
+apply(plan, { ...target, removedFeatures: local.removedFeatures });
+const conflicts = plan.changes.filter((change) => change.kind === "conflict");
+console.log(`\nThe auth kit is at ${target.version}.`);
+if (conflicts.length) console.log(`Resolve the conflict markers in:\n${conflicts.map((change) => `  ${change.file}`).join("\n")}`);
+console.log("Then: npx prisma generate (npm run dev applies new migrations), and npm test. Review with git diff; undo with git checkout . && git clean -fd.");
 
 function describe({ changes, kept }: Plan): string {
   const lines = changes.map((change) => {

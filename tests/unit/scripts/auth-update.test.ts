@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -86,13 +86,19 @@ async function project(upstreamRepo: string, { history = true } = {}): Promise<s
   return repo;
 }
 
+/** The copies of a template auth:update has made in the temporary folder (only this file's tests make any). */
+const templateCopies = () => readdirSync(os.tmpdir()).filter((name) => name.startsWith("auth-kit-upstream-"));
+
 async function update(repo: string, ...args: string[]): Promise<{ code: number; output: string }> {
+  const before = templateCopies();
   try {
     const { stdout, stderr } = await promisify(execFile)(tsx, [script, ...args], { cwd: repo });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
     return { code, output: stdout + stderr };
+  } finally {
+    expect(templateCopies(), "the template's copy is gone, whatever the outcome").toEqual(before);
   }
 }
 
