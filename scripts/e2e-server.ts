@@ -18,4 +18,11 @@ createInterface({ input: server.stderr }).on("line", (line) => {
   process.stderr.write(`${line}\n`);
 });
 server.on("exit", (code) => process.exit(code ?? 1));
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    server.kill(signal);
+    // `next start` finishes the requests in flight before it exits, and a browser's open connection can hold it for
+    // minutes: a test stopping an instance waits a few seconds at most.
+    setTimeout(() => server.kill("SIGKILL"), 5_000).unref();
+  });
+}
