@@ -80,7 +80,10 @@ interface Behaviour {
   discoveryStatus: number | null;
   /** Set: the authorization endpoint answers with this status (an outage) instead of working. */
   authorizeStatus: number | null;
-  /** Milliseconds every endpoint (all but /dev/) waits before answering: a slow provider, not a dead one. */
+  /**
+   * Milliseconds every endpoint an app calls (discovery, keys, authorization, token, userinfo, revocation,
+   * introspection) waits before answering: a slow provider, not a dead one. The pages a person sees are not slowed.
+   */
   delayMs: number;
   /**
    * Ways real OpenID providers differ from UniAuth, each a switch. On: the ID token carries only protocol claims
@@ -145,6 +148,8 @@ const ROUTES = {
   registration: "/api/oauth/register",
 } as const;
 
+const SLOWED_PATHS = new Set([DISCOVERY_PATH, ROUTES.authorization, ROUTES.token, ROUTES.userinfo, ROUTES.jwks, ROUTES.revocation, ROUTES.introspection]);
+
 /** Starts an OpenID provider that behaves like UniAuth on localhost. */
 export async function startLocalUniAuth({ port, appUrl, otherAppUrls = [], stateDir, rateLimits: rateLimitsOn }: Options): Promise<LocalUniAuth> {
   if (process.env.NODE_ENV === "production") {
@@ -175,7 +180,7 @@ export async function startLocalUniAuth({ port, appUrl, otherAppUrls = [], state
   );
   provider.use(async (ctx, next) => {
     if (!ctx.path.startsWith("/dev/") && !rateLimiter.admit(ctx, record)) return;
-    if (behaviour.delayMs && !ctx.path.startsWith("/dev/")) await new Promise((done) => setTimeout(done, behaviour.delayMs));
+    if (behaviour.delayMs && SLOWED_PATHS.has(ctx.path)) await new Promise((done) => setTimeout(done, behaviour.delayMs));
     if (ctx.path === ROUTES.token && behaviour.tokenEndpointDelayMs) await new Promise((done) => setTimeout(done, behaviour.tokenEndpointDelayMs));
     if (ctx.path === ROUTES.token && behaviour.tokenEndpointStatus) {
       record("token", { status: behaviour.tokenEndpointStatus, simulatedFailure: true });

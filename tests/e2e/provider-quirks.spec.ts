@@ -100,7 +100,7 @@ test("a provider whose token responses carry no scope, with groups only at useri
   await journey(page, db, { userinfoCalls: 1 });
 });
 
-test("a provider that answers slowly (every endpoint late by most of the app's timeout) is slow, not down", async ({ page, db }) => {
+test("a provider that answers slowly (every endpoint the app calls late by most of the app's timeout) is slow, not down", async ({ page, db }) => {
   test.setTimeout(120_000);
   // UNIAUTH_TIMEOUT_MS is shortened for the tests (3 s, against 5 s in production): the same share of it as 3.2 s of 5.
   await localUniAuth.setDelay(Math.round(0.6 * uniauthTimeoutMs()));

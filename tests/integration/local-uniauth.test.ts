@@ -169,7 +169,7 @@ describe("the local UniAuth stand-in's provider quirks (each a switch, off again
     expect((await refresh(refresh_token!, basic(id, secret))).status).toBe(200);
   });
 
-  it("slow answers: every endpoint waits the set time; back-channel logout unadvertised", async () => {
+  it("slow answers: every endpoint an app calls waits the set time; back-channel logout unadvertised", async () => {
     await localUniAuth.setDelay(600);
     await localUniAuth.setQuirks({ backchannelLogoutAdvertised: false });
     const started = Date.now();
