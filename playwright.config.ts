@@ -1,9 +1,8 @@
-import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { systemChromium } from "./tests/support/chromium";
 import { testWorlds } from "./tests/support/env";
 
 const worlds = testWorlds();
-const systemChromium = "/usr/bin/chromium";
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -31,8 +30,7 @@ export default defineConfig({
     reuseContext: true,
     ...devices["Desktop Chrome"],
     launchOptions: {
-      // Debian's Chromium when present (Playwright cannot download its own browser offline).
-      executablePath: existsSync(systemChromium) ? systemChromium : undefined,
+      executablePath: systemChromium,
       args: [
         "--no-sandbox",
         "--disable-background-networking",

@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
+import { systemChromium } from "../tests/support/chromium";
 import { runRemovalLane } from "./features/removal-lane";
 import { startLocalServices } from "./local/services";
 import { startTestWorlds } from "./local/worlds";
@@ -143,7 +143,7 @@ try {
     );
   }
   if (runsPlaywright) {
-    if (!existsSync("/usr/bin/chromium")) await run("node_modules/@playwright/test/cli.js", ["install", "chromium"]);
+    if (!systemChromium) await run("node_modules/@playwright/test/cli.js", ["install", "chromium"]);
     await part("next build", () => run("node_modules/next/dist/bin/next", ["build"], e2eEnv));
     const { worlds, stop } = await startTestWorlds({
       count: e2eWorkers,
