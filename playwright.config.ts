@@ -21,9 +21,9 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   use: {
     // The worker's own app: `baseURL` comes from its world (tests/e2e/fixtures.ts).
-    // Screenshots in every test's trace cost Chromium about a tenth of its time; a failure's trace keeps its DOM
-    // snapshots.
-    trace: { mode: "retain-on-failure", screenshots: false },
+    // Screenshots and DOM snapshots in every test's trace each cost about a tenth of the suite's CPU. A
+    // failure keeps its trace (actions, network, console) and, in error-context.md, the page's accessibility tree.
+    trace: { mode: "retain-on-failure", screenshots: false, snapshots: false },
     // A worker's tests share one browser context, which Playwright resets between them (cookies, cache, storage, pages,
     // routes, bindings and init scripts): a fresh context's first page costs about a second of CPU, and the tests use
     // none of what the reset keeps (permissions, geolocation, offline, extra headers). `newBrowser` stays fresh.
