@@ -26,7 +26,8 @@ export async function runRemovalLane(root: string): Promise<number> {
     }
   };
   let failed = false;
-  const eachReport = path.join(root, ".local/test-results/removal-each.json");
+  // Beside the copy, not in this project's .local/test-results, which another lane running here may clear.
+  const eachReport = path.join(path.dirname(dest), "removal-each.json");
   try {
     await part("each feature alone", () =>
       run(root, "node_modules/vitest/vitest.mjs", ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${eachReport}`], { TEST_LANE: "removal" }),
