@@ -5,7 +5,7 @@ import { availableParallelism } from "node:os";
 import { systemChromium } from "../tests/support/chromium";
 import { runRemovalLane } from "./features/removal-lane";
 import { startLocalServices } from "./local/services";
-import { startTestWorlds } from "./local/worlds";
+import { otherAppUrls, startTestWorlds } from "./local/worlds";
 
 // `npm test` runs everything; `npm test -- unit` or `npm test -- e2e` runs one part, and any further
 // arguments go to its runner (e.g. `npm test -- e2e sign-in.spec.ts`). `npm test -- fast` is the fast lane: every
@@ -30,6 +30,8 @@ const offset = Number(process.env.TEST_PORT_OFFSET ?? 0);
 const appPort = 3100 + offset;
 const appUrl = `http://localhost:${appPort}`;
 const uniauthPort = 4100 + offset;
+/** How many further instances of the app each world's UniAuth accepts redirects to, on the ports after the first. */
+const OTHER_APPS = 3;
 // The browser tests run on this many workers, each against a world of its own (scripts/local/worlds.ts): by default
 // one per core, at least two (a worker waiting on UniAuth's timeouts leaves its core to the other) and at most four.
 const e2eWorkers = Number(process.env.E2E_WORKERS || Math.min(4, Math.max(2, availableParallelism())));
@@ -41,8 +43,7 @@ if (!(Number.isInteger(e2eWorkers) && e2eWorkers >= 1 && e2eWorkers <= 8)) {
 const services = await startLocalServices({
   projectDir,
   appUrl,
-  // Further instances of the app (tests/e2e/fixtures.ts startInstance) run on the next ports.
-  otherAppUrls: [1, 2, 3].map((n) => `http://localhost:${appPort + n}`),
+  otherAppUrls: otherAppUrls(appPort, OTHER_APPS),
   // Tests never use the developer's .env files: their own database, their own UniAuth.
   env: {},
   postgresPort: 55432 + offset,
@@ -151,7 +152,7 @@ try {
       uniauthPort,
       databaseUrl: services.env.DATABASE_URL!,
       uniauth: services.uniauth!,
-      otherApps: 3,
+      otherApps: OTHER_APPS,
       resultsDir: ".local/test-results",
     });
     stops.push(stop);

@@ -16,7 +16,7 @@ export interface TestWorld {
 }
 
 /** World `n` takes the ports of world 0 moved by 100 each: its app at 3100 + 100n, its UniAuth at 4100 + 100n. */
-export const WORLD_PORT_STEP = 100;
+const WORLD_PORT_STEP = 100;
 
 interface Options {
   count: number;
@@ -44,7 +44,7 @@ export async function startTestWorlds(options: Options): Promise<{ worlds: TestW
           : await startLocalUniAuth({
               port: options.uniauthPort + n * WORLD_PORT_STEP,
               appUrl,
-              otherAppUrls: Array.from({ length: options.otherApps }, (_, i) => `http://localhost:${appPort + i + 1}`),
+              otherAppUrls: otherAppUrls(appPort, options.otherApps),
               rateLimits: false,
             });
       if (n > 0) stops.push(uniauth.stop);
@@ -62,6 +62,11 @@ export async function startTestWorlds(options: Options): Promise<{ worlds: TestW
     throw error;
   }
   return { worlds, stop: async () => void (await Promise.all(stops.map((stop) => stop()))) };
+}
+
+/** The origins of `count` further instances of the app on the ports after `appPort` (tests/e2e/fixtures.ts startInstance). */
+export function otherAppUrls(appPort: number, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `http://localhost:${appPort + i + 1}`);
 }
 
 /** A new database on the same server, as `source` is now (migrated): Postgres copies it as a template. */
