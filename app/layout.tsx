@@ -15,18 +15,20 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang="en">
       <body>
+        {/* No prefetching from the header, which is on every page: each link's prefetch is a request for a per-user
+            page (a session check, a database read) the user may never open, several per page view. */}
         <header>
-          <Link className="brand" href="/">
+          <Link className="brand" href="/" prefetch={false}>
             <Image src="/icon.svg" alt="" width={24} height={24} priority />
             UniAuth starter
           </Link>
           {user ? (
             <>
-              <Link href="/dashboard">Dashboard</Link>
+              <Link href="/dashboard" prefetch={false}>Dashboard</Link>
               {/* feature:notes begin */}
-              <Link href="/notes">Notes</Link>
+              <Link href="/notes" prefetch={false}>Notes</Link>
               {/* feature:notes end */}
-              {user.isStaff && <Link href="/admin">Admin</Link>}
+              {user.isStaff && <Link href="/admin" prefetch={false}>Admin</Link>}
               <span>{user.name ?? user.email}</span>
               <form action={signOutEverywhere}>
                 <button className="button secondary" type="submit">
@@ -35,7 +37,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               </form>
             </>
           ) : (
-            <Link href="/signin">Sign in</Link>
+            <Link href="/signin" prefetch={false}>Sign in</Link>
           )}
         </header>
         <main>{children}</main>
