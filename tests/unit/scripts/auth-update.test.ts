@@ -86,13 +86,15 @@ async function project(upstreamRepo: string, { history = true } = {}): Promise<s
   return repo;
 }
 
-/** The copies of a template auth:update has made in the temporary folder (only this file's tests make any). */
-const templateCopies = () => readdirSync(os.tmpdir()).filter((name) => name.startsWith("auth-kit-upstream-"));
+/** The script runs with a temporary folder of the test's own (TMPDIR), so another run of these tests cannot touch it. */
+const scriptTmp = () => path.join(dir, "tmp");
+const templateCopies = () => readdirSync(scriptTmp()).filter((name) => name.startsWith("auth-kit-upstream-"));
 
 async function update(repo: string, ...args: string[]): Promise<{ code: number; output: string }> {
+  mkdirSync(scriptTmp(), { recursive: true });
   const before = templateCopies();
   try {
-    const { stdout, stderr } = await promisify(execFile)(tsx, [script, ...args], { cwd: repo });
+    const { stdout, stderr } = await promisify(execFile)(tsx, [script, ...args], { cwd: repo, env: { ...process.env, TMPDIR: scriptTmp() } });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
