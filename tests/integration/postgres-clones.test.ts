@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../../scripts/local/free-port";
 
 const projectDir = path.resolve(import.meta.dirname, "../..");
 const modules = path.join(projectDir, "node_modules");
@@ -72,13 +73,13 @@ describe("embedded Postgres from clones in private folders", () => {
 
     const first = await makeClone();
     cleanup.push(first);
-    expect((await start(first, 55490)).stdout.trim()).toBe("1");
+    expect((await start(first, await freePort())).stdout.trim()).toBe("1");
     // As root, Postgres runs as `postgres`, which cannot reach a private clone: its binaries were staged.
     if (isRoot) expect(await readdir(tmp)).toContainEqual(expect.stringMatching(/^uniauth-starter-postgres-/));
     await rm(first, { recursive: true, force: true });
 
     const second = await makeClone();
     cleanup.push(second);
-    expect((await start(second, 55491)).stdout.trim()).toBe("1");
+    expect((await start(second, await freePort())).stdout.trim()).toBe("1");
   });
 });
