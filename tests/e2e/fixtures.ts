@@ -113,6 +113,17 @@ export const test = base.extend<
     await use(context);
     await sawCookies(context);
   },
+  /**
+   * A page left on an origin other than the app's (another instance, UniAuth) is closed when the test ends, and the
+   * next test gets a new one: the test may have stopped that server while the page still loads from it. The sign-in
+   * page after a session ended re-renders once (router.refresh), and when that fetch fails Next falls back to a full
+   * navigation, which ends on Chrome's error page and would interrupt the next test's reset of the reused context.
+   */
+  page: async ({ page, baseURL }, use) => {
+    await use(page);
+    const url = page.isClosed() ? "about:blank" : page.url();
+    if (url !== "about:blank" && !url.startsWith(`${baseURL}/`)) await page.close();
+  },
   /** Another browser (its own cookies and UniAuth session) per call, closed when the test ends. */
   newBrowser: async ({ browser, policyViolations }, use) => {
     const pages: Page[] = [];
