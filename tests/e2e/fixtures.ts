@@ -121,8 +121,7 @@ export const test = base.extend<
    */
   page: async ({ page, baseURL }, use) => {
     await use(page);
-    const url = page.isClosed() ? "about:blank" : page.url();
-    if (url !== "about:blank" && !url.startsWith(`${baseURL}/`)) await page.close();
+    if (!page.isClosed() && page.url() !== "about:blank" && !page.url().startsWith(`${baseURL}/`)) await page.close();
   },
   /** Another browser (its own cookies and UniAuth session) per call, closed when the test ends. */
   newBrowser: async ({ browser, policyViolations }, use) => {

@@ -2,19 +2,11 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { freePort } from "../../scripts/local/free-port";
 import { type LocalUniAuth, startLocalUniAuth } from "../../scripts/uniauth/server";
 import { importWithEnv } from "../support/fresh-import";
 
 const put = (body: unknown): RequestInit => ({ method: "PUT", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
-
-/** A port nothing listens on (until a test starts something there). */
-async function freePort(): Promise<number> {
-  const server = http.createServer().listen(0, "localhost");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The app's outage modules, fresh (no discovery cached), talking to a UniAuth at `port`, with `settings` (the waits). */
 function outageModules(port: number, settings: Record<string, string> = {}) {
